@@ -1,0 +1,67 @@
+using System.Text.Json;
+
+namespace ShipSec.Shared.Dsl;
+
+/// <summary>A workflow as written in the DSL: a DAG of nodes, each running one component.</summary>
+public sealed record WorkflowDefinition
+{
+    /// <summary>Stable identifier, unique per workflow; lowercase letters, digits, '-' and '_'.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Human-readable name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Optional description shown in listings.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The nodes of the DAG, in the order written.</summary>
+    public required IReadOnlyList<NodeDefinition> Nodes { get; init; }
+}
+
+/// <summary>One node of a workflow: a component invocation with inputs, dependencies, retries and a timeout.</summary>
+public sealed record NodeDefinition
+{
+    /// <summary>Identifier unique within the workflow.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Name of the component to run, such as <c>security.port-scan</c>.</summary>
+    public required string Component { get; init; }
+
+    /// <summary>
+    /// Input values by input name: a JSON literal, or a reference to an upstream node's output written
+    /// as <c>{"$ref": "nodeId.outputName"}</c> (see <see cref="InputReference"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, JsonElement> Inputs { get; init; } = new Dictionary<string, JsonElement>();
+
+    /// <summary>Nodes that must complete first, besides those the inputs reference.</summary>
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+
+    /// <summary>How often and how patiently to retry a failed attempt; one attempt when absent.</summary>
+    public RetryPolicy? Retry { get; init; }
+
+    /// <summary>Longest time one attempt may run, in seconds; no limit when absent.</summary>
+    public int? TimeoutSeconds { get; init; }
+}
+
+/// <summary>Retry policy of a node: attempts and exponential backoff between them.</summary>
+public sealed record RetryPolicy
+{
+    /// <summary>Total attempts including the first (1 to 10).</summary>
+    public int MaxAttempts { get; init; } = 1;
+
+    /// <summary>Delay before the second attempt, in seconds.</summary>
+    public double BackoffSeconds { get; init; } = 1;
+
+    /// <summary>Factor applied to the delay after each further failure.</summary>
+    public double BackoffCoefficient { get; init; } = 2;
+
+    /// <summary>Upper bound of any one delay, in seconds.</summary>
+    public double MaxBackoffSeconds { get; init; } = 60;
+
+    /// <summary>The delay before attempt <paramref name="nextAttempt"/> (2 or more).</summary>
+    public TimeSpan DelayBefore(int nextAttempt)
+    {
+        var seconds = BackoffSeconds * Math.Pow(BackoffCoefficient, Math.Max(0, nextAttempt - 2));
+        return TimeSpan.FromSeconds(Math.Min(seconds, MaxBackoffSeconds));
+    }
+}

@@ -1,0 +1,100 @@
+using System.Text.Json.Serialization;
+
+namespace ShipSec.Shared.Runs;
+
+/// <summary>Status of a run, lowercase on the wire.</summary>
+public enum RunStatus
+{
+    /// <summary>Accepted, not started.</summary>
+    [JsonStringEnumMemberName("queued")] Queued,
+
+    /// <summary>At least one node has been scheduled.</summary>
+    [JsonStringEnumMemberName("running")] Running,
+
+    /// <summary>Every node completed.</summary>
+    [JsonStringEnumMemberName("completed")] Completed,
+
+    /// <summary>A node failed after its last attempt.</summary>
+    [JsonStringEnumMemberName("failed")] Failed,
+
+    /// <summary>Cancelled on request.</summary>
+    [JsonStringEnumMemberName("cancelled")] Cancelled,
+}
+
+/// <summary>Status of one node within a run, lowercase on the wire.</summary>
+public enum NodeStatus
+{
+    /// <summary>Not started yet.</summary>
+    [JsonStringEnumMemberName("idle")] Idle,
+
+    /// <summary>An attempt is running.</summary>
+    [JsonStringEnumMemberName("running")] Running,
+
+    /// <summary>An attempt failed and another will follow.</summary>
+    [JsonStringEnumMemberName("retrying")] Retrying,
+
+    /// <summary>Succeeded.</summary>
+    [JsonStringEnumMemberName("completed")] Completed,
+
+    /// <summary>Failed after its last attempt.</summary>
+    [JsonStringEnumMemberName("failed")] Failed,
+
+    /// <summary>Not run because an upstream node failed or the run was cancelled.</summary>
+    [JsonStringEnumMemberName("skipped")] Skipped,
+}
+
+/// <summary>Which node ended the run failed, and why.</summary>
+public sealed record RunFailure(string NodeId, string Message);
+
+/// <summary>Node counters of a run.</summary>
+public sealed record RunProgress(int NodesTotal, int NodesCompleted, int NodesFailed, int NodesRunning);
+
+/// <summary>The status contract of <c>GET /api/workflows/runs/{runId}/status</c>.</summary>
+public sealed record RunSummary
+{
+    /// <summary>The run (and orchestration instance) id.</summary>
+    public required string RunId { get; init; }
+    /// <summary>The workflow it runs.</summary>
+    public required string WorkflowId { get; init; }
+    /// <summary>Current status.</summary>
+    public required RunStatus Status { get; init; }
+    /// <summary>When the run was accepted.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+    /// <summary>When its first node started.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+    /// <summary>When its summary last changed.</summary>
+    public required DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>When it reached a final status.</summary>
+    public DateTimeOffset? CompletedAt { get; init; }
+    /// <summary>The node that failed the run, when it failed.</summary>
+    public RunFailure? Failure { get; init; }
+    /// <summary>Node counters.</summary>
+    public required RunProgress Progress { get; init; }
+}
+
+/// <summary>A run about to be scheduled.</summary>
+/// <param name="RunId">The new run's id (also the orchestration instance id).</param>
+/// <param name="WorkflowId">The workflow it runs.</param>
+/// <param name="WorkflowVersion">The stored version of that workflow.</param>
+/// <param name="NodesTotal">How many nodes the workflow has.</param>
+/// <param name="CreatedAt">When it was accepted.</param>
+public sealed record NewRun(string RunId, string WorkflowId, int WorkflowVersion, int NodesTotal, DateTimeOffset CreatedAt);
+
+/// <summary>Runs: their creation, summaries (kept up to date by the trace collector) and cancellation.</summary>
+public interface IRunStore
+{
+    /// <summary>Records a queued run.</summary>
+    Task CreateAsync(NewRun run, CancellationToken cancellationToken = default);
+
+    /// <summary>The run's summary, or null when no such run exists.</summary>
+    Task<RunSummary?> GetAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs newest first, optionally of one workflow.</summary>
+    Task<IReadOnlyList<RunSummary>> ListAsync(string? workflowId, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a run for cancellation; false when the run does not exist.</summary>
+    Task<bool> RequestCancellationAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>True once cancellation was requested for the run.</summary>
+    Task<bool> IsCancellationRequestedAsync(string runId, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,137 @@
+using System.Text.Json.Serialization;
+using ShipSec.Shared.Artifacts;
+using ShipSec.Shared.Trace;
+
+namespace ShipSec.Shared.Sdk;
+
+/// <summary>A workflow building block: declared inputs and outputs, and the work itself.</summary>
+public interface IComponent
+{
+    /// <summary>Name, inputs and outputs, used by the DSL validator and documentation.</summary>
+    ComponentDescriptor Descriptor { get; }
+
+    /// <summary>
+    /// Runs one attempt. Throw to fail the attempt; the message becomes the NODE_FAILED error. Honour
+    /// <see cref="IComponentContext.CancellationToken"/>: it fires on timeout and on run cancellation.
+    /// </summary>
+    Task<ComponentOutputs> ExecuteAsync(IComponentContext context);
+}
+
+/// <summary>What a component runs with: its inputs, and the trace it writes to.</summary>
+public interface IComponentContext
+{
+    /// <summary>The run being executed.</summary>
+    string RunId { get; }
+
+    /// <summary>The node being executed.</summary>
+    string NodeId { get; }
+
+    /// <summary>The attempt number, from 1.</summary>
+    int Attempt { get; }
+
+    /// <summary>Resolved input values (literals and upstream outputs).</summary>
+    ComponentInputs Inputs { get; }
+
+    /// <summary>Fires when the attempt times out or the run is cancelled.</summary>
+    CancellationToken CancellationToken { get; }
+
+    /// <summary>Emits a NODE_LOG event. Never blocks on I/O: events are flushed in the background and before the node ends.</summary>
+    void Log(TraceEventLevel level, string message);
+
+    /// <summary>Emits a NODE_PROGRESS event, such as 89 of 127.</summary>
+    void Progress(long current, long total, string? message = null);
+
+    /// <summary>Stores an artifact and emits a NODE_ARTIFACT event that references it.</summary>
+    Task<ArtifactReference> EmitArtifactAsync(string name, string contentType, Stream content, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The declared shape of a component.</summary>
+/// <param name="Name">Name used in the DSL, such as <c>security.port-scan</c>.</param>
+/// <param name="Description">What it does.</param>
+/// <param name="Inputs">Declared inputs.</param>
+/// <param name="Outputs">Declared outputs.</param>
+public sealed record ComponentDescriptor(
+    string Name,
+    string Description,
+    IReadOnlyList<ComponentInputDescriptor> Inputs,
+    IReadOnlyList<ComponentOutputDescriptor> Outputs);
+
+/// <summary>A declared input.</summary>
+/// <param name="Name">Input name.</param>
+/// <param name="Type">Expected JSON type.</param>
+/// <param name="Required">True when a workflow must give it (a default makes it optional).</param>
+/// <param name="Description">What it means.</param>
+/// <param name="Secret">True when its value must never appear in a trace or an API response.</param>
+public sealed record ComponentInputDescriptor(
+    string Name,
+    ComponentValueType Type,
+    bool Required,
+    string Description,
+    bool Secret = false);
+
+/// <summary>A declared output.</summary>
+public sealed record ComponentOutputDescriptor(string Name, ComponentValueType Type, string Description);
+
+/// <summary>JSON types of component inputs and outputs.</summary>
+#pragma warning disable CA1720 // The members are JSON type names on purpose: they mirror JSON Schema's vocabulary.
+public enum ComponentValueType
+{
+    /// <summary>A JSON string.</summary>
+    [JsonStringEnumMemberName("string")] String,
+
+    /// <summary>A JSON number without fraction.</summary>
+    [JsonStringEnumMemberName("integer")] Integer,
+
+    /// <summary>Any JSON number.</summary>
+    [JsonStringEnumMemberName("number")] Number,
+
+    /// <summary>true or false.</summary>
+    [JsonStringEnumMemberName("boolean")] Boolean,
+
+    /// <summary>A JSON object.</summary>
+    [JsonStringEnumMemberName("object")] Object,
+
+    /// <summary>A JSON array.</summary>
+    [JsonStringEnumMemberName("array")] Array,
+
+    /// <summary>Any JSON value.</summary>
+    [JsonStringEnumMemberName("any")] Any,
+}
+#pragma warning restore CA1720
+
+/// <summary>Finds components by name.</summary>
+public interface IComponentCatalog
+{
+    /// <summary>Every registered component's descriptor.</summary>
+    IReadOnlyCollection<ComponentDescriptor> Descriptors { get; }
+
+    /// <summary>Looks a component up by its DSL name.</summary>
+    bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IComponent? component);
+}
+
+/// <summary>The catalog of every <see cref="IComponent"/> registered in dependency injection.</summary>
+public sealed class ComponentCatalog : IComponentCatalog
+{
+    private readonly Dictionary<string, IComponent> components;
+
+    /// <summary>Builds the catalog; two components with one name are a configuration error.</summary>
+    public ComponentCatalog(IEnumerable<IComponent> components)
+    {
+        ArgumentNullException.ThrowIfNull(components);
+        this.components = new Dictionary<string, IComponent>(StringComparer.Ordinal);
+        foreach (var component in components)
+        {
+            if (!this.components.TryAdd(component.Descriptor.Name, component))
+            {
+                throw new InvalidOperationException($"Two components are registered as '{component.Descriptor.Name}'.");
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyCollection<ComponentDescriptor> Descriptors => [.. components.Values.Select(c => c.Descriptor)];
+
+    /// <inheritdoc />
+    public bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IComponent? component)
+        => components.TryGetValue(name, out component);
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ShipSec.Shared.Artifacts;
+using ShipSec.Shared.Runs;
+
+namespace ShipSec.Shared.Trace;
+
+/// <summary>
+/// One entry of a run's append-only trace. The emitter chooses <see cref="Id"/> (stable across retried
+/// deliveries and replayed activities); the collector assigns <see cref="Sequence"/>, gapless from 1 per run.
+/// </summary>
+public sealed record TraceEvent
+{
+    /// <summary>Stable identifier chosen by the emitter; the store ignores an id it already holds.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The run this event belongs to.</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>The node that emitted it; null for run-level events.</summary>
+    public string? NodeId { get; init; }
+
+    /// <summary>Attempt number of the node (1-based); 0 for run-level events.</summary>
+    public int Attempt { get; init; }
+
+    /// <summary>What happened.</summary>
+    public required TraceEventType Type { get; init; }
+
+    /// <summary>Severity.</summary>
+    public TraceEventLevel Level { get; init; } = TraceEventLevel.Info;
+
+    /// <summary>When the emitter observed it.</summary>
+    public required DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>Position in the run's trace, assigned by the collector; 0 before that.</summary>
+    public long Sequence { get; init; }
+
+    /// <summary>Log line or human summary.</summary>
+    public string? Message { get; init; }
+
+    /// <summary>Failure details of NODE_FAILED, or of WORKFLOW_STATUS failed.</summary>
+    public TraceError? Error { get; init; }
+
+    /// <summary>Progress of NODE_PROGRESS.</summary>
+    public TraceProgress? Progress { get; init; }
+
+    /// <summary>The stored artifact of NODE_ARTIFACT.</summary>
+    public ArtifactReference? Artifact { get; init; }
+
+    /// <summary>A small summary of a completed node's outputs.</summary>
+    public JsonElement? OutputSummary { get; init; }
+
+    /// <summary>The run's new status, on WORKFLOW_STATUS.</summary>
+    public RunStatus? Status { get; init; }
+}
+
+/// <summary>The kinds of trace event.</summary>
+public enum TraceEventType
+{
+    /// <summary>An attempt of a node began.</summary>
+    [JsonStringEnumMemberName("NODE_STARTED")] NodeStarted,
+
+    /// <summary>A log line of a node.</summary>
+    [JsonStringEnumMemberName("NODE_LOG")] NodeLog,
+
+    /// <summary>Progress of a node (current of total).</summary>
+    [JsonStringEnumMemberName("NODE_PROGRESS")] NodeProgress,
+
+    /// <summary>A node stored an artifact.</summary>
+    [JsonStringEnumMemberName("NODE_ARTIFACT")] NodeArtifact,
+
+    /// <summary>An attempt of a node succeeded.</summary>
+    [JsonStringEnumMemberName("NODE_COMPLETED")] NodeCompleted,
+
+    /// <summary>An attempt of a node failed (it may be retried).</summary>
+    [JsonStringEnumMemberName("NODE_FAILED")] NodeFailed,
+
+    /// <summary>A node will not run because an upstream node failed or the run was cancelled.</summary>
+    [JsonStringEnumMemberName("NODE_SKIPPED")] NodeSkipped,
+
+    /// <summary>The run changed status.</summary>
+    [JsonStringEnumMemberName("WORKFLOW_STATUS")] WorkflowStatus,
+}
+
+/// <summary>Severity of a trace event.</summary>
+public enum TraceEventLevel
+{
+    /// <summary>Diagnostic detail.</summary>
+    [JsonStringEnumMemberName("debug")] Debug,
+
+    /// <summary>Normal operation.</summary>
+    [JsonStringEnumMemberName("info")] Info,
+
+    /// <summary>Something unexpected that did not fail the node.</summary>
+    [JsonStringEnumMemberName("warn")] Warn,
+
+    /// <summary>A failure.</summary>
+    [JsonStringEnumMemberName("error")] Error,
+}
+
+/// <summary>Why a node attempt or a run failed.</summary>
+/// <param name="Message">What went wrong, for a person.</param>
+/// <param name="Kind">A short machine-readable kind: <c>exception</c>, <c>timeout</c>, <c>exit-code</c>, <c>upstream-failed</c>, <c>cancelled</c>.</param>
+/// <param name="WillRetry">True when the orchestrator will try the node again.</param>
+public sealed record TraceError(string Message, string Kind, bool WillRetry = false);
+
+/// <summary>Progress of a node: <paramref name="Current"/> of <paramref name="Total"/>.</summary>
+public sealed record TraceProgress(long Current, long Total);
