@@ -1,0 +1,89 @@
+using System.Text.Json;
+using ShipSec.Shared.Artifacts;
+using ShipSec.Shared.Dsl;
+using ShipSec.Shared.Runs;
+using ShipSec.Shared.Trace;
+
+namespace ShipSec.Orchestrations;
+
+/// <summary>Input of <see cref="WorkflowRunOrchestrator"/>.</summary>
+/// <param name="RunId">The run id (also the instance id).</param>
+/// <param name="Workflow">The validated workflow to run.</param>
+public sealed record WorkflowRunInput(string RunId, WorkflowDefinition Workflow);
+
+/// <summary>Output of <see cref="WorkflowRunOrchestrator"/>.</summary>
+/// <param name="Status">completed, failed or cancelled.</param>
+/// <param name="Failure">The node that failed the run, when it failed.</param>
+public sealed record WorkflowRunResult(RunStatus Status, RunFailure? Failure);
+
+/// <summary>
+/// A node's outputs as they cross the orchestration boundary: inline when small, otherwise a reference to
+/// a blob, so orchestration history stays small whatever a component returns.
+/// </summary>
+/// <param name="Inline">The outputs themselves.</param>
+/// <param name="Blob">Where the outputs were stored instead.</param>
+public sealed record NodeOutputs(IReadOnlyDictionary<string, JsonElement>? Inline, ArtifactReference? Blob);
+
+/// <summary>Input of <see cref="RunNodeActivity"/>: one attempt of one node.</summary>
+public sealed record RunNodeInput
+{
+    /// <summary>The run.</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>The node as written in the workflow (inputs may hold <c>$ref</c> references).</summary>
+    public required NodeDefinition Node { get; init; }
+
+    /// <summary>The attempt number, from 1.</summary>
+    public required int Attempt { get; init; }
+
+    /// <summary>Outputs of the upstream nodes this node's inputs reference, by node id.</summary>
+    public IReadOnlyDictionary<string, NodeOutputs> Upstream { get; init; } = new Dictionary<string, NodeOutputs>();
+
+    /// <summary>Attempts allowed in all; the activity uses it to say whether a failure will be retried.</summary>
+    public int MaxAttempts => Math.Max(1, Node.Retry?.MaxAttempts ?? 1);
+}
+
+/// <summary>Result of one node attempt.</summary>
+/// <param name="Outcome">How the attempt ended.</param>
+/// <param name="Outputs">The outputs of a successful attempt.</param>
+/// <param name="Error">Why it failed.</param>
+public sealed record NodeAttemptResult(NodeAttemptOutcome Outcome, NodeOutputs? Outputs, TraceError? Error)
+{
+    /// <summary>True when the attempt succeeded.</summary>
+    public bool Succeeded => Outcome == NodeAttemptOutcome.Succeeded;
+}
+
+/// <summary>How a node attempt ended.</summary>
+public enum NodeAttemptOutcome
+{
+    /// <summary>The component returned its outputs.</summary>
+    Succeeded,
+
+    /// <summary>The component threw, timed out or could not start.</summary>
+    Failed,
+
+    /// <summary>The run was cancelled while it ran.</summary>
+    Cancelled,
+}
+
+/// <summary>Input of <see cref="RecordRunEventsActivity"/>: run-level events the orchestrator decided on.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="Events">What to record, in order.</param>
+public sealed record RunEventsInput(string RunId, IReadOnlyList<RunEventSpec> Events);
+
+/// <summary>One run-level event. Its id is derived from its content, so replays record it once.</summary>
+/// <param name="Type">WORKFLOW_STATUS, NODE_SKIPPED, or NODE_FAILED (an attempt the orchestrator gave up waiting for).</param>
+/// <param name="Timestamp">The orchestration's replay-safe clock at the decision.</param>
+/// <param name="Status">The run's new status (WORKFLOW_STATUS).</param>
+/// <param name="NodeId">The node concerned (or, on a failed status, the node that failed the run).</param>
+/// <param name="Attempt">The attempt concerned (NODE_FAILED).</param>
+/// <param name="Message">Why, for a person.</param>
+/// <param name="ErrorKind">A machine-readable reason such as <c>upstream-failed</c> or <c>timeout</c>.</param>
+public sealed record RunEventSpec(
+    TraceEventType Type,
+    DateTimeOffset Timestamp,
+    RunStatus? Status = null,
+    string? NodeId = null,
+    int Attempt = 0,
+    string? Message = null,
+    string? ErrorKind = null);

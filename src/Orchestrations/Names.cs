@@ -1,0 +1,25 @@
+namespace ShipSec.Orchestrations;
+
+/// <summary>Orchestrator names, shared by every host so a rename cannot split them.</summary>
+public static class OrchestratorNames
+{
+    /// <summary>Runs one workflow: <see cref="WorkflowRunOrchestrator"/>.</summary>
+    public const string WorkflowRun = "WorkflowRun";
+}
+
+/// <summary>Activity names, shared by every host.</summary>
+public static class ActivityNames
+{
+    /// <summary>Runs one attempt of one node: <see cref="RunNodeActivity"/>.</summary>
+    public const string RunNode = "RunNode";
+
+    /// <summary>Records run-level trace events decided by the orchestrator: <see cref="RecordRunEventsActivity"/>.</summary>
+    public const string RecordRunEvents = "RecordRunEvents";
+}
+
+/// <summary>External events an orchestration listens for.</summary>
+public static class OrchestrationEventNames
+{
+    /// <summary>Asks a run to stop scheduling nodes and end cancelled.</summary>
+    public const string Cancel = "Cancel";
+}

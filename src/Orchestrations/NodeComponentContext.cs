@@ -1,0 +1,49 @@
+using ShipSec.Shared.Artifacts;
+using ShipSec.Shared.Sdk;
+using ShipSec.Shared.Trace;
+
+namespace ShipSec.Orchestrations;
+
+/// <summary>The <see cref="IComponentContext"/> of one node attempt, writing to its <see cref="NodeTraceWriter"/>.</summary>
+internal sealed class NodeComponentContext(
+    NodeTraceWriter trace,
+    IArtifactStore artifacts,
+    ComponentInputs inputs,
+    CancellationToken cancellationToken) : IComponentContext
+{
+    public string RunId => trace.RunId;
+
+    public string NodeId => trace.NodeId;
+
+    public int Attempt => trace.Attempt;
+
+    public ComponentInputs Inputs => inputs;
+
+    public CancellationToken CancellationToken => cancellationToken;
+
+    public void Log(TraceEventLevel level, string message)
+        => trace.Emit(trace.Next(TraceEventType.NodeLog, level) with { Message = message });
+
+    public void Progress(long current, long total, string? message = null)
+        => trace.Emit(trace.Next(TraceEventType.NodeProgress, TraceEventLevel.Info) with
+        {
+            Progress = new TraceProgress(current, total),
+            Message = message ?? $"{current}/{total}",
+        });
+
+    public async Task<ArtifactReference> EmitArtifactAsync(string name, string contentType, Stream content, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(contentType);
+        ArgumentNullException.ThrowIfNull(content);
+        var ordinal = trace.NextOrdinal();
+        var traceEvent = trace.At(ordinal, TraceEventType.NodeArtifact, TraceEventLevel.Info);
+
+        // The artifact id is readable and unique within the run: node ids are URL-safe by validation.
+        var artifactId = $"{NodeId}.{Attempt}.{ordinal}";
+        var reference = await artifacts.SaveAsync(
+            new ArtifactDescriptor(RunId, NodeId, Attempt, artifactId, name, contentType), content, cancellationToken);
+        trace.Emit(traceEvent with { Artifact = reference, Message = $"Artifact {name} ({reference.Size} bytes)" });
+        return reference;
+    }
+}

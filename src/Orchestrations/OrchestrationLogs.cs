@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Logging;
+using ShipSec.Shared.Runs;
+
+namespace ShipSec.Orchestrations;
+
+/// <summary>Structured logs of the orchestrations project (event ids 2000–2099).</summary>
+internal static partial class OrchestrationLogs
+{
+    [LoggerMessage(2000, LogLevel.Information, "Run {RunId} of workflow {WorkflowId} started with {NodeCount} nodes")]
+    public static partial void RunStarted(ILogger logger, string runId, string workflowId, int nodeCount);
+
+    [LoggerMessage(2001, LogLevel.Warning, "Run {RunId}: node {NodeId} failed after its last attempt: {Reason}")]
+    public static partial void NodeFailedFinally(ILogger logger, string runId, string nodeId, string reason);
+
+    [LoggerMessage(2002, LogLevel.Information, "Run {RunId} ended {Status}")]
+    public static partial void RunEnded(ILogger logger, string runId, RunStatus status);
+
+    [LoggerMessage(2010, LogLevel.Information, "Run {RunId}: node {NodeId} attempt {Attempt} of {Component} started")]
+    public static partial void AttemptStarted(ILogger logger, string runId, string nodeId, int attempt, string component);
+
+    [LoggerMessage(2011, LogLevel.Information, "Run {RunId}: node {NodeId} attempt {Attempt} ended {Outcome} in {ElapsedMs} ms")]
+    public static partial void AttemptEnded(ILogger logger, string runId, string nodeId, int attempt, NodeAttemptOutcome outcome, long elapsedMs);
+
+    [LoggerMessage(2012, LogLevel.Warning, "Run {RunId}: publishing {Count} trace events failed (try {Try}); retrying")]
+    public static partial void PublishRetry(ILogger logger, Exception exception, string runId, int count, int @try);
+
+    [LoggerMessage(2013, LogLevel.Warning, "Run {RunId}: checking for cancellation failed")]
+    public static partial void CancellationCheckFailed(ILogger logger, Exception exception, string runId);
+}

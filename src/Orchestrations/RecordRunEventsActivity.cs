@@ -1,0 +1,55 @@
+using Microsoft.DurableTask;
+using ShipSec.Shared.Runs;
+using ShipSec.Shared.Trace;
+
+namespace ShipSec.Orchestrations;
+
+/// <summary>
+/// Publishes the run-level events the orchestrator decided on (status changes, skipped nodes, attempts it
+/// stopped waiting for). Their ids derive from their content, so a replay publishes nothing new.
+/// </summary>
+public sealed class RecordRunEventsActivity(ITracePublisher publisher) : TaskActivity<RunEventsInput, bool>
+{
+    /// <inheritdoc />
+    public override async Task<bool> RunAsync(TaskActivityContext context, RunEventsInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var events = input.Events.Select(spec => ToTraceEvent(input.RunId, spec)).ToList();
+        await publisher.PublishAsync(events);
+        return true;
+    }
+
+    internal static TraceEvent ToTraceEvent(string runId, RunEventSpec spec) => spec.Type switch
+    {
+        TraceEventType.WorkflowStatus => new TraceEvent
+        {
+            Id = TraceEventIds.WorkflowStatus(runId, spec.Status ?? throw new ArgumentException("A status event needs a status.", nameof(spec))),
+            RunId = runId,
+            NodeId = spec.NodeId,
+            Type = TraceEventType.WorkflowStatus,
+            Level = spec.Status switch
+            {
+                RunStatus.Failed => TraceEventLevel.Error,
+                RunStatus.Cancelled => TraceEventLevel.Warn,
+                _ => TraceEventLevel.Info,
+            },
+            Timestamp = spec.Timestamp,
+            Status = spec.Status,
+            Message = spec.Message ?? $"Run {spec.Status.Value.ToString().ToLowerInvariant()}",
+            Error = spec.ErrorKind is { } kind && spec.Status != RunStatus.Running ? new TraceError(spec.Message ?? kind, kind) : null,
+        },
+        TraceEventType.NodeSkipped or TraceEventType.NodeFailed => new TraceEvent
+        {
+            Id = TraceEventIds.NodeLifecycle(runId, spec.NodeId ?? throw new ArgumentException("A node event needs a node.", nameof(spec)), spec.Attempt, spec.Type),
+            RunId = runId,
+            NodeId = spec.NodeId,
+            Attempt = spec.Attempt,
+            Type = spec.Type,
+            Level = spec.Type == TraceEventType.NodeFailed ? TraceEventLevel.Error : TraceEventLevel.Warn,
+            Timestamp = spec.Timestamp,
+            Message = spec.Message,
+            Error = new TraceError(spec.Message ?? spec.Type.ToString(), spec.ErrorKind ?? "unknown"),
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Type, "The orchestrator records only status, skipped and failed events."),
+    };
+}

@@ -1,0 +1,181 @@
+using Microsoft.DurableTask;
+using ShipSec.Shared.Dsl;
+using ShipSec.Shared.Runs;
+using ShipSec.Shared.Trace;
+
+namespace ShipSec.Orchestrations;
+
+/// <summary>
+/// Walks a workflow's DAG: every node whose dependencies completed is scheduled at once, failed attempts
+/// are retried per the node's policy, a final failure skips what depends on it and fails the run, and a
+/// cancel event stops scheduling. Deterministic: only the context's clock, timers and activities are used,
+/// and no trace event passes through here except the few run-level ones it decides on.
+/// </summary>
+public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput, WorkflowRunResult>
+{
+    /// <summary>
+    /// Extra time granted beyond a node's own timeout before the orchestrator stops waiting for it. The
+    /// activity enforces the timeout itself; this only guards against an activity that never reports back.
+    /// </summary>
+    internal static readonly TimeSpan TimeoutGrace = TimeSpan.FromSeconds(30);
+
+    /// <inheritdoc />
+    public override async Task<WorkflowRunResult> RunAsync(TaskOrchestrationContext context, WorkflowRunInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var logger = context.CreateReplaySafeLogger<WorkflowRunOrchestrator>();
+        var runId = input.RunId;
+        var graph = RunPlan.Build(input.Workflow);
+
+        await RecordAsync(context, runId, new RunEventSpec(TraceEventType.WorkflowStatus, context.CurrentUtcDateTime, RunStatus.Running));
+        OrchestrationLogs.RunStarted(logger, runId, input.Workflow.Id, input.Workflow.Nodes.Count);
+
+        var outputs = new Dictionary<string, NodeOutputs>(StringComparer.Ordinal);
+        var started = new HashSet<string>(StringComparer.Ordinal);
+        var running = new Dictionary<Task<NodeAttemptResult>, NodeDefinition>();
+        var cancelRequested = context.WaitForExternalEvent<string>(OrchestrationEventNames.Cancel);
+        RunFailure? failure = null;
+        var cancelled = false;
+
+        while (true)
+        {
+            if (!cancelled)
+            {
+                foreach (var node in graph.TopologicalOrder)
+                {
+                    if (!started.Contains(node.Id) && graph.Dependencies(node.Id).All(outputs.ContainsKey))
+                    {
+                        started.Add(node.Id);
+                        running.Add(RunWithRetriesAsync(context, runId, node, outputs), node);
+                    }
+                }
+            }
+
+            if (running.Count == 0)
+            {
+                break;
+            }
+
+            var waitingOn = cancelled ? running.Keys.ToList<Task>() : [.. running.Keys, cancelRequested];
+            var finished = await Task.WhenAny(waitingOn);
+            if (finished == cancelRequested)
+            {
+                // Running attempts notice the cancellation themselves (the activity watches the run's
+                // cancel flag) and report back; nothing new is scheduled from here on.
+                cancelled = true;
+                continue;
+            }
+
+            var task = (Task<NodeAttemptResult>)finished;
+            var finishedNode = running[task];
+            running.Remove(task);
+            var result = await task;
+            switch (result.Outcome)
+            {
+                case NodeAttemptOutcome.Succeeded:
+                    outputs[finishedNode.Id] = result.Outputs ?? new NodeOutputs(new Dictionary<string, System.Text.Json.JsonElement>(), null);
+                    break;
+                case NodeAttemptOutcome.Cancelled:
+                    cancelled = true;
+                    break;
+                default:
+                    failure ??= new RunFailure(finishedNode.Id, result.Error?.Message ?? "The node failed.");
+                    OrchestrationLogs.NodeFailedFinally(logger, runId, finishedNode.Id, failure.Message);
+                    break;
+            }
+        }
+
+        var status = failure is not null ? RunStatus.Failed : cancelled ? RunStatus.Cancelled : RunStatus.Completed;
+        var now = context.CurrentUtcDateTime;
+        var closing = new List<RunEventSpec>();
+        foreach (var node in graph.TopologicalOrder)
+        {
+            if (!outputs.ContainsKey(node.Id) && !started.Contains(node.Id))
+            {
+                var (reason, kind) = cancelled && failure is null
+                    ? ("The run was cancelled before this node started.", "cancelled")
+                    : ($"Skipped because an upstream node failed ({failure?.NodeId}).", "upstream-failed");
+                closing.Add(new RunEventSpec(TraceEventType.NodeSkipped, now, NodeId: node.Id, Message: reason, ErrorKind: kind));
+            }
+        }
+
+        closing.Add(new RunEventSpec(
+            TraceEventType.WorkflowStatus,
+            now,
+            status,
+            NodeId: failure?.NodeId,
+            Message: failure?.Message ?? (cancelled ? "The run was cancelled." : null),
+            ErrorKind: failure is not null ? "node-failed" : cancelled ? "cancelled" : null));
+        await RecordAsync(context, runId, [.. closing]);
+        OrchestrationLogs.RunEnded(logger, runId, status);
+        return new WorkflowRunResult(status, failure);
+    }
+
+    private static async Task<NodeAttemptResult> RunWithRetriesAsync(
+        TaskOrchestrationContext context, string runId, NodeDefinition node, Dictionary<string, NodeOutputs> outputs)
+    {
+        var upstream = new Dictionary<string, NodeOutputs>(StringComparer.Ordinal);
+        foreach (var dependency in RunPlan.ReferencedNodes(node))
+        {
+            upstream[dependency] = outputs[dependency];
+        }
+
+        var maxAttempts = Math.Max(1, node.Retry?.MaxAttempts ?? 1);
+        NodeAttemptResult result = new(NodeAttemptOutcome.Failed, null, null);
+        for (var attempt = 1; attempt <= maxAttempts; attempt++)
+        {
+            var input = new RunNodeInput { RunId = runId, Node = node, Attempt = attempt, Upstream = upstream };
+            result = await RunAttemptAsync(context, input);
+            if (result.Outcome != NodeAttemptOutcome.Failed || attempt == maxAttempts)
+            {
+                return result;
+            }
+
+            await context.CreateTimer(node.Retry!.DelayBefore(attempt + 1), CancellationToken.None);
+        }
+
+        return result;
+    }
+
+    private static async Task<NodeAttemptResult> RunAttemptAsync(TaskOrchestrationContext context, RunNodeInput input)
+    {
+        var activity = CallRunNodeAsync(context, input);
+        if (input.Node.TimeoutSeconds is not { } seconds)
+        {
+            return await activity;
+        }
+
+        using var timerCancellation = new CancellationTokenSource();
+        var deadline = context.CurrentUtcDateTime + TimeSpan.FromSeconds(seconds) + TimeoutGrace;
+        var timer = context.CreateTimer(deadline, timerCancellation.Token);
+        if (await Task.WhenAny(activity, timer) == activity)
+        {
+            await timerCancellation.CancelAsync();
+            return await activity;
+        }
+
+        var error = new TraceError($"No answer from the node within {seconds} s (+{TimeoutGrace.TotalSeconds:0} s grace).", "timeout", input.Attempt < input.MaxAttempts);
+        await RecordAsync(context, input.RunId, new RunEventSpec(
+            TraceEventType.NodeFailed, context.CurrentUtcDateTime, NodeId: input.Node.Id, Attempt: input.Attempt, Message: error.Message, ErrorKind: error.Kind));
+        return new NodeAttemptResult(NodeAttemptOutcome.Failed, null, error);
+    }
+
+    private static async Task<NodeAttemptResult> CallRunNodeAsync(TaskOrchestrationContext context, RunNodeInput input)
+    {
+        try
+        {
+            return await context.CallActivityAsync<NodeAttemptResult>(ActivityNames.RunNode, input);
+        }
+        catch (TaskFailedException exception)
+        {
+            // The activity reports component failures as results; an exception here means the activity
+            // itself broke (for example its trace could not be flushed). That attempt failed all the same.
+            var message = exception.FailureDetails?.ErrorMessage ?? exception.Message;
+            return new NodeAttemptResult(NodeAttemptOutcome.Failed, null, new TraceError(message, "activity-failed", input.Attempt < input.MaxAttempts));
+        }
+    }
+
+    private static Task RecordAsync(TaskOrchestrationContext context, string runId, params RunEventSpec[] events)
+        => context.CallActivityAsync(ActivityNames.RecordRunEvents, new RunEventsInput(runId, events));
+}
