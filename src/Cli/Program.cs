@@ -1,0 +1,3 @@
+using ShipSec.Cli;
+
+return await ShipSecCommandLine.InvokeAsync(args);

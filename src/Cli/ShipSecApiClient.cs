@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using ShipSec.Shared.Json;
+using ShipSec.Shared.Runs;
+using ShipSec.Shared.Trace;
+
+namespace ShipSec.Cli;
+
+/// <summary>A run the API accepted.</summary>
+internal sealed record StartedRunResponse(string RunId, string WorkflowId, int WorkflowVersion, string StatusUrl, string TraceUrl);
+
+/// <summary>A page of the trace endpoint.</summary>
+internal sealed record TracePageResponse(string RunId, IReadOnlyList<TraceEvent> Events, long NextCursor, bool HasMore);
+
+/// <summary>A registered workflow.</summary>
+internal sealed record WorkflowResponse(string Id, string Name, int Version, int NodeCount);
+
+/// <summary>The API answered with RFC 9457 problem details.</summary>
+internal sealed class ApiProblemException(HttpStatusCode status, string message) : Exception(message)
+{
+    public HttpStatusCode Status { get; } = status;
+}
+
+/// <summary>The ShipSec Runs HTTP API, typed with the same contracts the server writes.</summary>
+internal sealed class ShipSecApiClient(HttpClient http)
+{
+    public Uri BaseAddress => http.BaseAddress!;
+
+    public async Task<WorkflowResponse> RegisterWorkflowAsync(string json, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(new Uri("api/workflows", UriKind.Relative), content, cancellationToken);
+        return await ReadAsync<WorkflowResponse>(response, cancellationToken);
+    }
+
+    public async Task<StartedRunResponse> StartRunAsync(string workflowId, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsync(new Uri($"api/workflows/{Uri.EscapeDataString(workflowId)}/runs", UriKind.Relative), null, cancellationToken);
+        return await ReadAsync<StartedRunResponse>(response, cancellationToken);
+    }
+
+    public async Task<RunSummary> GetStatusAsync(string runId, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri($"api/workflows/runs/{Uri.EscapeDataString(runId)}/status", UriKind.Relative), cancellationToken);
+        return await ReadAsync<RunSummary>(response, cancellationToken);
+    }
+
+    public async Task<TracePageResponse> GetTraceAsync(string runId, long after, int limit, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri($"api/workflows/runs/{Uri.EscapeDataString(runId)}/trace?after={after}&limit={limit}", UriKind.Relative), cancellationToken);
+        return await ReadAsync<TracePageResponse>(response, cancellationToken);
+    }
+
+    public string StatusUrl(string runId) => new Uri(BaseAddress, $"api/workflows/runs/{runId}/status").ToString();
+
+    public string TraceUrl(string runId) => new Uri(BaseAddress, $"api/workflows/runs/{runId}/trace").ToString();
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return await response.Content.ReadFromJsonAsync<T>(ShipSecJson.Options, cancellationToken)
+                ?? throw new ApiProblemException(response.StatusCode, "The API returned an empty body.");
+        }
+
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        throw new ApiProblemException(response.StatusCode, DescribeProblem(response.StatusCode, body));
+    }
+
+    private static string DescribeProblem(HttpStatusCode status, string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            var text = new StringBuilder();
+            text.Append($"{(int)status} {Text(root, "title")} {Text(root, "detail")}".TrimEnd());
+            if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var error in errors.EnumerateArray())
+                {
+                    text.Append($"\n  - {Text(error, "field")}: {Text(error, "message")}");
+                }
+            }
+
+            return text.ToString();
+        }
+        catch (JsonException)
+        {
+            return $"{(int)status} {body}";
+        }
+    }
+
+    private static string Text(JsonElement element, string name)
+        => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : string.Empty;
+}

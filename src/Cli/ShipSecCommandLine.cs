@@ -1,0 +1,221 @@
+using System.CommandLine;
+using System.Text.Json;
+using ShipSec.Shared.Json;
+using ShipSec.Shared.Runs;
+using ShipSec.Shared.Trace;
+using Spectre.Console;
+
+namespace ShipSec.Cli;
+
+/// <summary>
+/// The <c>shipsec</c> commands. Exit codes: 0 success (for <c>run --watch</c>: the run completed),
+/// 1 the run failed or was cancelled, 2 the request was refused or the API could not be reached.
+/// </summary>
+internal static class ShipSecCommandLine
+{
+    public const int Success = 0;
+    public const int RunDidNotComplete = 1;
+    public const int RequestFailed = 2;
+
+    private static readonly TimeSpan FollowInterval = TimeSpan.FromMilliseconds(250);
+
+    private static readonly Option<string> UrlOption = new("--url")
+    {
+        Description = "Base URL of the ShipSec Runs API (env SHIPSEC_URL).",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SHIPSEC_URL") ?? "http://127.0.0.1:7071",
+    };
+
+    private static readonly Option<string?> ApiKeyOption = new("--api-key")
+    {
+        Description = "API key sent as x-functions-key (env SHIPSEC_API_KEY).",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SHIPSEC_API_KEY"),
+    };
+
+    public static async Task<int> InvokeAsync(string[] args)
+    {
+        var root = new RootCommand("ShipSec Runs: run security workflows and watch their trace.");
+        root.Options.Add(UrlOption);
+        root.Options.Add(ApiKeyOption);
+        root.Subcommands.Add(RunCommand());
+        root.Subcommands.Add(StatusCommand());
+        root.Subcommands.Add(TraceCommand());
+        return await root.Parse(args).InvokeAsync();
+    }
+
+    private static Command RunCommand()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "A workflow DSL file (JSON)." };
+        var watch = new Option<bool>("--watch") { Description = "Stream the run's trace until it ends; exit 0 only when it completed." };
+        var command = new Command("run", "Register a workflow file and start a run of it.") { file, watch };
+        command.SetAction((parse, cancellation) => WithApiAsync(parse, async (api, console) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+            {
+                console.MarkupLine($"[red]No such file: {Markup.Escape(path.FullName)}[/]");
+                return RequestFailed;
+            }
+
+            var workflow = await api.RegisterWorkflowAsync(await File.ReadAllTextAsync(path.FullName, cancellation), cancellation);
+            console.MarkupLine($"Registered workflow [bold]{Markup.Escape(workflow.Id)}[/] v{workflow.Version} ({workflow.NodeCount} nodes)");
+            var run = await api.StartRunAsync(workflow.Id, cancellation);
+            console.MarkupLine($"Started run [bold]{Markup.Escape(run.RunId)}[/]");
+            if (!parse.GetValue(watch))
+            {
+                PrintWhereToLook(console, api, run.RunId);
+                return Success;
+            }
+
+            var summary = await FollowAsync(api, new TraceRenderer(console), run.RunId, cancellation);
+            new TraceRenderer(console).Write(summary);
+            PrintWhereToLook(console, api, run.RunId);
+            return summary.Status == RunStatus.Completed ? Success : RunDidNotComplete;
+        }, cancellation));
+        return command;
+    }
+
+    private static Command StatusCommand()
+    {
+        var runId = new Argument<string>("runId") { Description = "The run id." };
+        var json = new Option<bool>("--json") { Description = "Print the status as JSON." };
+        var command = new Command("status", "Show a run's status and node counters.") { runId, json };
+        command.SetAction((parse, cancellation) => WithApiAsync(parse, async (api, console) =>
+        {
+            var summary = await api.GetStatusAsync(parse.GetValue(runId)!, cancellation);
+            if (parse.GetValue(json))
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(summary, ShipSecJson.Options));
+            }
+            else
+            {
+                new TraceRenderer(console).Write(summary);
+            }
+
+            return Success;
+        }, cancellation));
+        return command;
+    }
+
+    private static Command TraceCommand()
+    {
+        var runId = new Argument<string>("runId") { Description = "The run id." };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep streaming new events until the run ends." };
+        var after = new Option<long>("--after") { Description = "Start after this sequence number.", DefaultValueFactory = _ => 0 };
+        var command = new Command("trace", "Print a run's trace events in sequence order.") { runId, follow, after };
+        command.SetAction((parse, cancellation) => WithApiAsync(parse, async (api, console) =>
+        {
+            var id = parse.GetValue(runId)!;
+            var renderer = new TraceRenderer(console);
+            if (parse.GetValue(follow))
+            {
+                await FollowAsync(api, renderer, id, cancellation, parse.GetValue(after));
+                return Success;
+            }
+
+            var cursor = parse.GetValue(after);
+            TracePageResponse page;
+            do
+            {
+                page = await api.GetTraceAsync(id, cursor, 1000, cancellation);
+                foreach (var traceEvent in page.Events)
+                {
+                    renderer.Write(traceEvent);
+                }
+
+                cursor = page.NextCursor;
+            }
+            while (page.HasMore);
+
+            return Success;
+        }, cancellation));
+        return command;
+    }
+
+    /// <summary>Streams the trace from <paramref name="after"/> until the run's final status event has been printed.</summary>
+    private static async Task<RunSummary> FollowAsync(ShipSecApiClient api, TraceRenderer renderer, string runId, CancellationToken cancellationToken, long after = 0)
+    {
+        using var poll = new PeriodicTimer(FollowInterval);
+        var cursor = after;
+        while (true)
+        {
+            var page = await api.GetTraceAsync(runId, cursor, 1000, cancellationToken);
+            var ended = false;
+            foreach (var traceEvent in page.Events)
+            {
+                renderer.Write(traceEvent);
+                ended |= traceEvent is { Type: TraceEventType.WorkflowStatus, Status: RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled };
+            }
+
+            cursor = page.NextCursor;
+            if (ended)
+            {
+                return await api.GetStatusAsync(runId, cancellationToken);
+            }
+
+            if (page.HasMore)
+            {
+                continue;
+            }
+
+            // Nothing new: a run that ended before we began following (or whose final event lies before
+            // --after) ends the loop too. Read once more after seeing the final summary, so that events
+            // committed between the two reads are still printed.
+            if (page.Events.Count == 0 && await api.GetStatusAsync(runId, cancellationToken) is { Status: RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled } summary)
+            {
+                var tail = await api.GetTraceAsync(runId, cursor, 1000, cancellationToken);
+                foreach (var traceEvent in tail.Events)
+                {
+                    renderer.Write(traceEvent);
+                }
+
+                return summary;
+            }
+
+            await poll.WaitForNextTickAsync(cancellationToken);
+        }
+    }
+
+    private static void PrintWhereToLook(IAnsiConsole console, ShipSecApiClient api, string runId)
+    {
+        console.MarkupLine($"Status: {Markup.Escape(api.StatusUrl(runId))}");
+        console.MarkupLine($"Trace:  {Markup.Escape(api.TraceUrl(runId))}");
+    }
+
+    private static async Task<int> WithApiAsync(ParseResult parse, Func<ShipSecApiClient, IAnsiConsole, Task<int>> action, CancellationToken cancellationToken)
+    {
+        var console = AnsiConsole.Console;
+        var baseUrl = parse.GetValue(UrlOption)!;
+        if (!Uri.TryCreate(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/", UriKind.Absolute, out var baseAddress))
+        {
+            console.MarkupLine($"[red]--url is not an absolute URL: {Markup.Escape(baseUrl)}[/]");
+            return RequestFailed;
+        }
+
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (parse.GetValue(ApiKeyOption) is { Length: > 0 } key)
+        {
+            http.DefaultRequestHeaders.Add("x-functions-key", key);
+        }
+
+        try
+        {
+            return await action(new ShipSecApiClient(http), console);
+        }
+        catch (ApiProblemException problem)
+        {
+            console.MarkupLine($"[red]{Markup.Escape(problem.Message)}[/]");
+            return RequestFailed;
+        }
+        catch (HttpRequestException exception)
+        {
+            console.MarkupLine($"[red]Cannot reach {Markup.Escape(baseAddress.ToString())}: {Markup.Escape(exception.Message)}[/]");
+            return RequestFailed;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return RequestFailed;
+        }
+    }
+}

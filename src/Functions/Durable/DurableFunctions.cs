@@ -1,0 +1,45 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using ShipSec.Orchestrations;
+
+namespace ShipSec.Functions.Durable;
+
+/// <summary>
+/// Durable Functions triggers: thin adapters over the same orchestrator and activity classes the local
+/// host runs on the Durable Task Framework.
+/// </summary>
+public sealed class DurableFunctions(RunNodeActivity runNode, RecordRunEventsActivity recordRunEvents)
+{
+    /// <summary>The workflow run orchestration.</summary>
+    [Function(OrchestratorNames.WorkflowRun)]
+    public static Task<WorkflowRunResult> WorkflowRun([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new WorkflowRunOrchestrator().RunAsync(context, context.GetInput<WorkflowRunInput>()
+            ?? throw new InvalidOperationException("The orchestration was started without its input."));
+    }
+
+    /// <summary>One attempt of one node.</summary>
+    [Function(ActivityNames.RunNode)]
+    public Task<NodeAttemptResult> RunNode([ActivityTrigger] RunNodeInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return runNode.RunAsync(new FunctionActivityContext(ActivityNames.RunNode, input.RunId), input);
+    }
+
+    /// <summary>Run-level events decided by the orchestrator.</summary>
+    [Function(ActivityNames.RecordRunEvents)]
+    public Task<bool> RecordRunEvents([ActivityTrigger] RunEventsInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return recordRunEvents.RunAsync(new FunctionActivityContext(ActivityNames.RecordRunEvents, input.RunId), input);
+    }
+
+    /// <summary>The activity context our activities receive under the Functions trigger binding.</summary>
+    private sealed class FunctionActivityContext(string name, string instanceId) : TaskActivityContext
+    {
+        public override TaskName Name { get; } = new(name);
+
+        public override string InstanceId { get; } = instanceId;
+    }
+}

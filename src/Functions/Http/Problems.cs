@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using ShipSec.Shared.Dsl;
+
+namespace ShipSec.Functions.Http;
+
+/// <summary>One problem in a problem-details response: the field (a JSON pointer or a query parameter) and why.</summary>
+/// <param name="Field">Where the problem is, such as <c>/nodes/2/component</c> or <c>?limit</c>.</param>
+/// <param name="Code">A machine-readable kind, such as <c>cycle</c>.</param>
+/// <param name="Message">What is wrong, for a person.</param>
+/// <param name="NodeId">The node at fault, when there is one.</param>
+/// <param name="Nodes">Every node involved, for problems such as a cycle.</param>
+public sealed record ProblemItem(string Field, string Code, string Message, string? NodeId = null, IReadOnlyList<string>? Nodes = null);
+
+/// <summary>RFC 9457 problem details for every error the API returns.</summary>
+public static class Problems
+{
+    private const string TypePrefix = "urn:shipsec:problem:";
+
+    /// <summary>The workflow document is malformed or invalid; every problem is listed.</summary>
+    public static ObjectResult InvalidWorkflow(IReadOnlyList<WorkflowProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        return Create(StatusCodes.Status400BadRequest, "invalid-workflow", "The workflow is not valid.",
+            $"{problems.Count} problem(s) found: {string.Join(" ", problems.Take(3).Select(p => p.Message))}",
+            [.. problems.Select(p => new ProblemItem(p.Field, p.Code, p.Message, p.NodeId, p.Nodes))]);
+    }
+
+    /// <summary>A request parameter is invalid.</summary>
+    public static ObjectResult InvalidParameter(string parameter, string message)
+        => Create(StatusCodes.Status400BadRequest, "invalid-parameter", "A request parameter is not valid.", message,
+            [new ProblemItem(parameter, "invalid-value", message)]);
+
+    /// <summary>No such run.</summary>
+    public static ObjectResult RunNotFound(string runId)
+        => Create(StatusCodes.Status404NotFound, "run-not-found", "Run not found.", $"No run has the id '{runId}'.",
+            [new ProblemItem("runId", "not-found", $"No run has the id '{runId}'.")]);
+
+    /// <summary>No such workflow.</summary>
+    public static ObjectResult WorkflowNotFound(string workflowId)
+        => Create(StatusCodes.Status404NotFound, "workflow-not-found", "Workflow not found.", $"No workflow has the id '{workflowId}'. Register it with POST /api/workflows first.",
+            [new ProblemItem("workflowId", "not-found", $"No workflow has the id '{workflowId}'.")]);
+
+    /// <summary>No such artifact in the run.</summary>
+    public static ObjectResult ArtifactNotFound(string runId, string artifactId)
+        => Create(StatusCodes.Status404NotFound, "artifact-not-found", "Artifact not found.", $"Run '{runId}' has no artifact '{artifactId}'.",
+            [new ProblemItem("artifactId", "not-found", $"Run '{runId}' has no artifact '{artifactId}'.")]);
+
+    /// <summary>The request conflicts with the resource's state.</summary>
+    public static ObjectResult Conflict(string code, string detail)
+        => Create(StatusCodes.Status409Conflict, code, "The request conflicts with the current state.", detail, []);
+
+    private static ObjectResult Create(int status, string code, string title, string detail, IReadOnlyList<ProblemItem> errors)
+    {
+        var problem = new ProblemDetails
+        {
+            Type = TypePrefix + code,
+            Title = title,
+            Status = status,
+            Detail = detail,
+        };
+        problem.Extensions["errors"] = errors;
+        var result = new ObjectResult(problem) { StatusCode = status };
+        result.ContentTypes.Add("application/problem+json");
+        return result;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using ShipSec.Functions.Runs;
+using ShipSec.Shared.Runs;
+using ShipSec.Shared.Trace;
+
+namespace ShipSec.Functions.Http;
+
+/// <summary>Starting, watching and cancelling runs.</summary>
+public sealed class RunFunctions(RunLauncher launcher, IRunStore runs, ITraceStore traces)
+{
+    private const int DefaultTraceLimit = 500;
+    private const int MaxTraceLimit = 5000;
+    private const int DefaultRunLimit = 50;
+    private const int MaxRunLimit = 500;
+
+    /// <summary><c>POST /api/workflows/{workflowId}/runs</c>: starts a run; 202 with its id and where to watch it.</summary>
+    [Function(nameof(StartRun))]
+    public async Task<IActionResult> StartRun(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "workflows/{workflowId}/runs")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string workflowId,
+        CancellationToken cancellationToken)
+    {
+        var run = await launcher.StartAsync(client, workflowId, cancellationToken);
+        if (run is null)
+        {
+            return Problems.WorkflowNotFound(workflowId);
+        }
+
+        var statusUrl = ApiResponses.Url(request, $"workflows/runs/{run.RunId}/status");
+        return ApiResponses.Accepted(request, statusUrl, new
+        {
+            runId = run.RunId,
+            workflowId = run.WorkflowId,
+            workflowVersion = run.WorkflowVersion,
+            status = RunStatus.Queued,
+            statusUrl,
+            traceUrl = ApiResponses.Url(request, $"workflows/runs/{run.RunId}/trace"),
+            cancelUrl = ApiResponses.Url(request, $"workflows/runs/{run.RunId}/cancel"),
+        });
+    }
+
+    /// <summary><c>GET /api/workflows/runs/{runId}/status</c>: the run's summary.</summary>
+    [Function(nameof(GetRunStatus))]
+    public async Task<IActionResult> GetRunStatus(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "workflows/runs/{runId}/status")] HttpRequest request,
+        string runId,
+        CancellationToken cancellationToken)
+        => await runs.GetAsync(runId, cancellationToken) is { } summary
+            ? ApiResponses.Ok(summary)
+            : Problems.RunNotFound(runId);
+
+    /// <summary><c>GET /api/workflows/runs/{runId}/trace?after=&amp;limit=</c>: trace events after a cursor, in sequence order.</summary>
+    [Function(nameof(GetRunTrace))]
+    public async Task<IActionResult> GetRunTrace(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "workflows/runs/{runId}/trace")] HttpRequest request,
+        string runId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!TryReadLong(request, "after", 0, 0, long.MaxValue, out var after, out var problem)
+            || !TryReadLong(request, "limit", DefaultTraceLimit, 1, MaxTraceLimit, out var limit, out problem))
+        {
+            return problem!;
+        }
+
+        if (await runs.GetAsync(runId, cancellationToken) is null)
+        {
+            return Problems.RunNotFound(runId);
+        }
+
+        var page = await traces.ReadAsync(runId, after, (int)limit, cancellationToken);
+        return ApiResponses.Ok(new
+        {
+            runId,
+            events = page.Events,
+            nextCursor = page.NextCursor,
+            hasMore = page.HasMore,
+            next = ApiResponses.Url(request, $"workflows/runs/{runId}/trace?after={page.NextCursor}&limit={limit}"),
+        });
+    }
+
+    /// <summary><c>GET /api/workflows/runs?workflowId=&amp;limit=</c>: runs, newest first.</summary>
+    [Function(nameof(ListRuns))]
+    public async Task<IActionResult> ListRuns(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "workflows/runs")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!TryReadLong(request, "limit", DefaultRunLimit, 1, MaxRunLimit, out var limit, out var problem))
+        {
+            return problem!;
+        }
+
+        var workflowId = request.Query["workflowId"].FirstOrDefault();
+        var list = await runs.ListAsync(string.IsNullOrWhiteSpace(workflowId) ? null : workflowId, (int)limit, cancellationToken);
+        return ApiResponses.Ok(new { runs = list });
+    }
+
+    /// <summary><c>POST /api/workflows/runs/{runId}/cancel</c>: stops a run; 202 when accepted.</summary>
+    [Function(nameof(CancelRun))]
+    public async Task<IActionResult> CancelRun(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "workflows/runs/{runId}/cancel")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string runId,
+        CancellationToken cancellationToken)
+        => await launcher.CancelAsync(client, runId, cancellationToken) switch
+        {
+            CancelOutcome.NotFound => Problems.RunNotFound(runId),
+            CancelOutcome.AlreadyEnded => Problems.Conflict("run-ended", $"Run '{runId}' has already ended; there is nothing to cancel."),
+            _ => ApiResponses.Accepted(request, ApiResponses.Url(request, $"workflows/runs/{runId}/status"), new { runId, cancellationRequested = true }),
+        };
+
+    private static bool TryReadLong(HttpRequest request, string name, long fallback, long min, long max, out long value, out IActionResult? problem)
+    {
+        problem = null;
+        var text = request.Query[name].FirstOrDefault();
+        if (string.IsNullOrEmpty(text))
+        {
+            value = fallback;
+            return true;
+        }
+
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max)
+        {
+            return true;
+        }
+
+        problem = Problems.InvalidParameter($"?{name}", $"'{name}' must be a whole number from {min} to {max}.");
+        return false;
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using ShipSec.Shared.Dsl;
+
+namespace ShipSec.Functions.Http;
+
+/// <summary>Registering and reading workflow definitions.</summary>
+public sealed class WorkflowFunctions(WorkflowDefinitionReader reader, IWorkflowStore workflows)
+{
+    /// <summary><c>POST /api/workflows</c>: validates the DSL document and stores it as the next version of its id.</summary>
+    [Function(nameof(CreateWorkflow))]
+    public async Task<IActionResult> CreateWorkflow(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "workflows")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var result = await reader.ReadAsync(request.Body, cancellationToken);
+        if (!result.IsValid)
+        {
+            return Problems.InvalidWorkflow(result.Problems);
+        }
+
+        var stored = await workflows.SaveAsync(result.Workflow!, cancellationToken);
+        return ApiResponses.Created(request, ApiResponses.Url(request, $"workflows/{stored.Definition.Id}"), Describe(request, stored));
+    }
+
+    /// <summary><c>GET /api/workflows/{workflowId}</c>: the latest version of a workflow.</summary>
+    [Function(nameof(GetWorkflow))]
+    public async Task<IActionResult> GetWorkflow(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "workflows/{workflowId}")] HttpRequest request,
+        string workflowId,
+        CancellationToken cancellationToken)
+        => await workflows.GetAsync(workflowId, cancellationToken) is { } stored
+            ? ApiResponses.Ok(Describe(request, stored))
+            : Problems.WorkflowNotFound(workflowId);
+
+    private static object Describe(HttpRequest request, StoredWorkflow stored) => new
+    {
+        id = stored.Definition.Id,
+        name = stored.Definition.Name,
+        version = stored.Version,
+        createdAt = stored.CreatedAt,
+        nodeCount = stored.Definition.Nodes.Count,
+        definition = stored.Definition,
+        runsUrl = ApiResponses.Url(request, $"workflows/{stored.Definition.Id}/runs"),
+    };
+}

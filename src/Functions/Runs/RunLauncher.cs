@@ -1,0 +1,93 @@
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using ShipSec.Orchestrations;
+using ShipSec.Shared.Dsl;
+using ShipSec.Shared.Runs;
+using ShipSec.Shared.Trace;
+
+namespace ShipSec.Functions.Runs;
+
+/// <summary>A run that was accepted and scheduled.</summary>
+public sealed record StartedRun(string RunId, string WorkflowId, int WorkflowVersion);
+
+/// <summary>How a cancellation request ended.</summary>
+public enum CancelOutcome
+{
+    /// <summary>The run will stop scheduling nodes and end cancelled.</summary>
+    Accepted,
+
+    /// <summary>No such run.</summary>
+    NotFound,
+
+    /// <summary>The run had already ended.</summary>
+    AlreadyEnded,
+}
+
+/// <summary>Starts and cancels runs: the run row first, then the orchestration, so a status is always there to read.</summary>
+public sealed partial class RunLauncher(
+    IWorkflowStore workflows,
+    IRunStore runs,
+    ITracePublisher publisher,
+    TimeProvider clock,
+    ILogger<RunLauncher> logger)
+{
+    /// <summary>Starts a run of the latest version of a workflow; null when the workflow does not exist.</summary>
+    public async Task<StartedRun?> StartAsync(DurableTaskClient client, string workflowId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var stored = await workflows.GetAsync(workflowId, cancellationToken);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        var runId = Guid.NewGuid().ToString("N");
+        await runs.CreateAsync(new NewRun(runId, workflowId, stored.Version, stored.Definition.Nodes.Count, clock.GetUtcNow()), cancellationToken);
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                OrchestratorNames.WorkflowRun,
+                new WorkflowRunInput(runId, stored.Definition),
+                new StartOrchestrationOptions(runId),
+                cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The run row exists; without this it would read "queued" forever.
+            await publisher.PublishAsync(
+                [RecordRunEventsActivity.ToTraceEvent(runId, new RunEventSpec(TraceEventType.WorkflowStatus, clock.GetUtcNow(), RunStatus.Failed, Message: $"The run could not be scheduled: {exception.Message}", ErrorKind: "schedule-failed"))],
+                CancellationToken.None);
+            throw;
+        }
+
+        LogRunScheduled(logger, runId, workflowId, stored.Version);
+        return new StartedRun(runId, workflowId, stored.Version);
+    }
+
+    /// <summary>Asks a run to stop: running nodes are cancelled, nothing new is scheduled.</summary>
+    public async Task<CancelOutcome> CancelAsync(DurableTaskClient client, string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var summary = await runs.GetAsync(runId, cancellationToken);
+        if (summary is null)
+        {
+            return CancelOutcome.NotFound;
+        }
+
+        if (summary.Status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled)
+        {
+            return CancelOutcome.AlreadyEnded;
+        }
+
+        await runs.RequestCancellationAsync(runId, cancellationToken);
+        await client.RaiseEventAsync(runId, OrchestrationEventNames.Cancel, "requested", cancellationToken);
+        LogRunCancelRequested(logger, runId);
+        return CancelOutcome.Accepted;
+    }
+
+    [LoggerMessage(3000, LogLevel.Information, "Run {RunId} of workflow {WorkflowId} v{WorkflowVersion} scheduled")]
+    private static partial void LogRunScheduled(ILogger logger, string runId, string workflowId, int workflowVersion);
+
+    [LoggerMessage(3001, LogLevel.Information, "Run {RunId}: cancellation requested")]
+    private static partial void LogRunCancelRequested(ILogger logger, string runId);
+}

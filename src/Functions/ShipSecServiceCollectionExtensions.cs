@@ -1,0 +1,28 @@
+using ShipSec.Functions.Runs;
+using ShipSec.Shared.Json;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers what both hosts share: stores, trace pipeline, artifacts, components and the run services.</summary>
+public static class ShipSecServiceCollectionExtensions
+{
+    /// <summary>Adds every ShipSec Runs service the function classes, orchestrator and activities need.</summary>
+    public static IServiceCollection AddShipSecRuns(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton(TimeProvider.System);
+        services.AddShipSecPostgres();
+        services.AddShipSecInProcessTrace();
+        services.AddShipSecArtifacts();
+        services.AddShipSecComponents();
+        services.AddSingleton<ShipSec.Shared.Dsl.WorkflowDefinitionReader>();
+        services.AddSingleton<RunLauncher>();
+        foreach (var activity in ShipSec.Orchestrations.OrchestrationCatalog.Activities.Values)
+        {
+            services.AddTransient(activity);
+        }
+
+        services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options => ShipSecJson.Configure(options.JsonSerializerOptions));
+        return services;
+    }
+}

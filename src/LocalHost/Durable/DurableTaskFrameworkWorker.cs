@@ -1,0 +1,63 @@
+using DurableTask.Core;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Worker;
+using Microsoft.DurableTask.Worker.Shims;
+using ShipSec.Orchestrations;
+
+namespace ShipSec.LocalHost.Durable;
+
+/// <summary>Runs the catalog's orchestrators and activities on a Durable Task Framework <see cref="TaskHubWorker"/>.</summary>
+internal sealed partial class DurableTaskFrameworkWorker(
+    IOrchestrationService service,
+    IServiceProvider services,
+    ILoggerFactory loggerFactory,
+    ILogger<DurableTaskFrameworkWorker> logger) : IHostedService, IAsyncDisposable
+{
+    private TaskHubWorker? worker;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = LocalDurableTaskClient.Converter }, loggerFactory);
+        var orchestrations = OrchestrationCatalog.Orchestrators.ToDictionary(
+            pair => pair.Key,
+            pair => (Func<TaskOrchestration>)(() => shims.CreateOrchestration(
+                new TaskName(pair.Key), (ITaskOrchestrator)ActivatorUtilities.CreateInstance(services, pair.Value))),
+            StringComparer.Ordinal);
+        var activities = OrchestrationCatalog.Activities.ToDictionary(
+            pair => pair.Key,
+            pair => (Func<TaskActivity>)(() => shims.CreateActivity(
+                new TaskName(pair.Key), (ITaskActivity)services.GetRequiredService(pair.Value))),
+            StringComparer.Ordinal);
+
+        await service.CreateIfNotExistsAsync();
+        worker = new TaskHubWorker(
+            service,
+            new ShimObjectManager<TaskOrchestration>(orchestrations),
+            new ShimObjectManager<TaskActivity>(activities),
+            loggerFactory);
+        await worker.StartAsync();
+        LogStarted(logger, service.GetType().Name);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (worker is not null)
+        {
+            // Not forced: running activities finish (and flush their trace) before the host exits.
+            await worker.StopAsync(isForced: false).WaitAsync(cancellationToken);
+            LogStopped(logger);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        worker?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    [LoggerMessage(4000, LogLevel.Information, "Durable Task worker started on {Backend}")]
+    private static partial void LogStarted(ILogger logger, string backend);
+
+    [LoggerMessage(4001, LogLevel.Information, "Durable Task worker stopped")]
+    private static partial void LogStopped(ILogger logger);
+}

@@ -1,0 +1,35 @@
+using ShipSec.Functions.Http;
+using ShipSec.LocalHost.Durable;
+using ShipSec.LocalHost.Endpoints;
+using ShipSec.Shared.Json;
+
+namespace ShipSec.LocalHost;
+
+/// <summary>
+/// Composes the one-machine host: the Functions app's services and HTTP function classes on ASP.NET Core,
+/// the orchestrator and activities on the Durable Task Framework. Tests build the very same app.
+/// </summary>
+public static class LocalHostApp
+{
+    /// <summary>The address the host listens on unless <c>--urls</c> or <c>ASPNETCORE_URLS</c> says otherwise (the Functions host's port).</summary>
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    /// <summary>Builds the application; <paramref name="configure"/> lets tests override configuration and services.</summary>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.AddShipSecRuns();
+        builder.Services.AddLocalDurableTask();
+        builder.Services.AddMvcCore().AddJsonOptions(options => ShipSecJson.Configure(options.JsonSerializerOptions));
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapFunctionEndpoints(typeof(RunFunctions).Assembly);
+        return app;
+    }
+}
