@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Npgsql;
+using ShipSec.Shared.Json;
+using ShipSec.Shared.Runs;
+
+namespace ShipSec.Shared.Postgres;
+
+/// <summary>
+/// Runs in PostgreSQL. Status, times and failure are kept up to date by <see cref="PostgresTraceStore"/>
+/// from WORKFLOW_STATUS events; node counters are counted from the node summaries it maintains.
+/// </summary>
+public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
+{
+    private const string SummaryColumns = """
+        SELECT r.run_id, r.workflow_id, r.status, r.created_at, r.started_at, r.updated_at, r.completed_at, r.failure,
+               r.nodes_total, n.completed, n.failed, n.running
+        FROM runs r
+        CROSS JOIN LATERAL (
+            SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed,
+                   count(*) FILTER (WHERE status = 'failed')::int AS failed,
+                   count(*) FILTER (WHERE status IN ('running', 'retrying'))::int AS running
+            FROM run_nodes
+            WHERE run_nodes.run_id = r.run_id
+        ) n
+        """;
+
+    private const string InsertRun = """
+        INSERT INTO runs (run_id, workflow_id, workflow_version, status, nodes_total, created_at, updated_at)
+        VALUES ($1, $2, $3, 'queued', $4, $5, $5)
+        ON CONFLICT (run_id) DO NOTHING
+        """;
+
+    private const string SelectRun = SummaryColumns + "\nWHERE r.run_id = $1";
+
+    private const string SelectRuns = SummaryColumns + """
+
+        WHERE $1::text IS NULL OR r.workflow_id = $1
+        ORDER BY r.created_at DESC, r.run_id DESC
+        LIMIT $2
+        """;
+
+    private const string RequestCancellation = "UPDATE runs SET cancel_requested = true WHERE run_id = $1";
+
+    private const string SelectCancellation = "SELECT cancel_requested FROM runs WHERE run_id = $1";
+
+    /// <inheritdoc />
+    /// <remarks>Creating a run that already exists does nothing, so a retried request is harmless.</remarks>
+    public async Task CreateAsync(NewRun run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        await using var command = dataSource.CreateCommand(InsertRun);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PostgresText.Strip(run.RunId) });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PostgresText.Strip(run.WorkflowId) });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = run.WorkflowVersion });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = run.NodesTotal });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = run.CreatedAt.ToUniversalTime() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<RunSummary?> GetAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        await using var command = dataSource.CreateCommand(SelectRun);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadSummary(reader) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RunSummary>> ListAsync(string? workflowId, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var command = dataSource.CreateCommand(SelectRuns);
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = workflowId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var runs = new List<RunSummary>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            runs.Add(ReadSummary(reader));
+        }
+
+        return runs;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RequestCancellationAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        await using var command = dataSource.CreateCommand(RequestCancellation);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> IsCancellationRequestedAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        await using var command = dataSource.CreateCommand(SelectCancellation);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
+    private static RunSummary ReadSummary(NpgsqlDataReader reader) => new()
+    {
+        RunId = reader.GetString(0),
+        WorkflowId = reader.GetString(1),
+        Status = TraceEventColumns.ParseStatus(reader.GetString(2)),
+        CreatedAt = reader.GetFieldValue<DateTimeOffset>(3),
+        StartedAt = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+        UpdatedAt = reader.GetFieldValue<DateTimeOffset>(5),
+        CompletedAt = reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+        Failure = reader.IsDBNull(7) ? null : JsonSerializer.Deserialize<RunFailure>(reader.GetString(7), ShipSecJson.Options),
+        Progress = new RunProgress(reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10), reader.GetInt32(11)),
+    };
+}

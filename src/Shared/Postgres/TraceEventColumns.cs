@@ -1,0 +1,136 @@
+using System.Text.Json;
+using ShipSec.Shared.Artifacts;
+using ShipSec.Shared.Json;
+using ShipSec.Shared.Runs;
+using ShipSec.Shared.Trace;
+
+namespace ShipSec.Shared.Postgres;
+
+/// <summary>
+/// How a <see cref="TraceEvent"/> maps onto the <c>trace_events</c> columns: the wire names of type and
+/// level (the same strings the JSON API uses, so SQL can match them), and everything that is not a
+/// column in the <c>payload</c> jsonb.
+/// </summary>
+internal static class TraceEventColumns
+{
+    public const string NodeStarted = "NODE_STARTED";
+    public const string NodeLog = "NODE_LOG";
+    public const string NodeProgress = "NODE_PROGRESS";
+    public const string NodeArtifact = "NODE_ARTIFACT";
+    public const string NodeCompleted = "NODE_COMPLETED";
+    public const string NodeFailed = "NODE_FAILED";
+    public const string NodeSkipped = "NODE_SKIPPED";
+    public const string WorkflowStatus = "WORKFLOW_STATUS";
+
+    public static string TypeName(TraceEventType type) => type switch
+    {
+        TraceEventType.NodeStarted => NodeStarted,
+        TraceEventType.NodeLog => NodeLog,
+        TraceEventType.NodeProgress => NodeProgress,
+        TraceEventType.NodeArtifact => NodeArtifact,
+        TraceEventType.NodeCompleted => NodeCompleted,
+        TraceEventType.NodeFailed => NodeFailed,
+        TraceEventType.NodeSkipped => NodeSkipped,
+        TraceEventType.WorkflowStatus => WorkflowStatus,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown trace event type."),
+    };
+
+    public static TraceEventType ParseType(string name) => name switch
+    {
+        NodeStarted => TraceEventType.NodeStarted,
+        NodeLog => TraceEventType.NodeLog,
+        NodeProgress => TraceEventType.NodeProgress,
+        NodeArtifact => TraceEventType.NodeArtifact,
+        NodeCompleted => TraceEventType.NodeCompleted,
+        NodeFailed => TraceEventType.NodeFailed,
+        NodeSkipped => TraceEventType.NodeSkipped,
+        WorkflowStatus => TraceEventType.WorkflowStatus,
+        _ => throw new InvalidDataException($"Unknown trace event type '{name}' in the trace store."),
+    };
+
+    public static string LevelName(TraceEventLevel level) => level switch
+    {
+        TraceEventLevel.Debug => "debug",
+        TraceEventLevel.Info => "info",
+        TraceEventLevel.Warn => "warn",
+        TraceEventLevel.Error => "error",
+        _ => throw new ArgumentOutOfRangeException(nameof(level), level, "Unknown trace event level."),
+    };
+
+    public static TraceEventLevel ParseLevel(string name) => name switch
+    {
+        "debug" => TraceEventLevel.Debug,
+        "info" => TraceEventLevel.Info,
+        "warn" => TraceEventLevel.Warn,
+        "error" => TraceEventLevel.Error,
+        _ => throw new InvalidDataException($"Unknown trace event level '{name}' in the trace store."),
+    };
+
+    public static string StatusName(RunStatus status) => status switch
+    {
+        RunStatus.Queued => "queued",
+        RunStatus.Running => "running",
+        RunStatus.Completed => "completed",
+        RunStatus.Failed => "failed",
+        RunStatus.Cancelled => "cancelled",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown run status."),
+    };
+
+    public static RunStatus ParseStatus(string name) => name switch
+    {
+        "queued" => RunStatus.Queued,
+        "running" => RunStatus.Running,
+        "completed" => RunStatus.Completed,
+        "failed" => RunStatus.Failed,
+        "cancelled" => RunStatus.Cancelled,
+        _ => throw new InvalidDataException($"Unknown run status '{name}' in the run store."),
+    };
+
+    /// <summary>
+    /// The event as it will be stored (text without U+0000, which PostgreSQL rejects in text and jsonb)
+    /// and its payload column, null when it carries nothing beyond the other columns.
+    /// </summary>
+    public static (TraceEvent Event, string? Payload) ForStorage(TraceEvent traceEvent)
+    {
+        var sanitized = traceEvent with
+        {
+            Id = PostgresText.Strip(traceEvent.Id)!,
+            RunId = PostgresText.Strip(traceEvent.RunId)!,
+            NodeId = PostgresText.Strip(traceEvent.NodeId),
+            Message = PostgresText.Strip(traceEvent.Message),
+        };
+        if (traceEvent.Error is null && traceEvent.Progress is null && traceEvent.Artifact is null
+            && traceEvent.OutputSummary is null && traceEvent.Status is null)
+        {
+            return (sanitized, null);
+        }
+
+        var payload = new TracePayload(traceEvent.Error, traceEvent.Progress, traceEvent.Artifact, traceEvent.OutputSummary, traceEvent.Status);
+        var json = JsonSerializer.Serialize(payload, ShipSecJson.Options);
+        var stripped = PostgresText.StripJson(json);
+        return ReferenceEquals(json, stripped) ? (sanitized, json) : (WithPayload(sanitized, stripped), stripped);
+    }
+
+    /// <summary>The event with the members the payload column carries.</summary>
+    public static TraceEvent WithPayload(TraceEvent traceEvent, string? payloadJson)
+    {
+        if (payloadJson is null)
+        {
+            return traceEvent;
+        }
+
+        var payload = JsonSerializer.Deserialize<TracePayload>(payloadJson, ShipSecJson.Options)
+            ?? throw new InvalidDataException($"Trace event {traceEvent.Id} has a null payload.");
+        return traceEvent with
+        {
+            Error = payload.Error,
+            Progress = payload.Progress,
+            Artifact = payload.Artifact,
+            OutputSummary = payload.OutputSummary,
+            Status = payload.Status,
+        };
+    }
+
+    private sealed record TracePayload(
+        TraceError? Error, TraceProgress? Progress, ArtifactReference? Artifact, JsonElement? OutputSummary, RunStatus? Status);
+}

@@ -1,0 +1,142 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ShipSec.Shared.Trace;
+
+/// <summary>
+/// Drains the <see cref="InProcessTracePublisher"/>'s queue into the <see cref="TraceCollector"/>,
+/// coalescing small pending batches into one append for throughput. On stop it refuses new batches and
+/// collects what is already queued.
+/// </summary>
+public sealed class InProcessTraceConsumer(
+    InProcessTracePublisher publisher, TraceCollector collector, ILogger<InProcessTraceConsumer> logger) : BackgroundService
+{
+    /// <summary>Most events collected in one append when coalescing batches (a single larger batch still goes alone).</summary>
+    internal const int MaxEventsPerCollect = 4096;
+
+    // Not the stopping token: stopping drains the queue, and only the host's shutdown timeout cuts that short.
+    private readonly CancellationTokenSource _abort = new();
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = publisher.Pending;
+        var group = new List<PendingTraceBatch>();
+        try
+        {
+            while (await reader.WaitToReadAsync(_abort.Token))
+            {
+                while (TryTakeGroup(reader, group))
+                {
+                    await CollectAsync(group, _abort.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            var abandoned = 0;
+            while (reader.TryRead(out var pending))
+            {
+                pending.MarkFailed(new OperationCanceledException("The in-process trace consumer stopped before collecting this batch."));
+                abandoned++;
+            }
+
+            if (abandoned > 0)
+            {
+                TraceLog.BatchesAbandoned(logger, abandoned);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        publisher.Complete();
+        await using var registration = cancellationToken.Register(_abort.Cancel);
+        await base.StopAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _abort.Dispose();
+        base.Dispose();
+    }
+
+    private static bool TryTakeGroup(ChannelReader<PendingTraceBatch> reader, List<PendingTraceBatch> group)
+    {
+        group.Clear();
+        if (!reader.TryRead(out var first))
+        {
+            return false;
+        }
+
+        group.Add(first);
+        var count = first.Events.Count;
+        while (reader.TryPeek(out var next) && count + next.Events.Count <= MaxEventsPerCollect && reader.TryRead(out next))
+        {
+            group.Add(next);
+            count += next.Events.Count;
+        }
+
+        return true;
+    }
+
+    private async Task CollectAsync(List<PendingTraceBatch> group, CancellationToken cancellationToken)
+    {
+        if (group.Count == 1)
+        {
+            await CollectOneAsync(group[0], cancellationToken);
+            return;
+        }
+
+        var events = new List<TraceEvent>();
+        foreach (var pending in group)
+        {
+            events.AddRange(pending.Events);
+        }
+
+        try
+        {
+            await collector.CollectAsync(events, cancellationToken);
+        }
+#pragma warning disable CA1031 // Any failure is handed to the waiting publishers, never allowed to end the consumer.
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            // The append rolled back as a whole; one publisher's bad batch must not fail the others, so
+            // each is tried on its own and only the failing ones fault.
+            foreach (var pending in group)
+            {
+                await CollectOneAsync(pending, cancellationToken);
+            }
+
+            return;
+        }
+
+        foreach (var pending in group)
+        {
+            pending.MarkCommitted();
+        }
+    }
+
+    private async Task CollectOneAsync(PendingTraceBatch pending, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await collector.CollectAsync(pending.Events, cancellationToken);
+            pending.MarkCommitted();
+        }
+#pragma warning disable CA1031 // Any failure is handed to the waiting publisher, never allowed to end the consumer.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            TraceLog.CollectFailed(logger, exception, pending.Events.Count, 1);
+            pending.MarkFailed(exception);
+        }
+    }
+}
