@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ShipSec.Components;
+using ShipSec.Shared.Sdk;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the built-in components.</summary>
+public static class ComponentServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds every built-in component as an <see cref="IComponent"/> singleton and <see cref="IComponentCatalog"/>;
+    /// safe to call more than once.
+    /// </summary>
+    public static IServiceCollection AddShipSecComponents(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddEnumerable(
+        [
+            ServiceDescriptor.Singleton<IComponent, PortScanComponent>(),
+            ServiceDescriptor.Singleton<IComponent, HttpProbeComponent>(),
+            ServiceDescriptor.Singleton<IComponent, ExecComponent>(),
+            ServiceDescriptor.Singleton<IComponent, ReportComponent>(),
+            ServiceDescriptor.Singleton<IComponent, LogComponent>(),
+            ServiceDescriptor.Singleton<IComponent, FailComponent>(),
+            ServiceDescriptor.Singleton<IComponent, SleepComponent>(),
+        ]);
+        services.TryAddSingleton<IComponentCatalog, ComponentCatalog>();
+        return services;
+    }
+}

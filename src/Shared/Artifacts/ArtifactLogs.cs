@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Logging;
+
+namespace ShipSec.Shared.Artifacts;
+
+/// <summary>Log messages of the artifact store (event ids 4100-4199).</summary>
+internal static partial class ArtifactLogs
+{
+    [LoggerMessage(4100, LogLevel.Information, "Created artifact container {Container}")]
+    public static partial void ContainerCreated(this ILogger logger, string container);
+
+    [LoggerMessage(4101, LogLevel.Debug, "Saved artifact {BlobName} of run {RunId} node {NodeId}: {Size} bytes")]
+    public static partial void ArtifactSaved(this ILogger logger, string runId, string nodeId, string blobName, long size);
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ShipSec.Shared.Artifacts;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the artifact store.</summary>
+public static class ArtifactServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="IArtifactStore"/> over Blob Storage, configured from the <c>Artifacts</c> section
+    /// (connection string falling back to <c>ConnectionStrings:Storage</c>) and validated on start.
+    /// </summary>
+    public static IServiceCollection AddShipSecArtifacts(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<ArtifactStorageOptions>()
+            .BindConfiguration(ArtifactStorageOptions.SectionName)
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                {
+                    options.ConnectionString = configuration.GetConnectionString("Storage");
+                }
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<IArtifactStore, BlobArtifactStore>();
+        return services;
+    }
+}
