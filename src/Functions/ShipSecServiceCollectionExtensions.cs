@@ -15,7 +15,8 @@ public static class ShipSecServiceCollectionExtensions
         services.AddShipSecInProcessTrace();
         services.AddShipSecArtifacts();
         services.AddShipSecComponents();
-        services.AddSingleton<ShipSec.Shared.Dsl.WorkflowDefinitionReader>();
+        services.AddWorkflowDsl();
+        services.AddSingleton<ShipSec.Shared.Artifacts.IRunArtifacts, ShipSec.Shared.Postgres.PostgresRunArtifacts>();
         services.AddSingleton<RunLauncher>();
         foreach (var activity in ShipSec.Orchestrations.OrchestrationCatalog.Activities.Values)
         {

@@ -19,7 +19,8 @@ public sealed class RecordRunEventsActivity(ITracePublisher publisher) : TaskAct
         return true;
     }
 
-    internal static TraceEvent ToTraceEvent(string runId, RunEventSpec spec) => spec.Type switch
+    /// <summary>The trace event a run-level decision becomes; its id is derived from run, node, attempt and kind.</summary>
+    public static TraceEvent ToTraceEvent(string runId, RunEventSpec spec) => spec.Type switch
     {
         TraceEventType.WorkflowStatus => new TraceEvent
         {

@@ -26,7 +26,7 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         ArgumentNullException.ThrowIfNull(input);
         var logger = context.CreateReplaySafeLogger<WorkflowRunOrchestrator>();
         var runId = input.RunId;
-        var graph = RunPlan.Build(input.Workflow);
+        var graph = new WorkflowGraph(input.Workflow);
 
         await RecordAsync(context, runId, new RunEventSpec(TraceEventType.WorkflowStatus, context.CurrentUtcDateTime, RunStatus.Running));
         OrchestrationLogs.RunStarted(logger, runId, input.Workflow.Id, input.Workflow.Nodes.Count);
@@ -42,11 +42,12 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         {
             if (!cancelled)
             {
-                foreach (var node in graph.TopologicalOrder)
+                foreach (var nodeId in graph.TopologicalOrder)
                 {
-                    if (!started.Contains(node.Id) && graph.Dependencies(node.Id).All(outputs.ContainsKey))
+                    if (!started.Contains(nodeId) && graph.Dependencies(nodeId).All(outputs.ContainsKey))
                     {
-                        started.Add(node.Id);
+                        started.Add(nodeId);
+                        var node = graph.Node(nodeId);
                         running.Add(RunWithRetriesAsync(context, runId, node, outputs), node);
                     }
                 }
@@ -89,14 +90,14 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         var status = failure is not null ? RunStatus.Failed : cancelled ? RunStatus.Cancelled : RunStatus.Completed;
         var now = context.CurrentUtcDateTime;
         var closing = new List<RunEventSpec>();
-        foreach (var node in graph.TopologicalOrder)
+        foreach (var nodeId in graph.TopologicalOrder)
         {
-            if (!outputs.ContainsKey(node.Id) && !started.Contains(node.Id))
+            if (!outputs.ContainsKey(nodeId) && !started.Contains(nodeId))
             {
                 var (reason, kind) = cancelled && failure is null
                     ? ("The run was cancelled before this node started.", "cancelled")
                     : ($"Skipped because an upstream node failed ({failure?.NodeId}).", "upstream-failed");
-                closing.Add(new RunEventSpec(TraceEventType.NodeSkipped, now, NodeId: node.Id, Message: reason, ErrorKind: kind));
+                closing.Add(new RunEventSpec(TraceEventType.NodeSkipped, now, NodeId: nodeId, Message: reason, ErrorKind: kind));
             }
         }
 
@@ -116,9 +117,9 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         TaskOrchestrationContext context, string runId, NodeDefinition node, Dictionary<string, NodeOutputs> outputs)
     {
         var upstream = new Dictionary<string, NodeOutputs>(StringComparer.Ordinal);
-        foreach (var dependency in RunPlan.ReferencedNodes(node))
+        foreach (var (_, reference) in node.References())
         {
-            upstream[dependency] = outputs[dependency];
+            upstream[reference.NodeId] = outputs[reference.NodeId];
         }
 
         var maxAttempts = Math.Max(1, node.Retry?.MaxAttempts ?? 1);
@@ -151,7 +152,9 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         var timer = context.CreateTimer(deadline, timerCancellation.Token);
         if (await Task.WhenAny(activity, timer) == activity)
         {
-            await timerCancellation.CancelAsync();
+            // Cancel synchronously: CancelAsync would resume this orchestrator on a thread-pool thread,
+            // outside the orchestration's scheduler, and the run would stall.
+            timerCancellation.Cancel();
             return await activity;
         }
 

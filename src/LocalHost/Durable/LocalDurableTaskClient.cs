@@ -3,6 +3,7 @@ using DurableTask.Core.History;
 using DurableTask.Core.Query;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Converters;
 using CoreOrchestrationQuery = DurableTask.Core.Query.OrchestrationQuery;
 using OrchestrationQuery = Microsoft.DurableTask.Client.OrchestrationQuery;
 using PurgeResult = Microsoft.DurableTask.Client.PurgeResult;

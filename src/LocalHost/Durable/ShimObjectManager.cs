@@ -12,5 +12,5 @@ internal sealed class ShimObjectManager<T>(IReadOnlyDictionary<string, Func<T>> 
     public void Add(ObjectCreator<T> creator)
         => throw new NotSupportedException("Orchestrations and activities come from OrchestrationCatalog.");
 
-    public T? GetObject(string name, string version) => factories.TryGetValue(name, out var create) ? create() : null;
+    public T? GetObject(string name, string? version) => factories.TryGetValue(name, out var create) ? create() : null;
 }
