@@ -196,9 +196,14 @@ public sealed class WorkflowValidator(IComponentCatalog catalog)
                     Add(field, UnknownInput, $"{label}: component '{node.Component}' has no input '{name}'; {known}.", NodeId(node));
                 }
 
-                if (InputReference.IsReference(value))
+                var kind = NodeDependencies.Classify(value, out var reference);
+                if (kind == InputKind.MalformedReference)
                 {
-                    CheckReference(node, label, name, value, WorkflowPaths.Append(field, InputReference.PropertyName), nodes, nodeShapes, indexById);
+                    Add(WorkflowPaths.Append(field, InputReference.PropertyName), InvalidValue, $"{label}: input '{name}' has $ref {DescribeTarget(value)}; a reference must be a string \"nodeId.outputName\".", NodeId(node));
+                }
+                else if (kind == InputKind.Reference)
+                {
+                    CheckReference(node, label, name, reference, WorkflowPaths.Append(field, InputReference.PropertyName), nodes, nodeShapes, indexById);
                 }
                 else if (NodeDependencies.IsNullOrUndefined(value))
                 {
@@ -232,21 +237,12 @@ public sealed class WorkflowValidator(IComponentCatalog catalog)
             NodeDefinition node,
             string label,
             string input,
-            JsonElement value,
+            InputReference reference,
             string field,
             IReadOnlyList<NodeDefinition?> nodes,
             ComponentShape?[] nodeShapes,
             Dictionary<string, int> indexById)
         {
-            if (!InputReference.TryParse(value, out var parsed))
-            {
-                var target = value.GetProperty(InputReference.PropertyName);
-                var written = target.ValueKind == JsonValueKind.String ? $"'{target.GetString()}'" : WorkflowPaths.Describe(target);
-                Add(field, InvalidValue, $"{label}: input '{input}' has $ref {written}; a reference must be a string \"nodeId.outputName\".", NodeId(node));
-                return;
-            }
-
-            var reference = parsed.Value;
             if (reference.NodeId == node.Id)
             {
                 Add(field, SelfDependency, $"{label}: input '{input}' refers to the node's own output '{reference.Output}'; a node cannot depend on itself.", NodeId(node));
@@ -362,6 +358,19 @@ public sealed class WorkflowValidator(IComponentCatalog catalog)
             if (found > MaxReportedCycles)
             {
                 Add("/nodes", Cycle, $"{found - MaxReportedCycles} more cycles were found; fix the {MaxReportedCycles} listed first.");
+            }
+        }
+
+        private static string DescribeTarget(JsonElement reference)
+        {
+            try
+            {
+                var target = reference.GetProperty(InputReference.PropertyName);
+                return target.ValueKind == JsonValueKind.String ? $"'{target.GetString()}'" : WorkflowPaths.Describe(target);
+            }
+            catch (InvalidOperationException)
+            {
+                return "that is not valid text";
             }
         }
 
