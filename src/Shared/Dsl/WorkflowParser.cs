@@ -279,7 +279,7 @@ public static class WorkflowParser
                     case "id":
                         break;
                     case "component":
-                        component = ReadText(value, field, $"{label}: component", 256, nodeId);
+                        component = ReadText(value, field, $"{label}: component", WorkflowLimits.MaxComponentNameLength, nodeId);
                         break;
                     case "inputs":
                         inputs = ReadInputs(value, field, label, nodeId);
