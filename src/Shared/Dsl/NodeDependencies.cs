@@ -20,9 +20,9 @@ public static class NodeDependencies
 
         foreach (var (name, value) in node.Inputs)
         {
-            if (InputReference.TryParse(value, out var reference))
+            if (Classify(value, out var reference) == InputKind.Reference)
             {
-                yield return new(name, reference.Value);
+                yield return new(name, reference);
             }
         }
     }
@@ -86,6 +86,47 @@ public static class NodeDependencies
         return edges;
     }
 
+    /// <summary>
+    /// What an input value is. Never throws: a value whose strings cannot be decoded (an escaped unpaired
+    /// surrogate, which the parser reports) counts as a malformed reference rather than an exception.
+    /// </summary>
+    internal static InputKind Classify(JsonElement value, out InputReference reference)
+    {
+        reference = default;
+        try
+        {
+            if (!InputReference.IsReference(value))
+            {
+                return InputKind.Literal;
+            }
+
+            if (InputReference.TryParse(value, out var parsed))
+            {
+                reference = parsed.Value;
+                return InputKind.Reference;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Undecodable text: reported by the parser, treated here as a reference that cannot resolve.
+        }
+
+        return InputKind.MalformedReference;
+    }
+
     internal static bool IsNullOrUndefined(JsonElement value)
         => value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined;
+}
+
+/// <summary>What an input value is, as far as dependencies go.</summary>
+internal enum InputKind
+{
+    /// <summary>A literal value.</summary>
+    Literal,
+
+    /// <summary>A well-formed <c>{"$ref": "node.output"}</c>.</summary>
+    Reference,
+
+    /// <summary>An object whose only property is <c>$ref</c>, with a target that is not <c>"node.output"</c>.</summary>
+    MalformedReference,
 }

@@ -5,7 +5,8 @@ namespace ShipSec.Shared.Dsl;
 /// <summary>
 /// The dependency graph of a valid workflow: what each node waits for, what waits for it, and orders to
 /// run it in. Dependencies are a node's <c>dependsOn</c> entries and the nodes its top-level <c>$ref</c>
-/// inputs name. Everything is computed once at construction; lookups allocate nothing, and every list is
+/// inputs name. Everything is computed once at construction, so Dependencies, Dependents and the orders
+/// allocate nothing per call (Descendants and ReadyNodes allocate their result); every list is
 /// in a deterministic order (written order, or topological order with ties in written order), so an
 /// orchestrator can use it during replay.
 /// </summary>

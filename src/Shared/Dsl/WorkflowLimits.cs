@@ -18,6 +18,9 @@ public static class WorkflowLimits
     /// <summary>Longest workflow description.</summary>
     public const int MaxDescriptionLength = 4_000;
 
+    /// <summary>Longest component name.</summary>
+    public const int MaxComponentNameLength = 256;
+
     /// <summary>Most attempts a retry policy may allow (the first attempt included).</summary>
     public const int MaxAttempts = 10;
 

@@ -279,7 +279,7 @@ public static class WorkflowParser
                     case "id":
                         break;
                     case "component":
-                        component = ReadText(value, field, $"{label}: component", 256, nodeId);
+                        component = ReadText(value, field, $"{label}: component", WorkflowLimits.MaxComponentNameLength, nodeId);
                         break;
                     case "inputs":
                         inputs = ReadInputs(value, field, label, nodeId);
@@ -335,7 +335,7 @@ public static class WorkflowParser
                     Add(field, InvalidValue, $"{label}: an input name contains a NUL character (\\u0000), which cannot be stored.", nodeId);
                 }
 
-                CheckText(input, field, $"{label}: input '{name}'", nodeId);
+                CheckText(input, field, $"{label}: input '{WorkflowPaths.Shorten(name)}'", nodeId);
                 inputs[name] = input;
             }
 
@@ -502,7 +502,7 @@ public static class WorkflowParser
             var id = ReadString(value, path, subject, nodeId);
             if (id is not null && !id.Contains('\0', StringComparison.Ordinal) && !WorkflowLimits.IsValidId(id))
             {
-                Add(path, InvalidValue, $"{subject} '{Shorten(id)}' {WorkflowLimits.IdRule}.", nodeId);
+                Add(path, InvalidValue, $"{subject} '{WorkflowPaths.Shorten(id)}' {WorkflowLimits.IdRule}.", nodeId);
             }
 
             return id;
@@ -601,18 +601,12 @@ public static class WorkflowParser
         {
             var suggestion = Array.Find(known, k => k.Equals(property, StringComparison.OrdinalIgnoreCase));
             var hint = suggestion is null ? string.Empty : $" Did you mean '{suggestion}'?";
-            Add(path, WorkflowProblemCodes.UnknownField, $"{owner} has an unknown property '{Shorten(property)}'.{hint} Known properties: {string.Join(", ", known)}.", nodeId);
+            Add(path, WorkflowProblemCodes.UnknownField, $"{owner} has an unknown property '{WorkflowPaths.Shorten(property)}'.{hint} Known properties: {string.Join(", ", known)}.", nodeId);
         }
 
         private void Add(string field, string code, string message, string? nodeId = null)
             => Problems.Add(new WorkflowProblem(field, code, message, nodeId));
 
-        /// <summary>Keeps messages readable when a value is huge or carries control characters.</summary>
-        private static string Shorten(string text)
-        {
-            var clean = text.Replace("\0", "\\u0000", StringComparison.Ordinal);
-            return clean.Length <= 80 ? clean : string.Concat(clean.AsSpan(0, 77), "...");
-        }
     }
 }
 

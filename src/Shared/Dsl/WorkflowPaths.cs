@@ -20,13 +20,20 @@ internal static class WorkflowPaths
 
     /// <summary>"Node 'scan'" when the node has an id, else "The node at /nodes/2".</summary>
     public static string NodeLabel(string? nodeId, int index)
-        => string.IsNullOrEmpty(nodeId) ? $"The node at {Node(index)}" : $"Node '{nodeId}'";
+        => string.IsNullOrEmpty(nodeId) ? $"The node at {Node(index)}" : $"Node '{Shorten(nodeId)}'";
 
     /// <summary>True when <paramref name="prefix"/> is <paramref name="field"/> or one of its ancestors.</summary>
     public static bool Covers(string prefix, string field)
         => prefix == Root
            || field.Equals(prefix, StringComparison.Ordinal)
            || (field.StartsWith(prefix, StringComparison.Ordinal) && field.Length > prefix.Length && field[prefix.Length] == '/');
+
+    /// <summary>Keeps messages readable when a value written by an author is huge or carries NUL characters.</summary>
+    public static string Shorten(string? text)
+    {
+        var clean = (text ?? string.Empty).Replace("\0", "\\u0000", StringComparison.Ordinal);
+        return clean.Length <= 80 ? clean : string.Concat(clean.AsSpan(0, 77), "...");
+    }
 
     public static string Describe(JsonElement value) => value.ValueKind switch
     {

@@ -30,6 +30,7 @@ public sealed class WorkflowValidator(IComponentCatalog catalog)
         private readonly List<WorkflowProblem> problems = [];
         private readonly Dictionary<string, ComponentShape?> shapes = new(StringComparer.Ordinal);
         private string? knownComponents;
+        private List<string>? dottedIds;
 
         public IReadOnlyList<WorkflowProblem> Validate(WorkflowDefinition definition)
         {
@@ -80,7 +81,7 @@ public sealed class WorkflowValidator(IComponentCatalog catalog)
             }
             else if (!WorkflowLimits.IsValidId(definition.Id))
             {
-                Add("/id", InvalidValue, $"The workflow id '{definition.Id}' {WorkflowLimits.IdRule}.");
+                Add("/id", InvalidValue, $"The workflow id '{WorkflowPaths.Shorten(definition.Id)}' {WorkflowLimits.IdRule}.");
             }
 
             if (string.IsNullOrWhiteSpace(definition.Name))
@@ -116,7 +117,7 @@ public sealed class WorkflowValidator(IComponentCatalog catalog)
 
                 if (!indexById.TryAdd(node.Id, i))
                 {
-                    Add(field, DuplicateNodeId, $"Node id '{node.Id}' is used by the node at {WorkflowPaths.Node(indexById[node.Id])} and again at {path}; node ids must be unique.", node.Id);
+                    Add(field, DuplicateNodeId, $"Node id '{WorkflowPaths.Shorten(node.Id)}' is used by the node at {WorkflowPaths.Node(indexById[node.Id])} and again at {path}; node ids must be unique.", node.Id);
                 }
             }
 
@@ -140,7 +141,7 @@ public sealed class WorkflowValidator(IComponentCatalog catalog)
 
             knownComponents ??= string.Join(", ", catalog.Descriptors.Select(d => d.Name).Order(StringComparer.Ordinal));
             var known = knownComponents.Length == 0 ? "No components are registered." : $"Known components: {knownComponents}.";
-            Add(field, UnknownComponent, $"{label} uses component '{node.Component}', which is not registered. {known}", NodeId(node));
+            Add(field, UnknownComponent, $"{label} uses component '{WorkflowPaths.Shorten(node.Component)}', which is not registered. {known}", NodeId(node));
             return null;
         }
 
@@ -193,23 +194,28 @@ public sealed class WorkflowValidator(IComponentCatalog catalog)
                 if (shape is not null && !shape.Inputs.TryGetValue(name, out declared))
                 {
                     var known = shape.Descriptor.Inputs.Count == 0 ? "it declares no inputs" : $"its inputs are {string.Join(", ", shape.Descriptor.Inputs.Select(d => d.Name))}";
-                    Add(field, UnknownInput, $"{label}: component '{node.Component}' has no input '{name}'; {known}.", NodeId(node));
+                    Add(field, UnknownInput, $"{label}: component '{WorkflowPaths.Shorten(node.Component)}' has no input '{WorkflowPaths.Shorten(name)}'; {known}.", NodeId(node));
                 }
 
-                if (InputReference.IsReference(value))
+                var kind = NodeDependencies.Classify(value, out var reference);
+                if (kind == InputKind.MalformedReference)
                 {
-                    CheckReference(node, label, name, value, WorkflowPaths.Append(field, InputReference.PropertyName), nodes, nodeShapes, indexById);
+                    Add(WorkflowPaths.Append(field, InputReference.PropertyName), InvalidValue, $"{label}: input '{WorkflowPaths.Shorten(name)}' has $ref {DescribeTarget(value)}; a reference must be a string \"nodeId.outputName\".", NodeId(node));
+                }
+                else if (kind == InputKind.Reference)
+                {
+                    CheckReference(node, label, name, reference, WorkflowPaths.Append(field, InputReference.PropertyName), nodes, nodeShapes, indexById);
                 }
                 else if (NodeDependencies.IsNullOrUndefined(value))
                 {
                     if (declared is { Required: true })
                     {
-                        Add(field, MissingInput, $"{label}: input '{name}' of component '{node.Component}' is required but is null.", NodeId(node));
+                        Add(field, MissingInput, $"{label}: input '{WorkflowPaths.Shorten(name)}' of component '{WorkflowPaths.Shorten(node.Component)}' is required but is null.", NodeId(node));
                     }
                 }
                 else if (declared is not null && !Matches(value, declared.Type))
                 {
-                    Add(field, InvalidValue, $"{label}: input '{name}' must be {Article(declared.Type)}, not {WorkflowPaths.Describe(value)}.", NodeId(node));
+                    Add(field, InvalidValue, $"{label}: input '{WorkflowPaths.Shorten(name)}' must be {Article(declared.Type)}, not {WorkflowPaths.Describe(value)}.", NodeId(node));
                 }
             }
 
@@ -223,7 +229,7 @@ public sealed class WorkflowValidator(IComponentCatalog catalog)
                 if (input.Required && !inputs.ContainsKey(input.Name))
                 {
                     var meaning = string.IsNullOrWhiteSpace(input.Description) ? string.Empty : $" ({input.Description.TrimEnd('.')})";
-                    Add(WorkflowPaths.Append(inputsPath, input.Name), MissingInput, $"{label}: component '{node.Component}' requires input '{input.Name}'{meaning}.", NodeId(node));
+                    Add(WorkflowPaths.Append(inputsPath, input.Name), MissingInput, $"{label}: component '{WorkflowPaths.Shorten(node.Component)}' requires input '{WorkflowPaths.Shorten(input.Name)}'{meaning}.", NodeId(node));
                 }
             }
         }
@@ -232,37 +238,28 @@ public sealed class WorkflowValidator(IComponentCatalog catalog)
             NodeDefinition node,
             string label,
             string input,
-            JsonElement value,
+            InputReference reference,
             string field,
             IReadOnlyList<NodeDefinition?> nodes,
             ComponentShape?[] nodeShapes,
             Dictionary<string, int> indexById)
         {
-            if (!InputReference.TryParse(value, out var parsed))
-            {
-                var target = value.GetProperty(InputReference.PropertyName);
-                var written = target.ValueKind == JsonValueKind.String ? $"'{target.GetString()}'" : WorkflowPaths.Describe(target);
-                Add(field, InvalidValue, $"{label}: input '{input}' has $ref {written}; a reference must be a string \"nodeId.outputName\".", NodeId(node));
-                return;
-            }
-
-            var reference = parsed.Value;
             if (reference.NodeId == node.Id)
             {
-                Add(field, SelfDependency, $"{label}: input '{input}' refers to the node's own output '{reference.Output}'; a node cannot depend on itself.", NodeId(node));
+                Add(field, SelfDependency, $"{label}: input '{WorkflowPaths.Shorten(input)}' refers to the node's own output '{WorkflowPaths.Shorten(reference.Output)}'; a node cannot depend on itself.", NodeId(node));
                 return;
             }
 
             if (!indexById.TryGetValue(reference.NodeId, out var targetIndex))
             {
-                Add(field, UnknownNode, $"{label}: input '{input}' refers to node '{reference.NodeId}', which is not in this workflow.{DottedIdHint(reference, indexById)}", NodeId(node));
+                Add(field, UnknownNode, $"{label}: input '{WorkflowPaths.Shorten(input)}' refers to node '{WorkflowPaths.Shorten(reference.NodeId)}', which is not in this workflow.{DottedIdHint(reference, indexById)}", NodeId(node));
                 return;
             }
 
             if (nodeShapes[targetIndex] is { } targetShape && !targetShape.Outputs.Contains(reference.Output))
             {
                 var outputs = targetShape.Descriptor.Outputs.Count == 0 ? "it declares no outputs" : $"its outputs are {string.Join(", ", targetShape.Descriptor.Outputs.Select(o => o.Name))}";
-                Add(field, UnknownOutput, $"{label}: input '{input}' refers to output '{reference.Output}' of node '{reference.NodeId}', but component '{nodes[targetIndex]!.Component}' has no such output; {outputs}.", NodeId(node));
+                Add(field, UnknownOutput, $"{label}: input '{WorkflowPaths.Shorten(input)}' refers to output '{WorkflowPaths.Shorten(reference.Output)}' of node '{WorkflowPaths.Shorten(reference.NodeId)}', but component '{WorkflowPaths.Shorten(nodes[targetIndex]!.Component)}' has no such output; {outputs}.", NodeId(node));
             }
         }
 
@@ -289,7 +286,7 @@ public sealed class WorkflowValidator(IComponentCatalog catalog)
                 }
                 else if (!indexById.ContainsKey(target))
                 {
-                    Add(field, UnknownNode, $"{label} depends on node '{target}', which is not in this workflow.", NodeId(node));
+                    Add(field, UnknownNode, $"{label} depends on node '{WorkflowPaths.Shorten(target)}', which is not in this workflow.", NodeId(node));
                 }
             }
         }
@@ -365,6 +362,19 @@ public sealed class WorkflowValidator(IComponentCatalog catalog)
             }
         }
 
+        private static string DescribeTarget(JsonElement reference)
+        {
+            try
+            {
+                var target = reference.GetProperty(InputReference.PropertyName);
+                return target.ValueKind == JsonValueKind.String ? $"'{WorkflowPaths.Shorten(target.GetString())}'" : WorkflowPaths.Describe(target);
+            }
+            catch (InvalidOperationException)
+            {
+                return "that is not valid text";
+            }
+        }
+
         private static string DescribeCycle(string[] cycle)
         {
             const int shown = 10;
@@ -375,14 +385,15 @@ public sealed class WorkflowValidator(IComponentCatalog catalog)
         }
 
         /// <summary>A reference splits at its first '.', so a node id with a '.' cannot be referenced; say so when that is the cause.</summary>
-        private static string DottedIdHint(InputReference reference, Dictionary<string, int> indexById)
+        private string DottedIdHint(InputReference reference, Dictionary<string, int> indexById)
         {
+            dottedIds ??= [.. indexById.Keys.Where(id => id.Contains('.', StringComparison.Ordinal))];
             var written = reference.ToString();
-            foreach (var id in indexById.Keys)
+            foreach (var id in dottedIds)
             {
-                if (id.Contains('.', StringComparison.Ordinal) && written.StartsWith(id + ".", StringComparison.Ordinal))
+                if (written.StartsWith(id + ".", StringComparison.Ordinal))
                 {
-                    return $" Node '{id}' has a '.' in its id, and a $ref splits at the first '.': rename the node to reference it.";
+                    return $" Node '{WorkflowPaths.Shorten(id)}' has a '.' in its id, and a $ref splits at the first '.': rename the node to reference it.";
                 }
             }
 
