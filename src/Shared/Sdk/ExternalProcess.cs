@@ -92,7 +92,17 @@ public static class ExternalProcess
                 // The registration has killed the tree. A process that left the tree (setsid, a daemon) may
                 // still hold a pipe open: give the readers a moment to drain, never an unbounded wait.
                 await Task.WhenAny(output, Task.Delay(KillDrainTimeout, CancellationToken.None)).ConfigureAwait(false);
-                throw new OperationCanceledException($"'{start.FileName}' was cancelled and its process tree killed.", token);
+                throw new OperationCanceledException(
+                    $"'{start.FileName}' was cancelled and its process tree killed.",
+                    context.CancellationToken.IsCancellationRequested ? context.CancellationToken : cancellationToken);
+            }
+            finally
+            {
+                // Whatever ended the wait (a failing log call included), no process of ours outlives it.
+                if (!process.HasExited)
+                {
+                    KillTree(process);
+                }
             }
         }
 
@@ -248,24 +258,4 @@ public static class ExternalProcess
             }
         }
     }
-}
-
-/// <summary>A process ended with an exit code its component treats as failure.</summary>
-public sealed class ProcessExitCodeException : Exception
-{
-    /// <summary>A process's failing exit code, with a message naming it.</summary>
-    public ProcessExitCodeException(string fileName, int exitCode)
-        : base($"'{fileName}' exited with code {exitCode}.") => ExitCode = exitCode;
-
-    /// <summary>A failing exit code without detail.</summary>
-    public ProcessExitCodeException() { }
-
-    /// <summary>A message only.</summary>
-    public ProcessExitCodeException(string message) : base(message) { }
-
-    /// <summary>A failing exit code caused by another exception.</summary>
-    public ProcessExitCodeException(string message, Exception innerException) : base(message, innerException) { }
-
-    /// <summary>The exit code.</summary>
-    public int ExitCode { get; }
 }
