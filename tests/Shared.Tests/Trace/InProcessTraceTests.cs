@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using ShipSec.Shared.Tests.Postgres;
+using ShipSec.Shared.Trace;
+
+namespace ShipSec.Shared.Tests.Trace;
+
+public sealed class InProcessTraceTests(PostgresSchemaFixture database) : IClassFixture<PostgresSchemaFixture>
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Publish_completes_only_once_the_events_are_in_postgres()
+    {
+        using var host = await StartHostAsync();
+        var publisher = host.Services.GetRequiredService<ITracePublisher>();
+        var runId = TraceEvents.NewRunId();
+
+        for (var i = 1; i <= 20; i++)
+        {
+            await publisher.PublishAsync([TraceEvents.Log(runId, "scan", i)]).WaitAsync(Deadline);
+
+            // Read through a separate connection: the batch is committed, not merely queued.
+            Assert.Equal((long)i, await database.ScalarAsync<long>("SELECT count(*) FROM trace_events WHERE run_id = $1", runId));
+        }
+
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Many_concurrent_publishers_all_land_gaplessly()
+    {
+        using var host = await StartHostAsync();
+        var publisher = host.Services.GetRequiredService<ITracePublisher>();
+        var runId = TraceEvents.NewRunId();
+        const int publishers = 32;
+        const int batches = 25;
+
+        await Task.WhenAll(Enumerable.Range(0, publishers).Select(p => Task.Run(async () =>
+        {
+            for (var b = 0; b < batches; b++)
+            {
+                await publisher.PublishAsync([TraceEvents.Log(runId, $"n{p}", 2 * b), TraceEvents.Log(runId, $"n{p}", (2 * b) + 1)]);
+            }
+        }))).WaitAsync(Deadline);
+
+        const int expected = publishers * batches * 2;
+        Assert.Equal((long)expected, await database.ScalarAsync<long>("SELECT count(DISTINCT id) FROM trace_events WHERE run_id = $1", runId));
+        Assert.Equal((long)expected, await database.ScalarAsync<long>("SELECT max(sequence) FROM trace_events WHERE run_id = $1", runId));
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Observers_hear_of_committed_events_and_a_failing_observer_does_not_fail_the_publisher()
+    {
+        var seen = new ConcurrentQueue<(TraceEvent Event, long VisibleRows)>();
+        using var host = await StartHostAsync(services =>
+        {
+            services.AddSingleton<ITraceObserver>(new ThrowingObserver());
+            services.AddSingleton<ITraceObserver>(new RecordingObserver(database, seen));
+        });
+        var publisher = host.Services.GetRequiredService<ITracePublisher>();
+        var runId = TraceEvents.NewRunId();
+        var batch = new[] { TraceEvents.Log(runId, "scan", 1), TraceEvents.Log(runId, "scan", 2) };
+
+        await publisher.PublishAsync(batch).WaitAsync(Deadline);
+        await publisher.PublishAsync(batch).WaitAsync(Deadline);
+
+        // Told once (the redelivery adds nothing), with sequences, after the rows were visible.
+        Assert.Equal([(batch[0].Id, 1L, 2L), (batch[1].Id, 2L, 2L)], seen.Select(x => (x.Event.Id, x.Event.Sequence, x.VisibleRows)));
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Stopping_the_host_collects_what_was_already_queued()
+    {
+        var host = await StartHostAsync();
+        var publisher = host.Services.GetRequiredService<ITracePublisher>();
+        var runId = TraceEvents.NewRunId();
+
+        // Not awaited: these are queued while the host is told to stop.
+        var published = Enumerable.Range(1, 200).Select(i => publisher.PublishAsync([TraceEvents.Log(runId, "scan", i)])).ToArray();
+        await host.StopAsync().WaitAsync(Deadline);
+        await Task.WhenAll(published).WaitAsync(Deadline);
+        host.Dispose();
+
+        Assert.Equal(200L, await database.ScalarAsync<long>("SELECT count(*) FROM trace_events WHERE run_id = $1", runId));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => publisher.PublishAsync([TraceEvents.Log(runId, "scan", 999)]));
+    }
+
+    [Fact]
+    public async Task A_batch_the_store_rejects_faults_only_its_own_publisher()
+    {
+        using var host = await StartHostAsync();
+        var publisher = host.Services.GetRequiredService<ITracePublisher>();
+        var runId = TraceEvents.NewRunId();
+        var bad = TraceEvents.Log(runId, "scan", 0) with { Type = (TraceEventType)99 };
+
+        var good = Enumerable.Range(1, 50).Select(i => publisher.PublishAsync([TraceEvents.Log(runId, "scan", i)])).ToArray();
+        var rejected = publisher.PublishAsync([bad]);
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => rejected.WaitAsync(Deadline));
+        await Task.WhenAll(good).WaitAsync(Deadline);
+        Assert.Equal(50L, await database.ScalarAsync<long>("SELECT count(*) FROM trace_events WHERE run_id = $1", runId));
+        await host.StopAsync();
+    }
+
+    private async Task<IHost> StartHostAsync(Action<IServiceCollection>? configure = null)
+    {
+        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Postgres:ConnectionString"] = PostgresSchemaFixture.ConnectionString,
+            ["Postgres:Schema"] = database.Schema,
+        });
+        builder.Services.AddShipSecPostgres().AddShipSecInProcessTrace();
+        configure?.Invoke(builder.Services);
+        var host = builder.Build();
+        await host.StartAsync().WaitAsync(Deadline);
+        return host;
+    }
+
+    private sealed class ThrowingObserver : ITraceObserver
+    {
+        public ValueTask OnCommittedAsync(IReadOnlyList<TraceEvent> committed, CancellationToken cancellationToken = default)
+            => throw new InvalidOperationException("realtime is down");
+    }
+
+    private sealed class RecordingObserver(PostgresSchemaFixture database, ConcurrentQueue<(TraceEvent, long)> seen) : ITraceObserver
+    {
+        public async ValueTask OnCommittedAsync(IReadOnlyList<TraceEvent> committed, CancellationToken cancellationToken = default)
+        {
+            var visible = await database.ScalarAsync<long>("SELECT count(*) FROM trace_events WHERE run_id = $1", committed[0].RunId);
+            foreach (var traceEvent in committed)
+            {
+                seen.Enqueue((traceEvent, visible));
+            }
+        }
+    }
+}
