@@ -94,6 +94,32 @@ public sealed class PostgresTraceStoreTests(PostgresSchemaFixture database) : IC
     }
 
     [Fact]
+    public async Task Appending_in_a_callers_transaction_commits_or_rolls_back_with_it_and_a_rollback_returns_the_numbers()
+    {
+        var runId = TraceEvents.NewRunId();
+        await using (var connection = await database.DataSource.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            var appended = await _store.AppendAsync(transaction, [TraceEvents.Log(runId, "n", 1), TraceEvents.Log(runId, "n", 2)]);
+            Assert.Equal([1L, 2], appended.Select(x => x.Sequence));
+            await transaction.RollbackAsync();
+        }
+
+        Assert.Empty((await _store.ReadAsync(runId, 0, 10)).Events);
+
+        await using (var connection = await database.DataSource.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            var first = await _store.AppendAsync(transaction, [TraceEvents.Log(runId, "n", 3)]);
+            var second = await _store.AppendAsync(transaction, [TraceEvents.Log(runId, "n", 3), TraceEvents.Log(runId, "n", 4)]);
+            await transaction.CommitAsync();
+            Assert.Equal([1L, 2], first.Concat(second).Select(x => x.Sequence));
+        }
+
+        Assert.Equal([1L, 2], (await _store.ReadAsync(runId, 0, 10)).Events.Select(x => x.Sequence));
+    }
+
+    [Fact]
     public async Task One_batch_numbers_each_run_on_its_own()
     {
         var a = TraceEvents.NewRunId();
