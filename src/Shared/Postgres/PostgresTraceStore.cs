@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Npgsql;
 using NpgsqlTypes;
 using ShipSec.Shared.Trace;
@@ -155,6 +156,9 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
         WHERE r.run_id = t.run_id
         """;
 
+    // Dropped at once (not only on commit) so a caller's transaction can append more than once.
+    private const string DropStaging = "DROP TABLE pg_temp.trace_staging";
+
     private const string SelectPage = """
         SELECT id, run_id, node_id, attempt, type, level, ts, sequence, message, payload
         FROM trace_events
@@ -172,14 +176,37 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
             return [];
         }
 
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var appended = await AppendAsync(transaction, events, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return appended;
+    }
+
+    /// <summary>
+    /// Appends within the caller's transaction, so that something else (an Event Hubs checkpoint) commits
+    /// or rolls back together with the events; the caller commits. Until then the runs' sequence counters
+    /// stay locked, and a rollback returns their numbers. The transaction must be on a connection of a
+    /// data source with this store's schema.
+    /// </summary>
+    /// <returns>The events that will be new once the transaction commits, with their sequence.</returns>
+    [SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "Transports append through the store instance they were given, next to its other members.")]
+    public async Task<IReadOnlyList<TraceEvent>> AppendAsync(
+        NpgsqlTransaction transaction, IReadOnlyList<TraceEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(events);
+        var connection = transaction.Connection ?? throw new ArgumentException("The transaction has already completed.", nameof(transaction));
+        if (events.Count == 0)
+        {
+            return [];
+        }
+
         var staged = new (TraceEvent Event, string? Payload)[events.Count];
         for (var i = 0; i < events.Count; i++)
         {
             staged[i] = TraceEventColumns.ForStorage(events[i] ?? throw new ArgumentException("The batch holds a null event.", nameof(events)));
         }
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         await using (var create = new NpgsqlCommand(CreateStaging, connection, transaction))
         {
@@ -197,6 +224,7 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
             batch.BatchCommands.Add(new NpgsqlBatchCommand(InsertEvents));
             batch.BatchCommands.Add(new NpgsqlBatchCommand(UpdateNodes));
             batch.BatchCommands.Add(new NpgsqlBatchCommand(UpdateRuns));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(DropStaging));
 
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             do
@@ -212,8 +240,6 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
             }
             while (await reader.NextResultAsync(cancellationToken));
         }
-
-        await transaction.CommitAsync(cancellationToken);
 
         var appended = new List<TraceEvent>(sequences.Count);
         foreach (var (traceEvent, _) in staged)

@@ -7,33 +7,71 @@ namespace ShipSec.Shared.Trace;
 /// <summary>
 /// Drains the <see cref="InProcessTracePublisher"/>'s queue into the <see cref="TraceCollector"/>,
 /// coalescing small pending batches into one append for throughput. On stop it refuses new batches and
-/// collects what is already queued.
+/// collects what is already queued; only the host's shutdown timeout cuts that short.
 /// </summary>
+/// <remarks>
+/// A plain hosted service rather than a <see cref="BackgroundService"/>: that one starts its loop with the
+/// stopping token, so a host stopped right after starting may never run the loop, and batches already
+/// queued (their publishers waiting) would be neither collected nor failed.
+/// </remarks>
 public sealed class InProcessTraceConsumer(
-    InProcessTracePublisher publisher, TraceCollector collector, ILogger<InProcessTraceConsumer> logger) : BackgroundService
+    InProcessTracePublisher publisher, TraceCollector collector, ILogger<InProcessTraceConsumer> logger) : IHostedService, IDisposable
 {
     /// <summary>Most events collected in one append when coalescing batches (a single larger batch still goes alone).</summary>
     internal const int MaxEventsPerCollect = 4096;
 
-    // Not the stopping token: stopping drains the queue, and only the host's shutdown timeout cuts that short.
     private readonly CancellationTokenSource _abort = new();
+    private readonly Lock _gate = new();
+    private Task? _loop;
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        EnsureRunning();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        publisher.Complete();
+        var loop = EnsureRunning();
+        await using var registration = cancellationToken.Register(_abort.Cancel);
+        // Once aborted the loop fails what is left and ends promptly; the host need not wait for that.
+        await loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _abort.Cancel();
+        _abort.Dispose();
+    }
+
+    private Task EnsureRunning()
+    {
+        lock (_gate)
+        {
+            return _loop ??= Task.Run(RunAsync, CancellationToken.None);
+        }
+    }
+
+    private async Task RunAsync()
     {
         var reader = publisher.Pending;
+        var abort = _abort.Token;
         var group = new List<PendingTraceBatch>();
         try
         {
-            while (await reader.WaitToReadAsync(_abort.Token))
+            while (await reader.WaitToReadAsync(abort))
             {
                 while (TryTakeGroup(reader, group))
                 {
-                    await CollectAsync(group, _abort.Token);
+                    await CollectAsync(group, abort);
                 }
             }
         }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
         }
         finally
@@ -50,21 +88,6 @@ public sealed class InProcessTraceConsumer(
                 TraceLog.BatchesAbandoned(logger, abandoned);
             }
         }
-    }
-
-    /// <inheritdoc />
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        publisher.Complete();
-        await using var registration = cancellationToken.Register(_abort.Cancel);
-        await base.StopAsync(cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public override void Dispose()
-    {
-        _abort.Dispose();
-        base.Dispose();
     }
 
     private static bool TryTakeGroup(ChannelReader<PendingTraceBatch> reader, List<PendingTraceBatch> group)

@@ -23,9 +23,20 @@ public sealed class TraceCollector(ITraceStore store, IEnumerable<ITraceObserver
         }
 
         var committed = await store.AppendAsync(events, cancellationToken);
+        await NotifyCommittedAsync(committed, cancellationToken);
+        return committed;
+    }
+
+    /// <summary>
+    /// Tells the observers about events a transport committed itself (say, in one transaction with its
+    /// checkpoint, through <c>PostgresTraceStore.AppendAsync(transaction, …)</c>). Never throws for an observer.
+    /// </summary>
+    public async Task NotifyCommittedAsync(IReadOnlyList<TraceEvent> committed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(committed);
         if (committed.Count == 0)
         {
-            return committed;
+            return;
         }
 
         foreach (var observer in _observers)
@@ -41,7 +52,5 @@ public sealed class TraceCollector(ITraceStore store, IEnumerable<ITraceObserver
                 TraceLog.ObserverFailed(logger, exception, observer.GetType().Name, committed.Count);
             }
         }
-
-        return committed;
     }
 }

@@ -66,6 +66,60 @@ public sealed class PostgresTraceStoreTests(PostgresSchemaFixture database) : IC
     }
 
     [Fact]
+    public async Task Concurrent_batches_spanning_several_runs_in_any_order_neither_deadlock_nor_leave_gaps()
+    {
+        var runs = Enumerable.Range(0, 4).Select(_ => TraceEvents.NewRunId()).ToArray();
+        const int emitters = 8;
+        const int batches = 30;
+
+        async Task EmitAsync(int emitter)
+        {
+            for (var b = 0; b < batches; b++)
+            {
+                // Each batch touches the runs in a different order, the classic recipe for a lock cycle.
+                var rotated = Enumerable.Range(0, runs.Length).Select(i => runs[(i + b + emitter) % runs.Length]);
+                var order = emitter % 2 == 0 ? rotated : rotated.Reverse();
+                await _store.AppendAsync(order.Select(run => TraceEvents.Log(run, $"n{emitter}", b)).ToArray());
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, emitters).Select(i => Task.Run(() => EmitAsync(i)))).WaitAsync(TimeSpan.FromMinutes(2));
+
+        foreach (var run in runs)
+        {
+            var events = await ReadAllAsync(run);
+            Assert.Equal(Enumerable.Range(1, emitters * batches).Select(i => (long)i), events.Select(x => x.Sequence));
+            Assert.Equal(emitters * batches, events.Select(x => x.Id).Distinct().Count());
+        }
+    }
+
+    [Fact]
+    public async Task Appending_in_a_callers_transaction_commits_or_rolls_back_with_it_and_a_rollback_returns_the_numbers()
+    {
+        var runId = TraceEvents.NewRunId();
+        await using (var connection = await database.DataSource.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            var appended = await _store.AppendAsync(transaction, [TraceEvents.Log(runId, "n", 1), TraceEvents.Log(runId, "n", 2)]);
+            Assert.Equal([1L, 2], appended.Select(x => x.Sequence));
+            await transaction.RollbackAsync();
+        }
+
+        Assert.Empty((await _store.ReadAsync(runId, 0, 10)).Events);
+
+        await using (var connection = await database.DataSource.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            var first = await _store.AppendAsync(transaction, [TraceEvents.Log(runId, "n", 3)]);
+            var second = await _store.AppendAsync(transaction, [TraceEvents.Log(runId, "n", 3), TraceEvents.Log(runId, "n", 4)]);
+            await transaction.CommitAsync();
+            Assert.Equal([1L, 2], first.Concat(second).Select(x => x.Sequence));
+        }
+
+        Assert.Equal([1L, 2], (await _store.ReadAsync(runId, 0, 10)).Events.Select(x => x.Sequence));
+    }
+
+    [Fact]
     public async Task One_batch_numbers_each_run_on_its_own()
     {
         var a = TraceEvents.NewRunId();

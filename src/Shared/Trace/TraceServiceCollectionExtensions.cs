@@ -4,9 +4,20 @@ using ShipSec.Shared.Trace;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the one-machine trace transport.</summary>
-public static class InProcessTraceServiceCollectionExtensions
+/// <summary>Registers the trace collector and the one-machine trace transport.</summary>
+public static class TraceServiceCollectionExtensions
 {
+    /// <summary>
+    /// Adds the <see cref="TraceCollector"/>, the core every trace transport calls. Needs an <see cref="ITraceStore"/>;
+    /// register <see cref="ITraceObserver"/>s to hear of committed events.
+    /// </summary>
+    public static IServiceCollection AddShipSecTraceCollector(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<TraceCollector>();
+        return services;
+    }
+
     /// <summary>
     /// Adds the <see cref="TraceCollector"/>, the <see cref="InProcessTracePublisher"/> as <see cref="ITracePublisher"/>,
     /// and the hosted <see cref="InProcessTraceConsumer"/>. Needs an <see cref="ITraceStore"/> (see <c>AddShipSecPostgres</c>);
@@ -14,8 +25,7 @@ public static class InProcessTraceServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddShipSecInProcessTrace(this IServiceCollection services)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton<TraceCollector>();
+        services.AddShipSecTraceCollector();
         services.TryAddSingleton<InProcessTracePublisher>();
         services.TryAddSingleton<ITracePublisher>(provider => provider.GetRequiredService<InProcessTracePublisher>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, InProcessTraceConsumer>());
