@@ -186,6 +186,12 @@ internal static class ShipSecCommandLine
     private static async Task<int> WithApiAsync(ParseResult parse, Func<ShipSecApiClient, IAnsiConsole, Task<int>> action, CancellationToken cancellationToken)
     {
         var console = AnsiConsole.Console;
+        if (Console.IsOutputRedirected)
+        {
+            // Piped into a file or another program (scripts/run's log, CI): one event per line, never wrapped.
+            console.Profile.Width = 400;
+        }
+
         var baseUrl = parse.GetValue(UrlOption)!;
         if (!Uri.TryCreate(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/", UriKind.Absolute, out var baseAddress))
         {
