@@ -20,6 +20,7 @@ public sealed class ExecComponent : IComponent
             new("args", ComponentValueType.Array, false, "Arguments (strings), each passed as is (default [])."),
             new("workingDirectory", ComponentValueType.String, false, "Directory to run in (default: the worker's)."),
             new("failOnNonZeroExit", ComponentValueType.Boolean, false, "Fail the node when the exit code is not 0 (default true)."),
+            new("environment", ComponentValueType.Object, false, "Extra environment variables (name to string value), such as API tokens: secret, so their values are redacted from the trace.", Secret: true),
         ],
         [
             new("exitCode", ComponentValueType.Integer, "The program's exit code."),
@@ -42,6 +43,7 @@ public sealed class ExecComponent : IComponent
             FileName = command,
             Arguments = inputs.GetOrDefault<string[]>("args", []),
             WorkingDirectory = inputs.GetOrDefault<string?>("workingDirectory", null),
+            Environment = inputs.GetOrDefault<Dictionary<string, string?>>("environment", []),
             LastLineCount = LastLineCount,
         };
         var failOnNonZeroExit = inputs.GetOrDefault("failOnNonZeroExit", true);

@@ -16,6 +16,14 @@ public static class ShipSecServiceCollectionExtensions
         services.AddShipSecArtifacts();
         services.AddShipSecComponents();
         services.AddWorkflowDsl();
+        services.AddOptions<ShipSec.Functions.Http.ApiOptions>()
+            .BindConfiguration(ShipSec.Functions.Http.ApiOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<ShipSec.Shared.Trace.TraceLimitsOptions>()
+            .BindConfiguration(ShipSec.Shared.Trace.TraceLimitsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton<ShipSec.Shared.Artifacts.IRunArtifacts, ShipSec.Shared.Postgres.PostgresRunArtifacts>();
         services.AddSingleton<RunLauncher>();
         foreach (var activity in ShipSec.Orchestrations.OrchestrationCatalog.Activities.Values)

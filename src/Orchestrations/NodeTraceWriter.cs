@@ -10,6 +10,9 @@ namespace ShipSec.Orchestrations;
 /// <see cref="CompleteAsync"/> returns only when every event has been acknowledged, so a node's events are
 /// flushed before its activity returns. Event ids are derived from run, node, attempt and an ordinal, so a
 /// re-executed attempt re-emits the same ids and the store keeps one copy.
+/// Every message is sanitised, truncated to the configured length and stripped of secret input values;
+/// log and progress events beyond the per-node rate are held back and replaced by one warning event that
+/// says how many were dropped (the latest progress is kept and sent once the rate allows).
 /// </summary>
 public sealed class NodeTraceWriter : IAsyncDisposable
 {
@@ -21,14 +24,24 @@ public sealed class NodeTraceWriter : IAsyncDisposable
     private readonly TimeProvider clock;
     private readonly ILogger logger;
     private readonly Task pump;
+    private readonly TraceLimitsOptions limits;
+    private readonly Lock gate = new();
     private long ordinal;
+    private double tokens;
+    private long refilledAt;
+    private long dropped;
+    private long unreported;
+    private TraceEvent? heldProgress;
 
     /// <summary>Starts the pump for one attempt.</summary>
-    public NodeTraceWriter(ITracePublisher publisher, TimeProvider clock, ILogger logger, string runId, string nodeId, int attempt)
+    public NodeTraceWriter(ITracePublisher publisher, TimeProvider clock, ILogger logger, TraceLimitsOptions limits, string runId, string nodeId, int attempt)
     {
         this.publisher = publisher ?? throw new ArgumentNullException(nameof(publisher));
         this.clock = clock ?? throw new ArgumentNullException(nameof(clock));
         this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        this.limits = limits ?? throw new ArgumentNullException(nameof(limits));
+        tokens = limits.MaxEventsPerSecondPerNode;
+        refilledAt = clock.GetTimestamp();
         RunId = runId;
         NodeId = nodeId;
         Attempt = attempt;
@@ -43,6 +56,21 @@ public sealed class NodeTraceWriter : IAsyncDisposable
 
     /// <summary>The attempt.</summary>
     public int Attempt { get; }
+
+    /// <summary>Secret values masked in everything this attempt writes.</summary>
+    public SecretRedactor Secrets { get; } = new();
+
+    /// <summary>How many log and progress events the rate limit has dropped so far.</summary>
+    public long DroppedCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return dropped;
+            }
+        }
+    }
 
     /// <summary>Reserves the next ordinal of this attempt (for event ids and artifact ids).</summary>
     public long NextOrdinal() => Interlocked.Increment(ref ordinal);
@@ -77,15 +105,92 @@ public sealed class NodeTraceWriter : IAsyncDisposable
     /// <summary>Queues an event; never blocks. After <see cref="CompleteAsync"/> an event is refused.</summary>
     public void Emit(TraceEvent traceEvent)
     {
+        ArgumentNullException.ThrowIfNull(traceEvent);
+        var prepared = Prepare(traceEvent);
+        lock (gate)
+        {
+            var throttled = prepared.Type is TraceEventType.NodeLog or TraceEventType.NodeProgress;
+            if (throttled && !TryTakeToken())
+            {
+                if (prepared.Type == TraceEventType.NodeProgress)
+                {
+                    heldProgress = prepared;
+                }
+                else
+                {
+                    dropped++;
+                    unreported++;
+                }
+
+                return;
+            }
+
+            // A lifecycle event ends the attempt's story: what was held back is told before it.
+            ReportThrottling(force: !throttled);
+            Write(prepared);
+        }
+    }
+
+    private void ReportThrottling(bool force)
+    {
+        if (unreported > 0)
+        {
+            Write(Next(TraceEventType.NodeLog, TraceEventLevel.Warn) with
+            {
+                Message = $"Throttled: {unreported} log event(s) dropped (limit {limits.MaxEventsPerSecondPerNode} per second per node).",
+            });
+            unreported = 0;
+        }
+
+        if (heldProgress is { } progress && (force || TryTakeToken()))
+        {
+            heldProgress = null;
+            Write(progress);
+        }
+    }
+
+    private bool TryTakeToken()
+    {
+        var now = clock.GetTimestamp();
+        var rate = limits.MaxEventsPerSecondPerNode;
+        tokens = Math.Min(rate, tokens + (clock.GetElapsedTime(refilledAt, now).TotalSeconds * rate));
+        refilledAt = now;
+        if (tokens < 1)
+        {
+            return false;
+        }
+
+        tokens--;
+        return true;
+    }
+
+    private void Write(TraceEvent traceEvent)
+    {
         if (!pending.Writer.TryWrite(traceEvent))
         {
             throw new InvalidOperationException($"The trace of node '{NodeId}' attempt {Attempt} is already complete.");
         }
     }
 
+    private TraceEvent Prepare(TraceEvent traceEvent)
+    {
+        var max = limits.MaxMessageLength;
+        return traceEvent with
+        {
+            Message = traceEvent.Message is { } message ? TraceText.Sanitize(Secrets.Redact(message), max) : null,
+            Error = traceEvent.Error is { } error ? error with { Message = TraceText.Sanitize(Secrets.Redact(error.Message), max) } : null,
+            OutputSummary = traceEvent.OutputSummary is { } summary ? Secrets.Redact(summary) : null,
+        };
+    }
+
     /// <summary>Stops accepting events and waits until every queued event is acknowledged by the transport.</summary>
     public async Task CompleteAsync(CancellationToken cancellationToken = default)
     {
+        lock (gate)
+        {
+            ReportThrottling(force: true);
+        }
+
         pending.Writer.TryComplete();
         await pump.WaitAsync(cancellationToken);
     }

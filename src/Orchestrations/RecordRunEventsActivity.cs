@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Options;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
 
@@ -8,13 +9,16 @@ namespace ShipSec.Orchestrations;
 /// Publishes the run-level events the orchestrator decided on (status changes, skipped nodes, attempts it
 /// stopped waiting for). Their ids derive from their content, so a replay publishes nothing new.
 /// </summary>
-public sealed class RecordRunEventsActivity(ITracePublisher publisher) : TaskActivity<RunEventsInput, bool>
+public sealed class RecordRunEventsActivity(ITracePublisher publisher, IOptions<TraceLimitsOptions> limits) : TaskActivity<RunEventsInput, bool>
 {
     /// <inheritdoc />
     public override async Task<bool> RunAsync(TaskActivityContext context, RunEventsInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var events = input.Events.Select(spec => ToTraceEvent(input.RunId, spec)).ToList();
+        var max = limits.Value.MaxMessageLength;
+        var events = input.Events
+            .Select(spec => ToTraceEvent(input.RunId, spec with { Message = spec.Message is { } m ? TraceText.Sanitize(m, max) : null }))
+            .ToList();
         await publisher.PublishAsync(events);
         return true;
     }

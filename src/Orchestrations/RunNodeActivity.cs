@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ShipSec.Shared.Artifacts;
 using ShipSec.Shared.Dsl;
 using ShipSec.Shared.Json;
@@ -21,6 +22,7 @@ public sealed class RunNodeActivity(
     ITracePublisher publisher,
     IArtifactStore artifacts,
     IRunStore runs,
+    IOptions<TraceLimitsOptions> limits,
     TimeProvider clock,
     ILogger<RunNodeActivity> logger) : TaskActivity<RunNodeInput, NodeAttemptResult>
 {
@@ -37,7 +39,7 @@ public sealed class RunNodeActivity(
     {
         ArgumentNullException.ThrowIfNull(input);
         var node = input.Node;
-        await using var trace = new NodeTraceWriter(publisher, clock, logger, input.RunId, node.Id, input.Attempt);
+        await using var trace = new NodeTraceWriter(publisher, clock, logger, limits.Value, input.RunId, node.Id, input.Attempt);
         trace.Emit(trace.Lifecycle(TraceEventType.NodeStarted, TraceEventLevel.Info) with
         {
             Message = $"{node.Component} started (attempt {input.Attempt} of {input.MaxAttempts})",
@@ -84,6 +86,11 @@ public sealed class RunNodeActivity(
         try
         {
             var inputs = await ResolveInputsAsync(input, attempt.Token);
+            foreach (var secret in component.Descriptor.Inputs.Where(d => d.Secret && inputs.ContainsKey(d.Name)))
+            {
+                trace.Secrets.Add(inputs[secret.Name]);
+            }
+
             var context = new NodeComponentContext(trace, artifacts, new ComponentInputs(inputs), attempt.Token);
             var outputs = await component.ExecuteAsync(context);
             return new NodeAttemptResult(NodeAttemptOutcome.Succeeded, await ToBoundaryAsync(input, outputs, attempt.Token), null);

@@ -31,6 +31,11 @@ public static class Problems
         => Create(StatusCodes.Status400BadRequest, "invalid-parameter", "A request parameter is not valid.", message,
             [new ProblemItem(parameter, "invalid-value", message)]);
 
+    /// <summary>The request body exceeds its limit.</summary>
+    public static ObjectResult BodyTooLarge(long limit)
+        => Create(StatusCodes.Status413PayloadTooLarge, "body-too-large", "The request body is too large.", $"The body may be at most {limit} bytes (setting Api:MaxWorkflowBytes).",
+            [new ProblemItem("body", "too-large", $"The body may be at most {limit} bytes.")]);
+
     /// <summary>No such run.</summary>
     public static ObjectResult RunNotFound(string runId)
         => Create(StatusCodes.Status404NotFound, "run-not-found", "Run not found.", $"No run has the id '{runId}'.",

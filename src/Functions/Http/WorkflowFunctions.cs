@@ -1,12 +1,18 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
 using ShipSec.Shared.Dsl;
+using ShipSec.Shared.Sdk;
 
 namespace ShipSec.Functions.Http;
 
 /// <summary>Registering and reading workflow definitions.</summary>
-public sealed class WorkflowFunctions(WorkflowDefinitionReader reader, IWorkflowStore workflows)
+public sealed class WorkflowFunctions(
+    WorkflowDefinitionReader reader,
+    IWorkflowStore workflows,
+    IComponentCatalog components,
+    IOptions<ApiOptions> options)
 {
     /// <summary><c>POST /api/workflows</c>: validates the DSL document and stores it as the next version of its id.</summary>
     [Function(nameof(CreateWorkflow))]
@@ -15,7 +21,22 @@ public sealed class WorkflowFunctions(WorkflowDefinitionReader reader, IWorkflow
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var result = await reader.ReadAsync(request.Body, cancellationToken);
+        var limit = options.Value.MaxWorkflowBytes;
+        if (request.ContentLength > limit)
+        {
+            return Problems.BodyTooLarge(limit);
+        }
+
+        WorkflowParseResult result;
+        try
+        {
+            result = await reader.ReadAsync(new BoundedRequestStream(request.Body, limit), cancellationToken);
+        }
+        catch (RequestBodyTooLargeException)
+        {
+            return Problems.BodyTooLarge(limit);
+        }
+
         if (!result.IsValid)
         {
             return Problems.InvalidWorkflow(result.Problems);
@@ -35,14 +56,14 @@ public sealed class WorkflowFunctions(WorkflowDefinitionReader reader, IWorkflow
             ? ApiResponses.Ok(Describe(request, stored))
             : Problems.WorkflowNotFound(workflowId);
 
-    private static object Describe(HttpRequest request, StoredWorkflow stored) => new
+    private object Describe(HttpRequest request, StoredWorkflow stored) => new
     {
         id = stored.Definition.Id,
         name = stored.Definition.Name,
         version = stored.Version,
         createdAt = stored.CreatedAt,
         nodeCount = stored.Definition.Nodes.Count,
-        definition = stored.Definition,
+        definition = WorkflowRedaction.Redact(stored.Definition, components),
         runsUrl = ApiResponses.Url(request, $"workflows/{stored.Definition.Id}/runs"),
     };
 }
