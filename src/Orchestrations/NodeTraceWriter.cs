@@ -34,8 +34,9 @@ public sealed class NodeTraceWriter : IAsyncDisposable
     private TraceEvent? heldProgress;
 
     /// <summary>Starts the pump for one attempt.</summary>
-    public NodeTraceWriter(ITracePublisher publisher, TimeProvider clock, ILogger logger, TraceLimitsOptions limits, string runId, string nodeId, int attempt)
+    public NodeTraceWriter(ITracePublisher publisher, TimeProvider clock, ILogger logger, TraceLimitsOptions limits, string runId, string nodeId, int attempt, int delivery = 1)
     {
+        Delivery = delivery;
         this.publisher = publisher ?? throw new ArgumentNullException(nameof(publisher));
         this.clock = clock ?? throw new ArgumentNullException(nameof(clock));
         this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
@@ -56,6 +57,9 @@ public sealed class NodeTraceWriter : IAsyncDisposable
 
     /// <summary>The attempt.</summary>
     public int Attempt { get; }
+
+    /// <summary>Which delivery of the attempt's activity this is: 1, or more after a worker stopped mid-attempt.</summary>
+    public int Delivery { get; }
 
     /// <summary>Secret values masked in everything this attempt writes.</summary>
     public SecretRedactor Secrets { get; } = new();
@@ -78,7 +82,7 @@ public sealed class NodeTraceWriter : IAsyncDisposable
     /// <summary>A lifecycle event (started, completed, failed) of this attempt with its derived id.</summary>
     public TraceEvent Lifecycle(TraceEventType type, TraceEventLevel level) => new()
     {
-        Id = TraceEventIds.NodeLifecycle(RunId, NodeId, Attempt, type),
+        Id = TraceEventIds.NodeLifecycle(RunId, NodeId, Attempt, type, Delivery),
         RunId = RunId,
         NodeId = NodeId,
         Attempt = Attempt,
@@ -93,7 +97,7 @@ public sealed class NodeTraceWriter : IAsyncDisposable
     /// <summary>A log, progress or artifact event with the id of an ordinal reserved by <see cref="NextOrdinal"/>.</summary>
     public TraceEvent At(long reservedOrdinal, TraceEventType type, TraceEventLevel level) => new()
     {
-        Id = TraceEventIds.NodeEvent(RunId, NodeId, Attempt, reservedOrdinal),
+        Id = TraceEventIds.NodeEvent(RunId, NodeId, Attempt, reservedOrdinal, Delivery),
         RunId = RunId,
         NodeId = NodeId,
         Attempt = Attempt,

@@ -20,6 +20,7 @@ namespace ShipSec.Orchestrations;
 public sealed class RunNodeActivity(
     IComponentCatalog components,
     ITracePublisher publisher,
+    ITraceStore traces,
     IArtifactStore artifacts,
     IRunStore runs,
     IOptions<TraceLimitsOptions> limits,
@@ -39,10 +40,16 @@ public sealed class RunNodeActivity(
     {
         ArgumentNullException.ThrowIfNull(input);
         var node = input.Node;
-        await using var trace = new NodeTraceWriter(publisher, clock, logger, limits.Value, input.RunId, node.Id, input.Attempt);
-        trace.Emit(trace.Lifecycle(TraceEventType.NodeStarted, TraceEventLevel.Info) with
+
+        // Durable activities run at least once: after a worker stops mid-attempt the same attempt is
+        // delivered again. It is told apart in the trace rather than silently merged with the first.
+        var delivery = await traces.CountStartsAsync(input.RunId, node.Id, input.Attempt) + 1;
+        await using var trace = new NodeTraceWriter(publisher, clock, logger, limits.Value, input.RunId, node.Id, input.Attempt, delivery);
+        trace.Emit(trace.Lifecycle(TraceEventType.NodeStarted, delivery > 1 ? TraceEventLevel.Warn : TraceEventLevel.Info) with
         {
-            Message = $"{node.Component} started (attempt {input.Attempt} of {input.MaxAttempts})",
+            Message = delivery > 1
+                ? $"{node.Component} started again (attempt {input.Attempt} of {input.MaxAttempts}, delivery {delivery}): the worker running it stopped before it finished"
+                : $"{node.Component} started (attempt {input.Attempt} of {input.MaxAttempts})",
         });
         OrchestrationLogs.AttemptStarted(logger, input.RunId, node.Id, input.Attempt, node.Component);
         var startedAt = clock.GetTimestamp();

@@ -159,6 +159,11 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
     // Dropped at once (not only on commit) so a caller's transaction can append more than once.
     private const string DropStaging = "DROP TABLE pg_temp.trace_staging";
 
+    private const string CountStarts = """
+        SELECT count(*)::int FROM trace_events
+        WHERE run_id = $1 AND node_id = $2 AND attempt = $3 AND type = 'NODE_STARTED'
+        """;
+
     private const string SelectPage = """
         SELECT id, run_id, node_id, attempt, type, level, ts, sequence, message, payload
         FROM trace_events
@@ -252,6 +257,16 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
         }
 
         return appended;
+    }
+
+    /// <inheritdoc />
+    public async Task<int> CountStartsAsync(string runId, string nodeId, int attempt, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(CountStarts);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = nodeId });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = attempt });
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <inheritdoc />

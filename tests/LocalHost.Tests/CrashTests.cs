@@ -1,0 +1,112 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using ShipSec.Shared.Json;
+using ShipSec.Shared.Runs;
+using ShipSec.Shared.Trace;
+using ShipSec.TestSupport;
+
+namespace ShipSec.LocalHost.Tests;
+
+/// <summary>
+/// kill -9 of the local host in the middle of a node, on the Azurite backend: after a restart the run
+/// finishes, its trace is gapless with no duplicate id, the interrupted attempt shows its second start,
+/// and no node that had completed runs again.
+/// </summary>
+public sealed class CrashTests : IAsyncLifetime
+{
+    private readonly string schema = $"t_{Guid.NewGuid():N}";
+    private readonly string suffix = Guid.NewGuid().ToString("N")[..12];
+    private LocalHostProcess host = null!;
+
+    public Task InitializeAsync()
+    {
+        host = new LocalHostProcess(new Dictionary<string, string>
+        {
+            ["Postgres__Schema"] = schema,
+            ["Artifacts__Container"] = $"t-{suffix}",
+            ["DurableTask__Backend"] = "AzureStorage",
+            ["DurableTask__TaskHubName"] = $"Crash{suffix}",
+            // A dequeued work item of the dead host becomes visible again this soon.
+            ["DurableTask__WorkItemVisibilityTimeoutSeconds"] = "5",
+        });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await host.DisposeAsync();
+        await using var connection = new NpgsqlConnection(LocalHostFixture.PostgresConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
+    public async Task A_run_survives_a_kill_of_its_host_in_the_middle_of_a_node()
+    {
+        await host.StartAsync(TimeSpan.FromSeconds(60));
+        var runId = await StartRunAsync("""
+            { "id": "crash", "name": "crash", "nodes": [
+              { "id": "before", "component": "core.log", "inputs": { "message": "done before the crash" } },
+              { "id": "slow", "component": "core.exec", "dependsOn": ["before"],
+                "inputs": { "command": "bash", "args": ["-c", "echo working; sleep 3; echo finished"] } },
+              { "id": "after", "component": "core.log", "inputs": { "message": "done after the restart" }, "dependsOn": ["slow"] } ] }
+            """);
+        await WaitForTraceAsync(runId, trace => trace.Any(e => e is { NodeId: "slow", Type: TraceEventType.NodeLog, Message: "working" }), TimeSpan.FromSeconds(60));
+
+        await host.KillHardAsync();
+        await host.StartAsync(TimeSpan.FromSeconds(60));
+
+        var trace = await WaitForTraceAsync(
+            runId, t => t.Any(e => e is { Type: TraceEventType.WorkflowStatus, Status: RunStatus.Completed or RunStatus.Failed }), TimeSpan.FromSeconds(120));
+        var summary = await host.Http.GetFromJsonAsync<RunSummary>(new Uri($"api/workflows/runs/{runId}/status", UriKind.Relative), ShipSecJson.Options);
+
+        Assert.Equal(RunStatus.Completed, summary!.Status);
+        Assert.Equal(Enumerable.Range(1, trace.Count).Select(i => (long)i), trace.Select(e => e.Sequence));
+        Assert.Equal(trace.Count, trace.Select(e => e.Id).Distinct().Count());
+        Assert.Single(trace, e => e is { NodeId: "before", Type: TraceEventType.NodeStarted });
+        var slowStarts = trace.Where(e => e is { NodeId: "slow", Type: TraceEventType.NodeStarted }).ToList();
+        Assert.Equal(2, slowStarts.Count);
+        Assert.Contains("started again", slowStarts[1].Message, StringComparison.Ordinal);
+        Assert.Single(trace, e => e is { NodeId: "slow", Type: TraceEventType.NodeCompleted });
+        Assert.Contains(trace, e => e is { NodeId: "slow", Message: "finished" });
+        Assert.Single(trace, e => e is { NodeId: "after", Type: TraceEventType.NodeCompleted });
+    }
+
+    private async Task<string> StartRunAsync(string workflowJson)
+    {
+        using var content = new StringContent(workflowJson, Encoding.UTF8, "application/json");
+        using var created = await host.Http.PostAsync(new Uri("api/workflows", UriKind.Relative), content);
+        created.EnsureSuccessStatusCode();
+        using var started = await host.Http.PostAsync(new Uri("api/workflows/crash/runs", UriKind.Relative), null);
+        started.EnsureSuccessStatusCode();
+        return JsonNode.Parse(await started.Content.ReadAsStringAsync())!["runId"]!.GetValue<string>();
+    }
+
+    private async Task<IReadOnlyList<TraceEvent>> WaitForTraceAsync(string runId, Func<IReadOnlyList<TraceEvent>, bool> condition, TimeSpan deadline)
+    {
+        using var timeout = new CancellationTokenSource(deadline);
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+        while (true)
+        {
+            var page = await host.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/workflows/runs/{runId}/trace?limit=5000", UriKind.Relative), ShipSecJson.Options);
+            var trace = page.GetProperty("events").Deserialize<List<TraceEvent>>(ShipSecJson.Options)!;
+            if (condition(trace))
+            {
+                return trace;
+            }
+
+            try
+            {
+                await poll.WaitForNextTickAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"Run {runId}: the trace never met the condition ({trace.Count} events).");
+            }
+        }
+    }
+}
