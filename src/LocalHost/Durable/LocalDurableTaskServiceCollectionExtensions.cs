@@ -34,7 +34,7 @@ internal static class LocalDurableTaskServiceCollectionExtensions
     {
         if (options.Backend == OrchestrationBackend.InMemory)
         {
-            return new InMemoryOrchestrationService(loggerFactory);
+            return new InMemoryBackend(new InMemoryOrchestrationService(loggerFactory), options.MaxConcurrentActivities, options.MaxConcurrentOrchestrations);
         }
 
         // Short visibility timeouts and polling intervals: on one machine a crashed host's work items should
