@@ -1,4 +1,5 @@
 using ShipSec.Functions.Http;
+using ShipSec.LocalHost.Access;
 using ShipSec.LocalHost.Durable;
 using ShipSec.LocalHost.Endpoints;
 using ShipSec.Shared.Json;
@@ -26,10 +27,15 @@ public static class LocalHostApp
 
         builder.Services.AddShipSecRuns();
         builder.Services.AddLocalDurableTask();
+        builder.Services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName);
+        builder.Services.AddSingleton<ApiKeyAccess>();
         builder.Services.AddMvcCore().AddJsonOptions(options => ShipSecJson.Configure(options.JsonSerializerOptions));
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        var access = app.Services.GetRequiredService<ApiKeyAccess>();
+        access.LogStartup();
+        app.Use(access.HandleKeyLinkAsync);
         app.MapFunctionEndpoints(typeof(RunFunctions).Assembly);
         return app;
     }

@@ -14,7 +14,7 @@ public sealed class CliTests(InMemoryLocalHostFixture host) : IClassFixture<InMe
     {
         var file = Path.Combine(folder, $"{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(file, workflowJson);
-        return await ShipSecCommandLine.InvokeAsync(["--url", host.Http.BaseAddress!.ToString(), "run", file, "--watch"]);
+        return await ShipSecCommandLine.InvokeAsync(["--url", host.BaseAddress.ToString(), "--api-key", host.ApiKey, "run", file, "--watch"]);
     }
 
     [Fact]
@@ -24,6 +24,14 @@ public sealed class CliTests(InMemoryLocalHostFixture host) : IClassFixture<InMe
     [Fact]
     public async Task Run_watch_exits_one_when_the_run_failed()
         => Assert.Equal(ShipSecCommandLine.RunDidNotComplete, await RunAsync("""{ "id": "cli-fail", "name": "fail", "nodes": [ { "id": "a", "component": "core.fail" } ] }"""));
+
+    [Fact]
+    public async Task A_wrong_api_key_exits_two()
+    {
+        var file = Path.Combine(folder, "ok.json");
+        await File.WriteAllTextAsync(file, """{ "id": "cli-key", "name": "k", "nodes": [ { "id": "a", "component": "core.log", "inputs": { "message": "x" } } ] }""");
+        Assert.Equal(ShipSecCommandLine.RequestFailed, await ShipSecCommandLine.InvokeAsync(["--url", host.BaseAddress.ToString(), "--api-key", "wrong", "run", file]));
+    }
 
     [Fact]
     public async Task An_invalid_workflow_file_exits_two()

@@ -33,6 +33,12 @@ public abstract class LocalHostFixture : IAsyncLifetime
 
     public string Schema => schema;
 
+    /// <summary>The API key this host requires; <see cref="Http"/> sends it.</summary>
+    public string ApiKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>The host's base address.</summary>
+    public Uri BaseAddress => Http.BaseAddress!;
+
     public static string PostgresConnectionString => Environment.GetEnvironmentVariable("ConnectionStrings__Postgres")
         ?? "Host=127.0.0.1;Port=5433;Username=postgres;Database=shipsec";
 
@@ -53,11 +59,13 @@ public abstract class LocalHostFixture : IAsyncLifetime
                 ["DurableTask:Backend"] = Backend,
                 ["DurableTask:TaskHubName"] = $"T{suffix}",
                 ["Logging:LogLevel:Default"] = "Warning",
+                ["Access:ApiKey"] = ApiKey,
             });
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Http = new HttpClient { BaseAddress = new Uri(address + "/"), Timeout = TimeSpan.FromSeconds(30) };
+        Http.DefaultRequestHeaders.Add("x-functions-key", ApiKey);
     }
 
     public async Task DisposeAsync()

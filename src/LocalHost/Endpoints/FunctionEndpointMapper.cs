@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using ShipSec.LocalHost.Access;
 
 namespace ShipSec.LocalHost.Endpoints;
 
@@ -40,7 +41,7 @@ internal static class FunctionEndpointMapper
 
                 var route = $"/{RoutePrefix}/{trigger.Route ?? function.Name}";
                 var verbs = (trigger.Methods ?? ["GET", "POST"]).Select(m => m.ToUpperInvariant()).ToArray();
-                var handler = CreateHandler(type, method);
+                var handler = CreateHandler(type, method, trigger.AuthLevel != AuthorizationLevel.Anonymous);
                 endpoints.MapMethods(route, verbs, handler).WithName(function.Name);
                 mapped.Add($"{string.Join(',', verbs)} {route}");
             }
@@ -49,7 +50,7 @@ internal static class FunctionEndpointMapper
         return mapped;
     }
 
-    private static RequestDelegate CreateHandler(Type type, MethodInfo method)
+    private static RequestDelegate CreateHandler(Type type, MethodInfo method, bool requiresKey)
     {
         if (!typeof(IActionResult).IsAssignableFrom(method.ReturnType) && !typeof(Task<IActionResult>).IsAssignableFrom(method.ReturnType))
         {
@@ -60,6 +61,13 @@ internal static class FunctionEndpointMapper
         var factory = method.IsStatic ? null : ActivatorUtilities.CreateFactory(type, Type.EmptyTypes);
         return async context =>
         {
+            // Function-level triggers need a key, as the Functions host demands a function key for them.
+            if (requiresKey && !context.RequestServices.GetRequiredService<ApiKeyAccess>().IsAuthorized(context.Request))
+            {
+                await ApiKeyAccess.WriteUnauthorizedAsync(context);
+                return;
+            }
+
             var target = factory?.Invoke(context.RequestServices, null);
             var arguments = binders.Select(bind => bind(context)).ToArray();
             var returned = method.Invoke(target, arguments);
