@@ -26,11 +26,13 @@ public static class LocalHostApp
 
         builder.Services.AddShipSecRuns();
         builder.Services.AddLocalDurableTask();
+        builder.Services.AddShipSecLocalRealtime();
         builder.Services.AddMvcCore().AddJsonOptions(options => ShipSecJson.Configure(options.JsonSerializerOptions));
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapFunctionEndpoints(typeof(RunFunctions).Assembly);
+        app.MapShipSecRealtimeHub();
         return app;
     }
 }
