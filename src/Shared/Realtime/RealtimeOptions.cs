@@ -36,7 +36,10 @@ public sealed class AzureSignalROptions
     /// <summary>The configuration section bound to these options.</summary>
     public const string SectionName = "Realtime:AzureSignalR";
 
-    /// <summary><c>Endpoint=https://name.service.signalr.net;AccessKey=...;Version=1.0;</c> (optionally <c>Port=</c>).</summary>
+    /// <summary>The app setting read when <see cref="ConnectionString"/> is not configured: the one Azure's SignalR tooling uses.</summary>
+    public const string ConventionalSettingName = "AzureSignalRConnectionString";
+
+    /// <summary><c>Endpoint=https://name.service.signalr.net;AccessKey=...;Version=1.0;</c> (optionally <c>Port=</c>); falls back to <see cref="ConventionalSettingName"/>.</summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>The hub clients connect to; the service treats hub names case-insensitively (lowercase).</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ShipSec.Shared.Realtime;
@@ -10,7 +11,8 @@ public static class RealtimeServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="RealtimeOptions"/> (section <c>Realtime</c>) and <see cref="AzureSignalROptions"/>
-    /// (section <c>Realtime:AzureSignalR</c>), both validated on start; the <see cref="RealtimeTraceObserver"/>;
+    /// (section <c>Realtime:AzureSignalR</c>; the connection string falls back to the <c>AzureSignalRConnectionString</c>
+    /// setting), both validated on start; the <see cref="RealtimeTraceObserver"/>;
     /// <see cref="AzureSignalRRealtime"/> as the <see cref="IRealtime"/> keyed <see cref="RealtimeProvider.AzureSignalR"/>;
     /// and <see cref="IRealtime"/> itself, the implementation keyed by the configured provider. A host with its own
     /// hub registers an <see cref="IRealtime"/> keyed <see cref="RealtimeProvider.Local"/>, which then is the default.
@@ -23,6 +25,14 @@ public static class RealtimeServiceCollectionExtensions
 
         services.AddOptions<AzureSignalROptions>()
             .BindConfiguration(AzureSignalROptions.SectionName)
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                // The app setting Azure's SignalR tooling and bindings use, so an existing deployment works as is.
+                if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                {
+                    options.ConnectionString = configuration[AzureSignalROptions.ConventionalSettingName];
+                }
+            })
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddOptions<RealtimeOptions>()

@@ -43,6 +43,15 @@ public sealed class AzureSignalRRealtimeTests : IDisposable
     }
 
     [Fact]
+    public void The_conventional_AzureSignalRConnectionString_setting_also_chooses_Azure_SignalR()
+    {
+        using var provider = CreateProvider(new() { ["AzureSignalRConnectionString"] = "Endpoint=https://x.service.signalr.net;AccessKey=k;Version=1.0;" });
+
+        Assert.Equal(RealtimeProvider.AzureSignalR, provider.GetRequiredService<IOptions<RealtimeOptions>>().Value.Provider);
+        Assert.IsType<AzureSignalRRealtime>(provider.GetRequiredService<IRealtime>());
+    }
+
+    [Fact]
     public async Task Send_to_group_posts_target_and_arguments_with_a_token_the_service_accepts()
     {
         var realtime = _provider.GetRequiredService<IRealtime>();
@@ -88,6 +97,22 @@ public sealed class AzureSignalRRealtimeTests : IDisposable
 
         Assert.Equal(HttpStatusCode.NotFound, thrown.StatusCode);
         Assert.Contains("no such connection", thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_token_signed_with_another_key_is_refused_as_the_service_would()
+    {
+        using var wrongKey = CreateProvider(new()
+        {
+            [$"{AzureSignalROptions.SectionName}:ConnectionString"] = $"Endpoint=http://127.0.0.1:{_service.Port};AccessKey=not-the-key;Version=1.0;",
+        });
+
+        var thrown = await Assert.ThrowsAsync<HttpRequestException>(
+            () => wrongKey.GetRequiredService<IRealtime>().SendToGroupAsync(RealtimeGroups.Runs, RealtimeTargets.RunUpdated, new { }));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, thrown.StatusCode);
+        Assert.Equal(["bad signature"], _service.Rejections);
+        Assert.Empty(_service.Calls);
     }
 
     [Fact]
