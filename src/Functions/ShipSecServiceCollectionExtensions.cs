@@ -3,7 +3,7 @@ using ShipSec.Shared.Json;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers what both hosts share: stores, trace pipeline, artifacts, components and the run services.</summary>
+/// <summary>Registers what both hosts share: stores, trace pipeline, realtime fan-out, artifacts, components and the run services.</summary>
 public static class ShipSecServiceCollectionExtensions
 {
     /// <summary>Adds every ShipSec Runs service the function classes, orchestrator and activities need.</summary>
@@ -13,6 +13,7 @@ public static class ShipSecServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddShipSecPostgres();
         services.AddShipSecInProcessTrace();
+        services.AddShipSecRealtime();
         services.AddShipSecArtifacts();
         services.AddShipSecComponents();
         services.AddWorkflowDsl();

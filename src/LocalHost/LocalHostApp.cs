@@ -29,6 +29,7 @@ public static class LocalHostApp
         builder.Services.AddLocalDurableTask();
         builder.Services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName);
         builder.Services.AddSingleton<ApiKeyAccess>();
+        builder.Services.AddShipSecLocalRealtime();
         builder.Services.AddMvcCore().AddJsonOptions(options => ShipSecJson.Configure(options.JsonSerializerOptions));
         configure?.Invoke(builder);
 
@@ -36,7 +37,20 @@ public static class LocalHostApp
         var access = app.Services.GetRequiredService<ApiKeyAccess>();
         access.LogStartup();
         app.Use(access.HandleKeyLinkAsync);
+
+        // The hub carries every run's trace: the same key as the API guards it.
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments(ShipSec.Shared.Realtime.RealtimeHub.LocalPath) && !access.IsAuthorized(context.Request))
+            {
+                await ApiKeyAccess.WriteUnauthorizedAsync(context);
+                return;
+            }
+
+            await next(context);
+        });
         app.MapFunctionEndpoints(typeof(RunFunctions).Assembly);
+        app.MapShipSecRealtimeHub();
         return app;
     }
 }

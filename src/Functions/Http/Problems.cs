@@ -51,6 +51,21 @@ public static class Problems
         => Create(StatusCodes.Status404NotFound, "artifact-not-found", "Artifact not found.", $"Run '{runId}' has no artifact '{artifactId}'.",
             [new ProblemItem("artifactId", "not-found", $"Run '{runId}' has no artifact '{artifactId}'.")]);
 
+    /// <summary>The request body is missing, not JSON, or lacks a required field.</summary>
+    public static ObjectResult InvalidBody(string field, string message)
+        => Create(StatusCodes.Status400BadRequest, "invalid-body", "The request body is not valid.", message,
+            [new ProblemItem(field, "invalid-value", message)]);
+
+    /// <summary>The realtime service does not know the SignalR connection.</summary>
+    public static ObjectResult ConnectionNotFound(string connectionId)
+        => Create(StatusCodes.Status404NotFound, "connection-not-found", "Connection not found.", $"No SignalR connection has the id '{connectionId}'; connect again and use the new id.",
+            [new ProblemItem("/connectionId", "not-found", $"No SignalR connection has the id '{connectionId}'.")]);
+
+    /// <summary>Realtime updates are not configured on this host.</summary>
+    public static ObjectResult RealtimeUnavailable()
+        => Create(StatusCodes.Status503ServiceUnavailable, "realtime-unavailable", "Realtime updates are not configured.",
+            "This host has no realtime provider: set Realtime:AzureSignalR:ConnectionString. Poll the trace endpoint instead.", []);
+
     /// <summary>The request conflicts with the resource's state.</summary>
     public static ObjectResult Conflict(string code, string detail)
         => Create(StatusCodes.Status409Conflict, code, "The request conflicts with the current state.", detail, []);

@@ -1,0 +1,101 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ShipSec.Shared.Json;
+
+namespace ShipSec.Shared.Realtime;
+
+/// <summary>
+/// <see cref="IRealtime"/> over the Azure SignalR Service REST API v1 (serverless mode), with access tokens
+/// signed here: the Management SDK is not available to this build.
+/// </summary>
+public sealed class AzureSignalRRealtime : IRealtime
+{
+    /// <summary>The named <see cref="HttpClient"/> used for REST calls.</summary>
+    public const string HttpClientName = "ShipSec.AzureSignalR";
+
+    private readonly IHttpClientFactory _httpClients;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<AzureSignalRRealtime> _logger;
+    private readonly AzureSignalRConnectionString _service;
+    private readonly string _hub;
+    private readonly TimeSpan _tokenLifetime;
+
+    /// <summary>Creates the client; the options were validated at start (a connection string that parses).</summary>
+    public AzureSignalRRealtime(IOptions<AzureSignalROptions> options, IHttpClientFactory httpClients, TimeProvider clock, ILogger<AzureSignalRRealtime> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var settings = options.Value;
+        if (!AzureSignalRConnectionString.TryParse(settings.ConnectionString, out var service, out var error))
+        {
+            throw new InvalidOperationException($"{AzureSignalROptions.SectionName}:ConnectionString is not valid: {error}");
+        }
+
+        _service = service;
+        _hub = settings.Hub.ToLowerInvariant();
+        _tokenLifetime = settings.TokenLifetime;
+        _httpClients = httpClients;
+        _clock = clock;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public Task SendToGroupAsync(string group, string target, object payload, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(target);
+        ArgumentNullException.ThrowIfNull(payload);
+        var body = JsonContent.Create(new RestMessage(target, [payload]), options: ShipSecJson.Options);
+        return CallAsync(HttpMethod.Post, GroupUrl(group), body, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task AddToGroupAsync(string connectionId, string group, CancellationToken cancellationToken = default)
+        => CallAsync(HttpMethod.Put, ConnectionUrl(connectionId, group), null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task RemoveFromGroupAsync(string connectionId, string group, CancellationToken cancellationToken = default)
+        => CallAsync(HttpMethod.Delete, ConnectionUrl(connectionId, group), null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<NegotiateResult> NegotiateAsync(Uri requestOrigin, string? userId, CancellationToken cancellationToken = default)
+    {
+        // The service checks the token's audience against the client URL, query included.
+        var url = $"{_service.BaseUrl}/client/?hub={_hub}";
+        var token = SignalRAccessToken.Create(url, _service.AccessKey, _clock.GetUtcNow(), _tokenLifetime, userId);
+        return Task.FromResult(new NegotiateResult(url, token));
+    }
+
+    private string GroupUrl(string group)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(group);
+        return $"{_service.BaseUrl}/api/v1/hubs/{_hub}/groups/{Uri.EscapeDataString(group)}";
+    }
+
+    private string ConnectionUrl(string connectionId, string group)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionId);
+        return $"{GroupUrl(group)}/connections/{Uri.EscapeDataString(connectionId)}";
+    }
+
+    private async Task CallAsync(HttpMethod method, string url, HttpContent? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, url) { Content = body };
+        // The audience is the request URL without query; none of these routes has one.
+        var token = SignalRAccessToken.Create(url, _service.AccessKey, _clock.GetUtcNow(), _tokenLifetime);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        var client = _httpClients.CreateClient(HttpClientName);
+        using var response = await client.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            RealtimeLog.ServiceRejected(_logger, method.Method, url, (int)response.StatusCode);
+            throw new HttpRequestException(
+                $"Azure SignalR Service answered {(int)response.StatusCode} {response.ReasonPhrase} to {method.Method} {url}: {text}",
+                null, response.StatusCode);
+        }
+    }
+
+    private sealed record RestMessage(string Target, object[] Arguments);
+}

@@ -1,0 +1,201 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using ShipSec.Shared.Json;
+using ShipSec.Shared.Runs;
+using ShipSec.Shared.Trace;
+
+namespace ShipSec.LocalHost.Tests.Realtime;
+
+public sealed class LocalRealtimeTests(RealtimeHostFixture host) : IClassFixture<RealtimeHostFixture>
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Negotiate_points_at_the_local_hub_on_the_host_that_answered()
+    {
+        using var response = await host.Http.PostAsync(new Uri("api/negotiate", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var negotiated = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(new Uri(host.BaseAddress, "hubs/runs").AbsoluteUri, negotiated.GetProperty("url").GetString());
+        Assert.Equal(3, negotiated.GetProperty("accessToken").GetString()!.Split('.').Length);
+    }
+
+    [Fact]
+    public async Task A_subscribed_client_receives_committed_events_once_in_order_and_run_updates()
+    {
+        var runId = await CreateRunAsync();
+        await using var client = await ConnectAsync();
+        await client.SubscribeAsync($"api/workflows/runs/{runId}/subscribe");
+        await client.SubscribeAsync("api/workflows/runs/subscribe");
+
+        var publisher = host.App.Services.GetRequiredService<ITracePublisher>();
+        TraceEvent[] logs = [Log(runId, 1), Log(runId, 2), Log(runId, 3)];
+        await publisher.PublishAsync(logs);
+
+        var received = await client.ReadEventsAsync(3);
+        Assert.Equal(logs.Select(e => e.Id), received.Select(e => e.Event.Id));
+        Assert.Equal([1L, 2L, 3L], received.Select(e => e.Event.Sequence));
+        // Each message was delivered only after its events were readable through the API, i.e. committed.
+        Assert.All(received, e => Assert.True(e.StoredWhenReceived >= e.Event.Sequence));
+        Assert.Equal("NODE_LOG", received[0].Json.GetProperty("type").GetString());
+
+        await publisher.PublishAsync([Status(runId, RunStatus.Running)]);
+
+        // Nothing was delivered twice: the next message holds only the new event.
+        var status = Assert.Single(await client.ReadEventsAsync(1));
+        Assert.Equal((TraceEventType.WorkflowStatus, 4L), (status.Event.Type, status.Event.Sequence));
+        Assert.Equal("running", status.Json.GetProperty("status").GetString());
+
+        // Once for the run's group and once for all runs: this connection is in both.
+        for (var i = 0; i < 2; i++)
+        {
+            var summary = await client.RunUpdates.Reader.ReadAsync().AsTask().WaitAsync(Deadline);
+            Assert.Equal(runId, summary.GetProperty("runId").GetString());
+            Assert.Equal("running", summary.GetProperty("status").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task After_unsubscribing_a_client_hears_no_more_of_the_run()
+    {
+        var runId = await CreateRunAsync();
+        await using var client = await ConnectAsync();
+        await client.SubscribeAsync($"api/workflows/runs/{runId}/subscribe");
+        await client.SubscribeAsync("api/workflows/runs/subscribe");
+        await client.SubscribeAsync($"api/workflows/runs/{runId}/unsubscribe");
+
+        var publisher = host.App.Services.GetRequiredService<ITracePublisher>();
+        await publisher.PublishAsync([Log(runId, 1), Status(runId, RunStatus.Running)]);
+
+        // The all-runs update comes after the run's trace events would have: their absence is now certain.
+        var summary = await client.RunUpdates.Reader.ReadAsync().AsTask().WaitAsync(Deadline);
+        Assert.Equal(runId, summary.GetProperty("runId").GetString());
+        Assert.False(client.TraceMessages.Reader.TryRead(out _));
+        Assert.False(client.RunUpdates.Reader.TryRead(out _));
+    }
+
+    [Theory]
+    [InlineData("api/workflows/runs/subscribe")]
+    [InlineData("api/workflows/runs/some-run/subscribe")]
+    [InlineData("api/workflows/runs/some-run/unsubscribe")]
+    public async Task A_missing_connection_id_is_a_problem_naming_it(string path)
+    {
+        foreach (var body in new[] { "{}", """{"connectionId":""}""", "not json" })
+        {
+            using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+            using var response = await host.Http.PostAsync(new Uri(path, UriKind.Relative), content);
+
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("/connectionId", problem.GetProperty("errors")[0].GetProperty("field").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Subscribing_to_an_unknown_run_is_not_found()
+    {
+        using var response = await host.Http.PostAsJsonAsync(new Uri("api/workflows/runs/no-such-run/subscribe", UriKind.Relative), new { connectionId = "abc" });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("urn:shipsec:problem:run-not-found", problem.GetProperty("type").GetString());
+    }
+
+    private async Task<string> CreateRunAsync()
+    {
+        var runId = "run-" + Guid.NewGuid().ToString("N");
+        await host.App.Services.GetRequiredService<IRunStore>().CreateAsync(new NewRun(runId, "wf", 1, 2, DateTimeOffset.UtcNow));
+        return runId;
+    }
+
+    private async Task<HubClient> ConnectAsync()
+    {
+        using var response = await host.Http.PostAsync(new Uri("api/negotiate", UriKind.Relative), null);
+        response.EnsureSuccessStatusCode();
+        var negotiated = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var token = negotiated.GetProperty("accessToken").GetString();
+        var connection = new HubConnectionBuilder()
+            .WithUrl(negotiated.GetProperty("url").GetString()!, options => options.AccessTokenProvider = () => Task.FromResult(token))
+            .Build();
+        var client = new HubClient(connection, host.Http);
+        await connection.StartAsync().WaitAsync(Deadline);
+        return client;
+    }
+
+    private static TraceEvent Log(string runId, long ordinal) => new()
+    {
+        Id = TraceEventIds.NodeEvent(runId, "scan", 1, ordinal),
+        RunId = runId,
+        NodeId = "scan",
+        Attempt = 1,
+        Type = TraceEventType.NodeLog,
+        Timestamp = DateTimeOffset.UtcNow,
+        Message = $"line {ordinal}",
+    };
+
+    private static TraceEvent Status(string runId, RunStatus status) => new()
+    {
+        Id = TraceEventIds.WorkflowStatus(runId, status),
+        RunId = runId,
+        Type = TraceEventType.WorkflowStatus,
+        Timestamp = DateTimeOffset.UtcNow,
+        Status = status,
+    };
+
+    /// <summary>A received event, its JSON as sent, and how far the run's stored trace reached when it arrived.</summary>
+    private sealed record ReceivedEvent(TraceEvent Event, JsonElement Json, long StoredWhenReceived);
+
+    /// <summary>A dashboard-like client: receives only, joins groups over HTTP.</summary>
+    private sealed class HubClient : IAsyncDisposable
+    {
+        private readonly HubConnection _connection;
+        private readonly HttpClient _http;
+
+        public HubClient(HubConnection connection, HttpClient http)
+        {
+            _connection = connection;
+            _http = http;
+            connection.On<JsonElement>("traceEvents", async message =>
+            {
+                var runId = message.GetProperty("runId").GetString()!;
+                using var trace = await _http.GetAsync(new Uri($"api/workflows/runs/{runId}/trace?limit=5000", UriKind.Relative));
+                var stored = (await trace.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("events").EnumerateArray()
+                    .Select(e => e.GetProperty("sequence").GetInt64()).DefaultIfEmpty(0).Max();
+                await TraceMessages.Writer.WriteAsync(message.GetProperty("events").EnumerateArray()
+                    .Select(e => new ReceivedEvent(e.Deserialize<TraceEvent>(ShipSecJson.Options)!, e.Clone(), stored)).ToList());
+            });
+            connection.On<JsonElement>("runUpdated", summary => RunUpdates.Writer.WriteAsync(summary.Clone()).AsTask());
+        }
+
+        public Channel<List<ReceivedEvent>> TraceMessages { get; } = Channel.CreateUnbounded<List<ReceivedEvent>>();
+
+        public Channel<JsonElement> RunUpdates { get; } = Channel.CreateUnbounded<JsonElement>();
+
+        public async Task SubscribeAsync(string path)
+        {
+            using var response = await _http.PostAsJsonAsync(new Uri(path, UriKind.Relative), new { connectionId = _connection.ConnectionId });
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        /// <summary>Reads messages until exactly <paramref name="count"/> events arrived (a message may carry several).</summary>
+        public async Task<List<ReceivedEvent>> ReadEventsAsync(int count)
+        {
+            var events = new List<ReceivedEvent>();
+            while (events.Count < count)
+            {
+                events.AddRange(await TraceMessages.Reader.ReadAsync().AsTask().WaitAsync(Deadline));
+            }
+
+            Assert.Equal(count, events.Count);
+            return events;
+        }
+
+        public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    }
+}
