@@ -16,6 +16,7 @@ namespace ShipSec.Shared.EventHubs;
 public sealed class EventHubsTracePublisher : ITracePublisher, IAsyncDisposable
 {
     private readonly IEventHubSender _sender;
+    private readonly int _maxBodyBytes;
 
     /// <summary>A publisher on the configured hub.</summary>
     public EventHubsTracePublisher(IOptions<EventHubsTraceOptions> options)
@@ -23,7 +24,11 @@ public sealed class EventHubsTracePublisher : ITracePublisher, IAsyncDisposable
     {
     }
 
-    internal EventHubsTracePublisher(IEventHubSender sender) => _sender = sender;
+    internal EventHubsTracePublisher(IEventHubSender sender, int maxBodyBytes = TraceEventBodies.MaxBodyBytes)
+    {
+        _sender = sender;
+        _maxBodyBytes = maxBodyBytes;
+    }
 
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">One trace event is too large for an Event Hubs batch on its own.</exception>
@@ -39,7 +44,7 @@ public sealed class EventHubsTracePublisher : ITracePublisher, IAsyncDisposable
             return;
         }
 
-        var runs = TraceEventBodies.Pack(events);
+        var runs = TraceEventBodies.Pack(events, _maxBodyBytes);
         if (runs.Count == 1)
         {
             await SendRunAsync(runs[0], cancellationToken);
