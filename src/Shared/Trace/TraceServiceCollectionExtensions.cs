@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,67 +11,84 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class TraceServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the trace transport named by <c>Trace:Transport</c>: <c>InProcess</c> (default, see
-    /// <see cref="InProcessTraceServiceCollectionExtensions.AddShipSecInProcessTrace"/>) or <c>EventHubs</c>
-    /// (see <see cref="AddShipSecEventHubsTrace"/>). The setting is read from the <see cref="IConfiguration"/>
-    /// already registered (as the Functions and ASP.NET Core builders do); without one the default applies.
-    /// Either way it is validated on start: a transport configured after this call fails the start instead of
-    /// being silently ignored.
+    /// Adds the trace transport named by <c>Trace:Transport</c> (<see cref="TraceTransportOptions"/>): <c>InProcess</c>
+    /// (default; the in-memory channel of <see cref="InProcessTraceServiceCollectionExtensions.AddShipSecInProcessTrace"/>)
+    /// or <c>EventHubs</c> (<see cref="EventHubsTracePublisher"/> and <see cref="EventHubsTraceConsumer"/>, settings in
+    /// <c>Trace:EventHubs</c>, ownership and checkpoints in PostgreSQL). Both are registered and one is chosen when the
+    /// host starts, because the builders register <c>IConfiguration</c> as a factory that cannot be read here; the
+    /// choice and the chosen transport's settings are validated on start. Needs <c>AddShipSecPostgres</c>.
     /// </summary>
     public static IServiceCollection AddShipSecTrace(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var configuration = services.LastOrDefault(descriptor => descriptor.ServiceType == typeof(IConfiguration))?.ImplementationInstance as IConfiguration;
-        return services.AddShipSecTrace(configuration);
-    }
-
-    /// <summary>As <see cref="AddShipSecTrace(IServiceCollection)"/>, reading <c>Trace:Transport</c> from <paramref name="configuration"/>.</summary>
-    public static IServiceCollection AddShipSecTrace(this IServiceCollection services, IConfiguration? configuration)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        var transport = TraceTransport.InProcess;
-        var configured = configuration?[$"{TraceTransportOptions.SectionName}:{nameof(TraceTransportOptions.Transport)}"];
-        if (!string.IsNullOrWhiteSpace(configured) && !Enum.TryParse(configured, ignoreCase: true, out transport))
-        {
-            throw new OptionsValidationException(TraceTransportOptions.SectionName, typeof(TraceTransportOptions),
-                [$"Trace:Transport '{configured}' is not a transport; use InProcess or EventHubs."]);
-        }
-
         services.AddOptions<TraceTransportOptions>()
             .BindConfiguration(TraceTransportOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate(
-                options => options.Transport == transport,
-                $"Trace:Transport changed after the trace transport was registered ({transport}); set it before AddShipSecTrace runs.")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TraceTransportOptions>, EventHubsSettingsValidator>());
 
-        return transport == TraceTransport.EventHubs ? services.AddShipSecEventHubsTrace() : services.AddShipSecInProcessTrace();
-    }
-
-    /// <summary>
-    /// Adds the Event Hubs transport: <see cref="EventHubsTraceOptions"/> (section <c>Trace:EventHubs</c>, validated
-    /// on start), the <see cref="EventHubsTracePublisher"/> as <see cref="ITracePublisher"/>, the <see cref="TraceCollector"/>,
-    /// and the hosted <see cref="EventHubsTraceConsumer"/> running a <see cref="TraceEventProcessor"/> with ownership and
-    /// checkpoints in PostgreSQL. Needs <c>AddShipSecPostgres</c>.
-    /// </summary>
-    public static IServiceCollection AddShipSecEventHubsTrace(this IServiceCollection services)
-    {
-        ArgumentNullException.ThrowIfNull(services);
+        // Validated when the Event Hubs transport is chosen (above), not otherwise: a local host has no hub.
         services.AddOptions<EventHubsTraceOptions>()
             .BindConfiguration(EventHubsTraceOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+            .ValidateDataAnnotations();
 
         services.TryAddSingleton<TraceCollector>();
-        services.TryAddSingleton<PostgresPartitionStore>();
+        services.TryAddSingleton<InProcessTracePublisher>();
+        services.TryAddSingleton<InProcessTraceConsumer>();
         services.TryAddSingleton<EventHubsTracePublisher>();
-        services.TryAddSingleton<ITracePublisher>(provider => provider.GetRequiredService<EventHubsTracePublisher>());
+        services.TryAddSingleton<PostgresPartitionStore>();
         services.TryAddSingleton(provider => TraceEventProcessor.Create(
             provider.GetRequiredService<IOptions<EventHubsTraceOptions>>().Value,
             provider.GetRequiredService<TraceCollector>(),
             provider.GetRequiredService<PostgresPartitionStore>(),
             provider.GetRequiredService<ILogger<TraceEventProcessor>>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EventHubsTraceConsumer>());
+        services.TryAddSingleton<EventHubsTraceConsumer>();
+
+        services.TryAddSingleton<ITracePublisher>(provider => Chosen(provider) == TraceTransport.EventHubs
+            ? provider.GetRequiredService<EventHubsTracePublisher>()
+            : provider.GetRequiredService<InProcessTracePublisher>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TraceTransportService>());
         return services;
+    }
+
+    private static TraceTransport Chosen(IServiceProvider provider)
+        => provider.GetRequiredService<IOptions<TraceTransportOptions>>().Value.Transport;
+
+    /// <summary>Runs the consumer of the chosen transport.</summary>
+    private sealed class TraceTransportService(IServiceProvider provider) : IHostedService
+    {
+        private IHostedService? _consumer;
+
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _consumer = Chosen(provider) == TraceTransport.EventHubs
+                ? provider.GetRequiredService<EventHubsTraceConsumer>()
+                : provider.GetRequiredService<InProcessTraceConsumer>();
+            return _consumer.StartAsync(cancellationToken);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => _consumer?.StopAsync(cancellationToken) ?? Task.CompletedTask;
+    }
+
+    /// <summary>When Event Hubs is chosen, its settings must be complete.</summary>
+    private sealed class EventHubsSettingsValidator(IOptions<EventHubsTraceOptions> eventHubs) : IValidateOptions<TraceTransportOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, TraceTransportOptions options)
+        {
+            if (options.Transport != TraceTransport.EventHubs)
+            {
+                return ValidateOptionsResult.Success;
+            }
+
+            try
+            {
+                _ = eventHubs.Value;
+                return ValidateOptionsResult.Success;
+            }
+            catch (OptionsValidationException exception)
+            {
+                return ValidateOptionsResult.Fail(exception.Failures.Select(failure => $"Trace:Transport is EventHubs: {failure}"));
+            }
+        }
     }
 }
