@@ -12,7 +12,7 @@ public static class ShipSecServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton(TimeProvider.System);
         services.AddShipSecPostgres();
-        services.AddShipSecInProcessTrace();
+        services.AddShipSecTrace();
         services.AddShipSecRealtime();
         services.AddShipSecArtifacts();
         services.AddShipSecComponents();

@@ -6,7 +6,7 @@ using ShipSec.Shared.Artifacts;
 namespace ShipSec.Functions.Http;
 
 /// <summary>Downloading the artifacts a run stored.</summary>
-public sealed class ArtifactFunctions(IRunArtifacts runArtifacts, IArtifactStore store)
+public sealed class ArtifactFunctions(IRunArtifacts runArtifacts, IArtifactStore store, IArtifactLinks links)
 {
     /// <summary><c>GET /api/workflows/runs/{runId}/artifacts/{artifactId}</c>: the artifact's bytes, with its SHA-256 as <c>Repr-Digest</c>.</summary>
     [Function(nameof(DownloadArtifact))]
@@ -30,5 +30,31 @@ public sealed class ArtifactFunctions(IRunArtifacts runArtifacts, IArtifactStore
         request.HttpContext.Response.Headers["Repr-Digest"] = $"sha-256=:{digest}:";
         request.HttpContext.Response.RegisterForDisposeAsync(content);
         return new FileStreamResult(content.Content, reference.ContentType) { FileDownloadName = reference.Name };
+    }
+
+    /// <summary>How long a download link works.</summary>
+    public static readonly TimeSpan LinkLifetime = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// <c>GET /api/workflows/runs/{runId}/artifacts/{artifactId}/link</c>: <c>{url, expiresAt}</c>, a short-lived read-only
+    /// link straight to storage, so large artifacts do not pass through the API; 501 when the store cannot sign one.
+    /// </summary>
+    [Function(nameof(GetArtifactLink))]
+    public async Task<IActionResult> GetArtifactLink(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "workflows/runs/{runId}/artifacts/{artifactId}/link")] HttpRequest request,
+        string runId,
+        string artifactId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var reference = await runArtifacts.FindAsync(runId, artifactId, cancellationToken);
+        if (reference is null)
+        {
+            return Problems.ArtifactNotFound(runId, artifactId);
+        }
+
+        return await links.TryCreateReadLinkAsync(reference, LinkLifetime, cancellationToken) is { } link
+            ? ApiResponses.Ok(link)
+            : Problems.ArtifactLinksUnavailable(runId, artifactId);
     }
 }

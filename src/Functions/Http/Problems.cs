@@ -66,6 +66,11 @@ public static class Problems
         => Create(StatusCodes.Status503ServiceUnavailable, "realtime-unavailable", "Realtime updates are not configured.",
             "This host has no realtime provider: set Realtime:AzureSignalR:ConnectionString. Poll the trace endpoint instead.", []);
 
+    /// <summary>The artifact store cannot sign download links (no shared key and no user delegation key).</summary>
+    public static ObjectResult ArtifactLinksUnavailable(string runId, string artifactId)
+        => Create(StatusCodes.Status501NotImplemented, "artifact-links-unavailable", "Artifact links are not available.",
+            $"The artifact store cannot sign a download link; download it from /api/workflows/runs/{runId}/artifacts/{artifactId} instead.", []);
+
     /// <summary>The request conflicts with the resource's state.</summary>
     public static ObjectResult Conflict(string code, string detail)
         => Create(StatusCodes.Status409Conflict, code, "The request conflicts with the current state.", detail, []);

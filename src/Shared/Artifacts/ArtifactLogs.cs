@@ -10,4 +10,7 @@ internal static partial class ArtifactLogs
 
     [LoggerMessage(4101, LogLevel.Debug, "Saved artifact {BlobName} of run {RunId} node {NodeId}: {Size} bytes")]
     public static partial void ArtifactSaved(this ILogger logger, string runId, string nodeId, string blobName, long size);
+
+    [LoggerMessage(4102, LogLevel.Warning, "Cannot sign read links to container {Container}: no user delegation key")]
+    public static partial void LinkUnavailable(this ILogger logger, Exception exception, string container);
 }

@@ -8,7 +8,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class ArtifactServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="IArtifactStore"/> over Blob Storage, configured from the <c>Artifacts</c> section
+    /// Adds <see cref="IArtifactStore"/> and <see cref="IArtifactLinks"/> over Blob Storage, configured from the <c>Artifacts</c> section
     /// (connection string falling back to <c>ConnectionStrings:Storage</c>) and validated on start.
     /// </summary>
     public static IServiceCollection AddShipSecArtifacts(this IServiceCollection services)
@@ -25,7 +25,9 @@ public static class ArtifactServiceCollectionExtensions
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.TryAddSingleton<IArtifactStore, BlobArtifactStore>();
+        services.TryAddSingleton<BlobArtifactStore>();
+        services.TryAddSingleton<IArtifactStore>(provider => provider.GetRequiredService<BlobArtifactStore>());
+        services.TryAddSingleton<IArtifactLinks>(provider => provider.GetRequiredService<BlobArtifactStore>());
         return services;
     }
 }

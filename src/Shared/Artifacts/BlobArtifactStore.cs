@@ -3,6 +3,7 @@ using Azure;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Sas;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,9 +12,17 @@ namespace ShipSec.Shared.Artifacts;
 /// <summary>
 /// Artifacts in Blob Storage, one blob each, named <c>{runId}/{nodeId}/{attempt}/{artifactId}/{name}</c>.
 /// Content is streamed to the blob while its size and SHA-256 are computed, never held whole in memory.
+/// Read links are service SAS signed with the account key (connection string) or user delegation SAS
+/// (managed identity).
 /// </summary>
-public sealed class BlobArtifactStore : IArtifactStore
+public sealed class BlobArtifactStore : IArtifactStore, IArtifactLinks
 {
+    /// <summary>The longest a read link may live.</summary>
+    public static readonly TimeSpan MaxLinkLifetime = TimeSpan.FromHours(1);
+
+    // Tolerates clock skew between this host and storage: a link must work the moment it is handed out.
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
     private readonly BlobServiceClient service;
     private readonly BlobContainerClient container;
     private readonly ILogger<BlobArtifactStore> logger;
@@ -77,6 +86,52 @@ public sealed class BlobArtifactStore : IArtifactStore
             return null;
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks><paramref name="lifetime"/> is capped at <see cref="MaxLinkLifetime"/>.</remarks>
+    public async Task<ArtifactLink?> TryCreateReadLinkAsync(ArtifactReference reference, TimeSpan lifetime, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lifetime, TimeSpan.Zero);
+
+        var now = DateTimeOffset.UtcNow;
+        // Whole seconds: the SAS carries seconds, so the expiry reported is exactly the one signed.
+        var expiresAt = TruncateToSeconds(now + (lifetime < MaxLinkLifetime ? lifetime : MaxLinkLifetime));
+        var blob = service.GetBlobContainerClient(reference.Container).GetBlobClient(reference.BlobName);
+        var sas = new BlobSasBuilder(BlobSasPermissions.Read, expiresAt)
+        {
+            BlobContainerName = reference.Container,
+            BlobName = reference.BlobName,
+            Resource = "b",
+            StartsOn = TruncateToSeconds(now - ClockSkew),
+            // The browser saves it under the artifact's own name and type, as the API download does.
+            ContentType = reference.ContentType,
+            ContentDisposition = $"attachment; filename=\"{BlobNames.SafeName(reference.Name).Replace('"', '_')}\"",
+        };
+
+        if (blob.CanGenerateSasUri)
+        {
+            return new ArtifactLink(blob.GenerateSasUri(sas), expiresAt);
+        }
+
+        UserDelegationKey key;
+        try
+        {
+            key = (await service.GetUserDelegationKeyAsync(
+                new BlobGetUserDelegationKeyOptions(expiresAt) { StartsOn = sas.StartsOn }, cancellationToken).ConfigureAwait(false)).Value;
+        }
+        catch (Exception exception) when (exception is RequestFailedException or AuthenticationFailedException)
+        {
+            logger.LinkUnavailable(exception, reference.Container);
+            return null;
+        }
+
+        var url = new BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key, service.AccountName) }.ToUri();
+        return new ArtifactLink(url, expiresAt);
+    }
+
+    private static DateTimeOffset TruncateToSeconds(DateTimeOffset value)
+        => new(value.Ticks - (value.Ticks % TimeSpan.TicksPerSecond), value.Offset);
 
     private async Task EnsureContainerAsync(CancellationToken cancellationToken)
     {

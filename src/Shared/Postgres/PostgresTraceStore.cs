@@ -9,9 +9,10 @@ namespace ShipSec.Shared.Postgres;
 /// The trace in PostgreSQL. An append is one transaction: the batch is binary-copied into a temporary
 /// staging table, then one round trip locks the runs' sequence counters (in run id order, so writers
 /// never deadlock), drops ids already stored or repeated, numbers the rest gaplessly, inserts them and
-/// folds lifecycle events into the run and node summaries.
+/// folds lifecycle events into the run and node summaries. A transport checkpoint, when given, is
+/// upserted in that same transaction.
 /// </summary>
-public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStore
+public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpointingTraceStore
 {
     private const string CreateStaging = """
         CREATE TEMP TABLE trace_staging (
@@ -164,6 +165,17 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
         WHERE run_id = $1 AND node_id = $2 AND attempt = $3 AND type = 'NODE_STARTED'
         """;
 
+    // Last writer wins: only a partition's owner writes here, and a stale owner moving it back only
+    // causes a redelivery, which the id check above makes harmless.
+    private const string UpsertCheckpoint = """
+        INSERT INTO trace_checkpoints (namespace, event_hub, consumer_group, partition_id, event_offset, sequence_number, last_modified)
+        VALUES ($1, $2, $3, $4, $5, $6, now())
+        ON CONFLICT (namespace, event_hub, consumer_group, partition_id) DO UPDATE SET
+            event_offset = EXCLUDED.event_offset,
+            sequence_number = EXCLUDED.sequence_number,
+            last_modified = EXCLUDED.last_modified
+        """;
+
     private const string SelectPage = """
         SELECT id, run_id, node_id, attempt, type, level, ts, sequence, message, payload
         FROM trace_events
@@ -173,17 +185,37 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
         """;
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<TraceEvent>> AppendAsync(IReadOnlyList<TraceEvent> events, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<TraceEvent>> AppendAsync(IReadOnlyList<TraceEvent> events, CancellationToken cancellationToken = default)
+        => AppendAsync(events, null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<TraceEvent>> AppendAsync(
+        IReadOnlyList<TraceEvent> events, TraceCheckpoint? checkpoint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
         if (events.Count == 0)
         {
+            if (checkpoint is not null)
+            {
+                await using var command = dataSource.CreateCommand();
+                AddCheckpoint(command, checkpoint);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             return [];
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var appended = await AppendAsync(transaction, events, cancellationToken);
+        if (checkpoint is not null)
+        {
+            // The checkpoint commits with the events it covers, or neither does.
+            await using var upsert = new NpgsqlCommand(null, connection, transaction);
+            AddCheckpoint(upsert, checkpoint);
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return appended;
     }
@@ -297,6 +329,28 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
         }
 
         return new TracePage(events, events.Count > 0 ? events[^1].Sequence : afterSequence, hasMore);
+    }
+
+    private static void AddCheckpoint(NpgsqlCommand command, TraceCheckpoint checkpoint)
+    {
+        command.CommandText = UpsertCheckpoint;
+        AddCheckpointParameters(command.Parameters, checkpoint);
+    }
+
+    private static void AddCheckpoint(NpgsqlBatchCommand command, TraceCheckpoint checkpoint)
+    {
+        command.CommandText = UpsertCheckpoint;
+        AddCheckpointParameters(command.Parameters, checkpoint);
+    }
+
+    private static void AddCheckpointParameters(NpgsqlParameterCollection parameters, TraceCheckpoint checkpoint)
+    {
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = checkpoint.FullyQualifiedNamespace });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = checkpoint.EventHubName });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = checkpoint.ConsumerGroup });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = checkpoint.PartitionId });
+        parameters.Add(new NpgsqlParameter<string?> { TypedValue = checkpoint.Offset, NpgsqlDbType = NpgsqlDbType.Text });
+        parameters.Add(new NpgsqlParameter<long> { TypedValue = checkpoint.SequenceNumber });
     }
 
     private static async Task CopyAsync(NpgsqlConnection connection, (TraceEvent Event, string? Payload)[] staged, CancellationToken cancellationToken)
