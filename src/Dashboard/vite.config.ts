@@ -8,6 +8,12 @@ export default defineConfig({
     outDir: '../LocalHost/wwwroot',
     emptyOutDir: true,
     chunkSizeWarningLimit: 1024,
+    rollupOptions: {
+      // @xyflow/react marks itself "use client" for React Server Components; meaningless in this SPA.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
+    },
   },
   server: {
     proxy: {

@@ -43,10 +43,13 @@ export function VirtualList<T>({ items, rowHeight, renderRow, follow, onFollowCh
 
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
   const last = Math.min(items.length, Math.ceil((scrollTop + height) / rowHeight) + overscan);
+  // Keys cycle through a fixed pool of slots, so scrolling re-renders the same row elements with new
+  // content instead of unmounting and mounting a window's worth of them.
+  const slots = Math.ceil(height / rowHeight) + 2 * overscan + 2;
   const rows: ReactNode[] = [];
   for (let index = first; index < last; index++) {
     rows.push(
-      <div key={index} className="vrow" style={{ transform: `translateY(${index * rowHeight}px)`, height: rowHeight }}>
+      <div key={index % slots} className="vrow" style={{ transform: `translateY(${index * rowHeight}px)`, height: rowHeight }}>
         {renderRow(items[index]!, index)}
       </div>,
     );
