@@ -119,7 +119,7 @@ export function describe(e: TraceEvent): string {
     case 'NODE_SKIPPED':
       return `skipped: ${e.error?.message ?? e.message ?? ''}`;
     case 'WORKFLOW_STATUS':
-      return `run ${e.status ?? ''}${e.message ? ` — ${e.message}` : ''}${e.error ? `: ${e.error.message}` : ''}`;
+      return `run ${e.status ?? ''}${e.message ? ` — ${e.message}` : ''}${e.error && e.error.message !== e.message ? `: ${e.error.message}` : ''}`;
   }
 }
 
