@@ -49,6 +49,22 @@ public static class LocalHostApp
 
             await next(context);
         });
+
+        // The dashboard (src/Dashboard, built into wwwroot): its files, and index.html for any other GET
+        // that no endpoint matched and that is neither the API nor a SignalR hub. A middleware rather than
+        // MapFallbackToFile, whose GET-only catch-all would turn every unmatched POST into a 405.
+        app.Use(static (context, next) =>
+        {
+            var path = context.Request.Path;
+            if (context.GetEndpoint() is null && HttpMethods.IsGet(context.Request.Method)
+                && !path.StartsWithSegments("/api") && !path.StartsWithSegments("/hubs") && !Path.HasExtension(path.Value))
+            {
+                context.Request.Path = "/index.html";
+            }
+
+            return next(context);
+        });
+        app.UseStaticFiles();
         app.MapFunctionEndpoints(typeof(RunFunctions).Assembly);
         app.MapShipSecRealtimeHub();
         return app;

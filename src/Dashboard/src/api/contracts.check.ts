@@ -1,0 +1,50 @@
+// Compile-time check (tsc --noEmit, part of `npm run build`) that the fixtures the C# records serialise to
+// (tests/LocalHost.Tests/Contracts/DashboardContractFixtureTests.cs) fit the TypeScript contract types:
+// a renamed, removed, retyped or added field fails the build. Enum values are checked by contracts.test.ts,
+// because JSON modules widen string literals to string.
+import type { RunSummary, TraceEvent, WorkflowDefinition } from './contracts';
+import traceEventsFixture from './fixtures/trace-events.json';
+import runSummariesFixture from './fixtures/run-summaries.json';
+import workflowDefinitionFixture from './fixtures/workflow-definition.json';
+
+/** The contract as a JSON module types it: string literal unions become string. */
+type Widen<T> = T extends string
+  ? string
+  : T extends number
+    ? number
+    : T extends boolean
+      ? boolean
+      : T extends readonly (infer U)[]
+        ? Widen<U>[]
+        : T extends object
+          ? { [K in keyof T]: Widen<T[K]> }
+          : T;
+
+type KeysOf<T> = T extends unknown ? keyof T : never;
+type ValueAt<T, K extends PropertyKey> = T extends unknown ? (K extends keyof T ? T[K] : never) : never;
+
+/** Paths (as strings) of fields present in fixture F that the contract C does not declare. */
+type ExtraFields<F, C, Path extends string = ''> = unknown extends C
+  ? never // a free-form JSON value (outputSummary, inputs' values)
+  : F extends readonly (infer FU)[]
+    ? C extends readonly (infer CU)[]
+      ? ExtraFields<FU, CU, `${Path}[]`>
+      : never
+    : F extends object
+      ? string extends keyof C
+        ? ExtraFields<ValueAt<F, KeysOf<F>>, C[string & keyof C], `${Path}{}`> // a dictionary
+        :
+            | `${Path}.${Exclude<KeysOf<F>, KeysOf<C>> & string}`
+            | { [K in KeysOf<F> & KeysOf<C> & string]: ExtraFields<ValueAt<F, K>, NonNullable<ValueAt<C, K>>, `${Path}.${K}`> }[KeysOf<F> & KeysOf<C> & string]
+      : never;
+
+/** Compiles only when T is never; the error names the offending field paths. */
+type NoExtraFields<T extends never> = T;
+
+export const traceEvents: Widen<TraceEvent>[] = traceEventsFixture;
+export const runSummaries: Widen<RunSummary>[] = runSummariesFixture;
+export const workflowDefinition: Widen<WorkflowDefinition> = workflowDefinitionFixture;
+
+export type TraceEventFieldsChecked = NoExtraFields<ExtraFields<typeof traceEventsFixture, TraceEvent[]>>;
+export type RunSummaryFieldsChecked = NoExtraFields<ExtraFields<typeof runSummariesFixture, RunSummary[]>>;
+export type WorkflowFieldsChecked = NoExtraFields<ExtraFields<typeof workflowDefinitionFixture, WorkflowDefinition>>;

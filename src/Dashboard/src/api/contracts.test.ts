@@ -1,0 +1,25 @@
+// Enum wire names can't be checked by tsc (JSON modules widen strings), so they are checked here
+// against the fixtures generated from the C# enums.
+import { describe, expect, it } from 'vitest';
+import { nodeStatuses, runStatuses, traceEventLevels, traceEventTypes } from './contracts';
+import enums from './fixtures/enums.json';
+import traceEvents from './fixtures/trace-events.json';
+import runSummaries from './fixtures/run-summaries.json';
+
+describe('contract enums', () => {
+  it('match the C# enums exactly', () => {
+    expect([...traceEventTypes]).toEqual(enums.traceEventTypes);
+    expect([...traceEventLevels]).toEqual(enums.traceEventLevels);
+    expect([...runStatuses]).toEqual(enums.runStatuses);
+    expect([...nodeStatuses]).toEqual(enums.nodeStatuses);
+  });
+
+  it('cover every value used in the fixtures', () => {
+    for (const event of traceEvents) {
+      expect(traceEventTypes).toContain(event.type);
+      expect(traceEventLevels).toContain(event.level);
+      if (event.status !== undefined) expect(runStatuses).toContain(event.status);
+    }
+    for (const run of runSummaries) expect(runStatuses).toContain(run.status);
+  });
+});

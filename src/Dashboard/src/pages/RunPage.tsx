@@ -1,0 +1,65 @@
+import { useEffect, useState } from 'react';
+import { api } from '../api/client';
+import type { NodeDefinition, RunSummary } from '../api/contracts';
+import { RunView } from '../components/RunView';
+import { RunFeed, type FeedMode } from '../live/runFeed';
+import { emptyTrace, isFinal, type RunTraceState } from '../state/fold';
+import { StatusPill, duration } from './RunsPage';
+
+export function RunPage({ runId }: { runId: string }) {
+  const [summary, setSummary] = useState<RunSummary | null>(null);
+  const [trace, setTrace] = useState<RunTraceState>(emptyTrace);
+  const [nodes, setNodes] = useState<NodeDefinition[] | null>(null);
+  const [mode, setMode] = useState<FeedMode>('connecting');
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const feed = new RunFeed(runId, { onTrace: setTrace, onSummary: setSummary, onMode: setMode, onError: setError });
+    void feed.start();
+    return () => void feed.stop();
+  }, [runId]);
+
+  const workflowId = summary?.workflowId;
+  useEffect(() => {
+    if (!workflowId) return;
+    api
+      .workflow(workflowId)
+      .then((w) => setNodes(w.definition.nodes))
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  }, [workflowId]);
+
+  const status = summary?.status ?? trace.runStatus;
+  const cancel = () => api.cancelRun(runId).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+
+  return (
+    <div className="run-page">
+      <div className="run-header">
+        <h1>
+          {workflowId ?? '…'} <span className="muted mono">{runId}</span>
+        </h1>
+        {status && <StatusPill status={status} />}
+        {summary && (
+          <span className="muted" data-testid="run-progress">
+            {summary.progress.nodesCompleted}/{summary.progress.nodesTotal} nodes done
+            {summary.progress.nodesFailed > 0 && `, ${summary.progress.nodesFailed} failed`} · {duration(summary)}
+          </span>
+        )}
+        {summary?.failure && (
+          <span className="error" data-testid="run-failure">
+            {summary.failure.nodeId}: {summary.failure.message}
+          </span>
+        )}
+        <span className={`feed-mode mode-${mode}`} data-testid="feed-mode" title="How this page receives new events">
+          {mode}
+        </span>
+        {!isFinal(status) && summary && (
+          <button onClick={() => void cancel()} data-testid="cancel-run">
+            Cancel run
+          </button>
+        )}
+      </div>
+      {error && <div className="error banner">{error}</div>}
+      <RunView runId={runId} nodes={nodes} trace={trace} runStatus={status} />
+    </div>
+  );
+}

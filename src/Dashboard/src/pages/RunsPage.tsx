@@ -1,0 +1,151 @@
+import { useEffect, useMemo, useState } from 'react';
+import { api } from '../api/client';
+import type { RunStatus, RunSummary } from '../api/contracts';
+import type { FeedMode } from '../live/runFeed';
+import { RunsFeed } from '../live/runsFeed';
+import { navigate, runHref } from '../router';
+
+export function StatusPill({ status }: { status: RunStatus }) {
+  return (
+    <span className={`pill pill-${status}`} data-testid="run-status">
+      {status}
+    </span>
+  );
+}
+
+export function duration(run: RunSummary): string {
+  const start = Date.parse(run.startedAt ?? run.createdAt);
+  const end = run.completedAt ? Date.parse(run.completedAt) : Date.now();
+  const seconds = Math.max(0, (end - start) / 1000);
+  return seconds < 60 ? `${seconds.toFixed(1)} s` : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+
+function newestFirst(a: RunSummary, b: RunSummary): number {
+  return Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.runId.localeCompare(a.runId);
+}
+
+export function RunsPage({ workflowId }: { workflowId: string | undefined }) {
+  const [runs, setRuns] = useState<RunSummary[]>([]);
+  const [mode, setMode] = useState<FeedMode>('connecting');
+  const [error, setError] = useState<string | null>(null);
+  const [seenWorkflows, setSeenWorkflows] = useState<string[]>([]);
+  const [typedWorkflow, setTypedWorkflow] = useState('');
+  const [starting, setStarting] = useState(false);
+
+  useEffect(() => {
+    const feed = new RunsFeed(
+      workflowId,
+      (list) => setRuns([...list].sort(newestFirst)),
+      (run) => setRuns((current) => [run, ...current.filter((r) => r.runId !== run.runId)].sort(newestFirst)),
+      setMode,
+      setError,
+    );
+    void feed.start();
+    return () => void feed.stop();
+  }, [workflowId]);
+
+  // Workflows seen in any listing stay offered even while the list is filtered to one of them.
+  useEffect(() => {
+    setSeenWorkflows((seen) => {
+      const all = new Set([...seen, ...runs.map((r) => r.workflowId)]);
+      return all.size === seen.length ? seen : [...all].sort();
+    });
+  }, [runs]);
+
+  const start = async (id: string) => {
+    setStarting(true);
+    setError(null);
+    try {
+      const started = await api.startRun(id.trim());
+      navigate(runHref(started.runId));
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setStarting(false);
+    }
+  };
+
+  const filterOptions = useMemo(() => (workflowId && !seenWorkflows.includes(workflowId) ? [...seenWorkflows, workflowId] : seenWorkflows), [seenWorkflows, workflowId]);
+
+  return (
+    <div className="runs-page">
+      <div className="runs-toolbar">
+        <h1>Runs</h1>
+        <label>
+          Workflow{' '}
+          <select data-testid="workflow-filter" value={workflowId ?? ''} onChange={(e) => navigate(e.target.value ? `#/?workflow=${encodeURIComponent(e.target.value)}` : '#/')}>
+            <option value="">all workflows</option>
+            {filterOptions.map((id) => (
+              <option key={id} value={id}>
+                {id}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className={`feed-mode mode-${mode}`} data-testid="feed-mode">
+          {mode}
+        </span>
+      </div>
+      <div className="start-runs">
+        <span className="muted">Start a run:</span>
+        {seenWorkflows.map((id) => (
+          <button key={id} disabled={starting} data-testid={`start-${id}`} onClick={() => void start(id)}>
+            ▶ {id}
+          </button>
+        ))}
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (typedWorkflow.trim()) void start(typedWorkflow);
+          }}
+        >
+          <input data-testid="workflow-id" placeholder="workflow id" value={typedWorkflow} onChange={(e) => setTypedWorkflow(e.target.value)} />
+          <button type="submit" disabled={starting || !typedWorkflow.trim()} data-testid="start-typed">
+            ▶ Start
+          </button>
+        </form>
+      </div>
+      {error && <div className="error banner">{error}</div>}
+      <table className="runs" data-testid="runs-table">
+        <thead>
+          <tr>
+            <th>Run</th>
+            <th>Workflow</th>
+            <th>Status</th>
+            <th>Nodes</th>
+            <th>Created</th>
+            <th>Duration</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((run) => (
+            <tr key={run.runId} data-testid="run-row" data-run-id={run.runId}>
+              <td className="mono">
+                <a href={runHref(run.runId)}>{run.runId}</a>
+              </td>
+              <td>{run.workflowId}</td>
+              <td>
+                <StatusPill status={run.status} />
+                {run.failure && <span className="error small"> {run.failure.nodeId}: {run.failure.message}</span>}
+              </td>
+              <td>
+                {run.progress.nodesCompleted}/{run.progress.nodesTotal}
+                {run.progress.nodesRunning > 0 && <span className="muted"> · {run.progress.nodesRunning} running</span>}
+                {run.progress.nodesFailed > 0 && <span className="error"> · {run.progress.nodesFailed} failed</span>}
+              </td>
+              <td>{new Date(run.createdAt).toLocaleString()}</td>
+              <td>{duration(run)}</td>
+            </tr>
+          ))}
+          {runs.length === 0 && (
+            <tr>
+              <td colSpan={6} className="muted">
+                No runs yet. Register a workflow (POST /api/workflows) and start it by id above.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,29 @@
+// A tiny hash router: #/ (runs), #/runs/<runId>, #/perf?events=N.
+import { useEffect, useState } from 'react';
+
+export interface Route {
+  path: string[];
+  query: URLSearchParams;
+}
+
+function parse(): Route {
+  const hash = window.location.hash.replace(/^#/, '') || '/';
+  const [path = '/', query = ''] = hash.split('?');
+  return { path: path.split('/').filter(Boolean).map(decodeURIComponent), query: new URLSearchParams(query) };
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(parse);
+  useEffect(() => {
+    const onChange = () => setRoute(parse());
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}
+
+export function navigate(hash: string): void {
+  window.location.hash = hash;
+}
+
+export const runHref = (runId: string) => `#/runs/${encodeURIComponent(runId)}`;

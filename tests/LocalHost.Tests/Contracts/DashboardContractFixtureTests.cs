@@ -1,0 +1,173 @@
+using System.Text.Json;
+using ShipSec.Shared.Artifacts;
+using ShipSec.Shared.Dsl;
+using ShipSec.Shared.Json;
+using ShipSec.Shared.Runs;
+using ShipSec.Shared.Trace;
+
+namespace ShipSec.LocalHost.Tests.Contracts;
+
+/// <summary>
+/// The dashboard's TypeScript contract types are checked (by tsc and vitest) against JSON fixtures; these
+/// tests keep those fixtures equal to what the C# records serialise to, so a payload change fails a build
+/// instead of breaking the page.
+/// </summary>
+public sealed class DashboardContractFixtureTests
+{
+    private const string UpdateVariable = "SHIPSEC_UPDATE_FIXTURES";
+
+    private static readonly JsonSerializerOptions FixtureOptions = new(ShipSecJson.Options) { WriteIndented = true };
+
+    private static readonly DateTimeOffset T0 = new(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero);
+
+    [Fact]
+    public void TraceEventsMatchTheDashboardFixture() => AssertFixture("trace-events.json", TraceEvents());
+
+    [Fact]
+    public void RunSummariesMatchTheDashboardFixture() => AssertFixture("run-summaries.json", RunSummaries());
+
+    [Fact]
+    public void WorkflowDefinitionMatchesTheDashboardFixture() => AssertFixture("workflow-definition.json", Workflow());
+
+    [Fact]
+    public void EnumWireNamesMatchTheDashboardFixture() => AssertFixture("enums.json", new
+    {
+        traceEventTypes = Enum.GetValues<TraceEventType>(),
+        traceEventLevels = Enum.GetValues<TraceEventLevel>(),
+        runStatuses = Enum.GetValues<RunStatus>(),
+        nodeStatuses = Enum.GetValues<NodeStatus>(),
+    });
+
+    private static TraceEvent[] TraceEvents()
+    {
+        var artifact = new ArtifactReference
+        {
+            ArtifactId = "report-md",
+            Name = "report.md",
+            ContentType = "text/markdown",
+            Size = 1234,
+            Sha256 = new string('a', 64),
+            Container = "artifacts",
+            BlobName = "runs/run-1/report/1/report.md",
+        };
+        using var summary = JsonDocument.Parse("""{"openPorts":[5433,7071],"count":2}""");
+        var sequence = 0L;
+        TraceEvent Event(TraceEventType type, string? nodeId, int attempt) => new()
+        {
+            Id = $"evt-{sequence + 1}",
+            RunId = "run-1",
+            NodeId = nodeId,
+            Attempt = attempt,
+            Type = type,
+            Timestamp = T0.AddSeconds(sequence),
+            Sequence = ++sequence,
+        };
+
+        return
+        [
+            Event(TraceEventType.WorkflowStatus, null, 0) with { Status = RunStatus.Running, Message = "Run started" },
+            Event(TraceEventType.NodeStarted, "scan", 1) with { Message = "Attempt 1 started" },
+            Event(TraceEventType.NodeLog, "scan", 1) with { Level = TraceEventLevel.Debug, Message = "Scanning 127.0.0.1" },
+            Event(TraceEventType.NodeProgress, "scan", 1) with { Progress = new TraceProgress(89, 127) },
+            Event(TraceEventType.NodeFailed, "scan", 1) with
+            {
+                Level = TraceEventLevel.Error,
+                Error = new TraceError("connection refused", "exception", WillRetry: true),
+            },
+            Event(TraceEventType.NodeLog, "scan", 2) with { Level = TraceEventLevel.Warn, Message = "slow host" },
+            Event(TraceEventType.NodeArtifact, "report", 1) with { Artifact = artifact, Message = "report.md" },
+            Event(TraceEventType.NodeCompleted, "scan", 2) with { OutputSummary = summary.RootElement.Clone() },
+            Event(TraceEventType.NodeSkipped, "probe", 0) with
+            {
+                Level = TraceEventLevel.Warn,
+                Error = new TraceError("Run cancelled", "cancelled"),
+            },
+            Event(TraceEventType.WorkflowStatus, null, 0) with
+            {
+                Status = RunStatus.Failed,
+                Level = TraceEventLevel.Error,
+                Error = new TraceError("scan failed", "upstream-failed"),
+            },
+        ];
+    }
+
+    private static RunSummary[] RunSummaries() =>
+    [
+        new()
+        {
+            RunId = "run-queued",
+            WorkflowId = "local-recon",
+            Status = RunStatus.Queued,
+            CreatedAt = T0,
+            UpdatedAt = T0,
+            Progress = new RunProgress(4, 0, 0, 0),
+        },
+        new()
+        {
+            RunId = "run-failed",
+            WorkflowId = "local-recon",
+            Status = RunStatus.Failed,
+            CreatedAt = T0,
+            StartedAt = T0.AddSeconds(1),
+            UpdatedAt = T0.AddSeconds(9),
+            CompletedAt = T0.AddSeconds(9),
+            Failure = new RunFailure("scan", "connection refused"),
+            Progress = new RunProgress(4, 1, 1, 0),
+        },
+    ];
+
+    private static WorkflowDefinition Workflow()
+    {
+        using var inputs = JsonDocument.Parse("""{"host":"127.0.0.1","ports":{"$ref":"scan.openPorts"},"retries":[1,2]}""");
+        return new WorkflowDefinition
+        {
+            Id = "local-recon",
+            Name = "Local recon",
+            Description = "Fixture",
+            Nodes =
+            [
+                new NodeDefinition { Id = "scan", Component = "security.port-scan" },
+                new NodeDefinition
+                {
+                    Id = "probe",
+                    Component = "security.http-probe",
+                    Inputs = inputs.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone()),
+                    DependsOn = ["scan"],
+                    Retry = new RetryPolicy { MaxAttempts = 2 },
+                    TimeoutSeconds = 120,
+                },
+            ],
+        };
+    }
+
+    private static void AssertFixture(string name, object value)
+    {
+        var path = Path.Combine(RepositoryRoot(), "src", "Dashboard", "src", "api", "fixtures", name);
+        var expected = JsonSerializer.Serialize(value, FixtureOptions).ReplaceLineEndings("\n") + "\n";
+        if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
+        {
+            File.WriteAllText(path, expected);
+            return;
+        }
+
+        var actual = File.Exists(path) ? File.ReadAllText(path).ReplaceLineEndings("\n") : "(missing)";
+        Assert.True(
+            expected == actual,
+            $"{path} no longer matches the C# contract records; regenerate fixtures with {UpdateVariable}=1 "
+            + $"(dotnet test tests/LocalHost.Tests with {UpdateVariable}=1), then fix src/Dashboard/src/api/contracts.ts until `npm run build` passes.\n"
+            + $"Expected:\n{expected}\nActual:\n{actual}");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "ShipSec.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"ShipSec.sln not found above {AppContext.BaseDirectory}.");
+    }
+}

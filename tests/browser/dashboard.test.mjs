@@ -1,0 +1,179 @@
+// End-to-end: the real local host serving the built dashboard, driven in headless Chromium.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { launchBrowser, repoRoot, screenshot, startHost, waitFor } from './lib/harness.mjs';
+
+// Every data-status a canvas node shows is recorded in order, so a test can tell that a node was seen
+// running before it succeeded even if both happen between two of the test's own looks.
+const recordStatuses = () => {
+  window.__statuses = {};
+  const record = (element) => {
+    const id = element.getAttribute('data-testid');
+    const status = element.getAttribute('data-status');
+    if (!id || !status) return;
+    const seen = (window.__statuses[id] ??= []);
+    if (seen[seen.length - 1] !== status) seen.push(status);
+  };
+  new MutationObserver((mutations) => {
+    for (const m of mutations) {
+      if (m.type === 'attributes') record(m.target);
+      for (const n of m.addedNodes ?? []) {
+        if (n.nodeType !== 1) continue;
+        if (n.hasAttribute('data-status')) record(n);
+        n.querySelectorAll?.('[data-status]').forEach(record);
+      }
+    }
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+};
+
+const nodeStatus = (page, nodeId) => page.locator(`[data-testid="node-${nodeId}"]`).getAttribute('data-status');
+
+describe('dashboard', () => {
+  let host;
+  let browser;
+  let page;
+
+  before(async () => {
+    host = await startHost('dashboard');
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await host?.stop();
+  });
+
+  const openPage = async () => {
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.addInitScript(recordStatuses);
+    page.on('pageerror', (error) => console.error('page error:', error));
+    return page;
+  };
+
+  it('starts the sample run from the page and follows it to success, with logs, node filter and the report preview', async () => {
+    const sample = JSON.parse(readFileSync(join(repoRoot, 'samples/workflows/local-recon.json'), 'utf8'));
+    await host.api('workflows', { method: 'POST', body: JSON.stringify(sample) });
+
+    await openPage();
+    await page.goto(`${host.baseUrl}/`);
+    await page.getByTestId('workflow-id').fill('local-recon');
+    await screenshot(page, '01-runs-page');
+    await page.getByTestId('start-typed').click();
+    await page.waitForURL(/#\/runs\//);
+    const runId = decodeURIComponent(page.url().split('#/runs/')[1]);
+
+    // The canvas has the four nodes of the sample.
+    for (const id of ['scan', 'probe', 'tool', 'report']) await page.getByTestId(`node-${id}`).waitFor();
+
+    await waitFor(async () => (await nodeStatus(page, 'tool')) === 'running' || (await nodeStatus(page, 'tool')) === 'success', 60_000, 'the tool node to run');
+    await screenshot(page, '02-run-in-progress');
+
+    await page.waitForFunction(() => document.querySelectorAll('[data-status="success"]').length === 4, null, { timeout: 90_000 });
+    await page.getByTestId('run-status').filter({ hasText: 'completed' }).waitFor({ timeout: 30_000 });
+    await screenshot(page, '03-run-completed');
+
+    const statuses = await page.evaluate(() => window.__statuses);
+    const sawRunningThenSuccess = Object.entries(statuses).filter(([, seen]) => {
+      const running = seen.indexOf('running');
+      return running >= 0 && seen.indexOf('success') > running;
+    });
+    assert.ok(sawRunningThenSuccess.length > 0, `no node was seen running before success: ${JSON.stringify(statuses)}`);
+    for (const id of ['scan', 'probe', 'tool', 'report']) assert.equal(statuses[`node-${id}`].at(-1), 'success');
+
+    // The console has the tool's own output lines.
+    const toolLine = page.locator('[data-testid="console-line"][data-node="tool"]', { hasText: 'step 3 of 5' });
+    await page.getByTestId('console-text').fill('step 3 of 5');
+    await toolLine.first().waitFor();
+    await page.getByTestId('console-text').fill('');
+
+    // Clicking a node filters the console to it.
+    await page.getByTestId('node-tool').click();
+    assert.equal(await page.getByTestId('console-node').inputValue(), 'tool');
+    await waitFor(async () => {
+      const nodes = await page.locator('[data-testid="console-line"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-node')));
+      return nodes.length > 0 && nodes.every((n) => n === 'tool');
+    }, 10_000, 'the console to show only the tool node');
+    await screenshot(page, '04-console-filtered-by-node');
+
+    // The report's Markdown artifact opens as a rendered preview.
+    await page.getByTestId('console-node').selectOption('report');
+    const artifactLine = page.locator('[data-testid="console-line"][data-type="NODE_ARTIFACT"]', { hasText: 'report.md' });
+    await artifactLine.getByTestId('artifact-preview').click();
+    const panel = page.getByTestId('artifact-panel');
+    await panel.waitFor();
+    assert.equal(await panel.getAttribute('data-kind'), 'markdown');
+    await panel.locator('h1', { hasText: 'Local recon of 127.0.0.1' }).waitFor();
+    assert.match(await panel.getByTestId('artifact-download').getAttribute('href'), new RegExp(`api/workflows/runs/${runId}/artifacts/`));
+    await screenshot(page, '05-report-preview');
+    await page.keyboard.press('Escape');
+
+    // The runs list shows the run completed.
+    await page.goto(`${host.baseUrl}/#/`);
+    await page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`).getByTestId('run-status').filter({ hasText: 'completed' }).waitFor();
+    await page.getByTestId('start-local-recon').waitFor();
+    await page.close();
+  });
+
+  it('shows progress on a running node and animates the edge into it', async () => {
+    await host.api('workflows', {
+      method: 'POST',
+      body: JSON.stringify({
+        id: 'slow-progress',
+        name: 'Slow progress',
+        nodes: [
+          { id: 'first', component: 'core.log', inputs: { message: 'warming up' } },
+          { id: 'wait', component: 'core.sleep', inputs: { milliseconds: 6000 }, dependsOn: ['first'] },
+        ],
+      }),
+    });
+    await openPage();
+    await page.goto(`${host.baseUrl}/#/`);
+    await page.getByTestId('workflow-id').fill('slow-progress');
+    await page.getByTestId('start-typed').click();
+    await page.waitForURL(/#\/runs\//);
+
+    const badge = page.getByTestId('node-wait').getByTestId('node-progress');
+    await badge.waitFor({ timeout: 60_000 });
+    assert.match(await badge.textContent(), /^\d+\/6000$/);
+    assert.equal(await nodeStatus(page, 'wait'), 'running');
+    assert.equal(await page.locator('.react-flow__edge.animated').count(), 1);
+    await screenshot(page, '06-node-progress');
+
+    await waitFor(async () => (await nodeStatus(page, 'wait')) === 'success', 60_000, 'the wait node to succeed');
+    assert.equal(await page.locator('.react-flow__edge.animated').count(), 0);
+    await page.close();
+  });
+
+  it('shows a failing node in the failure state with its error', async () => {
+    await host.api('workflows', {
+      method: 'POST',
+      body: JSON.stringify({
+        id: 'always-fails',
+        name: 'Always fails',
+        nodes: [
+          { id: 'boom', component: 'core.fail', inputs: { message: 'Disk on fire' } },
+          { id: 'after', component: 'core.log', inputs: { message: 'never' }, dependsOn: ['boom'] },
+        ],
+      }),
+    });
+    const started = await host.api('workflows/always-fails/runs', { method: 'POST' });
+
+    await openPage();
+    await page.goto(`${host.baseUrl}/#/runs/${started.runId}`);
+    await waitFor(async () => (await nodeStatus(page, 'boom')) === 'failure', 60_000, 'the boom node to fail');
+    await page.getByTestId('node-boom').getByTestId('node-message').filter({ hasText: 'Disk on fire' }).waitFor();
+    await page.locator('[data-testid="console-line"][data-type="NODE_FAILED"]', { hasText: 'Disk on fire' }).first().waitFor();
+    await waitFor(async () => (await nodeStatus(page, 'after')) === 'skipped', 30_000, 'the after node to be skipped');
+    await page.getByTestId('run-status').filter({ hasText: 'failed' }).waitFor({ timeout: 30_000 });
+    await screenshot(page, '07-failed-run');
+
+    await page.goto(`${host.baseUrl}/#/?workflow=always-fails`);
+    const row = page.locator(`[data-testid="run-row"][data-run-id="${started.runId}"]`);
+    await row.getByTestId('run-status').filter({ hasText: 'failed' }).waitFor();
+    assert.match(await row.textContent(), /Disk on fire/);
+    await screenshot(page, '08-runs-list');
+    await page.close();
+  });
+});

@@ -1,0 +1,110 @@
+// Starts the real local host (in-memory orchestration, its own PostgreSQL schema and task hub) and Debian's
+// Chromium through playwright-core. Nothing is downloaded: the browser is /usr/bin/chromium.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const screenshotDir = join(repoRoot, '.artifacts', 'screenshots');
+const logDir = join(repoRoot, '.artifacts', 'browser');
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+/** Waits until `check` returns a truthy value, polling, or throws after `timeoutMs`. */
+export async function waitFor(check, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${lastError.message})` : ''}`);
+}
+
+export async function startHost(name) {
+  const release = join(repoRoot, 'src/LocalHost/bin/Release/net10.0/ShipSec.LocalHost.dll');
+  const debug = join(repoRoot, 'src/LocalHost/bin/Debug/net10.0/ShipSec.LocalHost.dll');
+  const dll = existsSync(release) ? release : debug;
+  if (!existsSync(dll)) throw new Error(`build the local host first: neither ${release} nor ${debug} exists`);
+  if (!existsSync(join(dirname(dll), 'wwwroot', 'index.html'))) {
+    throw new Error(`${dirname(dll)}/wwwroot/index.html is missing: run npm ci && npm run build in src/Dashboard, then dotnet build`);
+  }
+  const port = await freePort();
+  const suffix = randomBytes(4).toString('hex');
+  mkdirSync(logDir, { recursive: true });
+  const logPath = join(logDir, `host-${name}.log`);
+  const log = createWriteStream(logPath);
+  const child = spawn('dotnet', [dll, '--urls', `http://127.0.0.1:${port}`], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      DurableTask__Backend: 'InMemory',
+      DurableTask__TaskHubName: `Browser${suffix}`,
+      Postgres__Schema: `browser_${suffix}`,
+      DOTNET_NOLOGO: '1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitFor(async () => {
+    if (exited) throw new Error(`the local host exited during startup; see ${logPath}`);
+    const response = await fetch(`${baseUrl}/api/health`);
+    return response.ok;
+  }, 90_000, `${baseUrl}/api/health (host log ${logPath})`);
+
+  return {
+    baseUrl,
+    async api(path, init) {
+      const response = await fetch(`${baseUrl}/api/${path}`, {
+        ...init,
+        headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) },
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${path}: ${response.status} ${text}`);
+      return text ? JSON.parse(text) : undefined;
+    },
+    async stop() {
+      if (exited) return;
+      const done = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await done;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`) });
+}
