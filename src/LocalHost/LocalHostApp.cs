@@ -38,17 +38,6 @@ public static class LocalHostApp
         access.LogStartup();
         app.Use(access.HandleKeyLinkAsync);
 
-        // The hub carries every run's trace: the same key as the API guards it.
-        app.Use(async (context, next) =>
-        {
-            if (context.Request.Path.StartsWithSegments(ShipSec.Shared.Realtime.RealtimeHub.LocalPath) && !access.IsAuthorized(context.Request))
-            {
-                await ApiKeyAccess.WriteUnauthorizedAsync(context);
-                return;
-            }
-
-            await next(context);
-        });
 
         // The dashboard (src/Dashboard, built into wwwroot): its files, and index.html for any other GET
         // that no endpoint matched and that is neither the API nor a SignalR hub. A middleware rather than

@@ -56,10 +56,17 @@ public static class Problems
         => Create(StatusCodes.Status400BadRequest, "invalid-body", "The request body is not valid.", message,
             [new ProblemItem(field, "invalid-value", message)]);
 
-    /// <summary>The realtime service does not know the SignalR connection.</summary>
-    public static ObjectResult ConnectionNotFound(string connectionId)
-        => Create(StatusCodes.Status404NotFound, "connection-not-found", "Connection not found.", $"No SignalR connection has the id '{connectionId}'; connect again and use the new id.",
-            [new ProblemItem("/connectionId", "not-found", $"No SignalR connection has the id '{connectionId}'.")]);
+    /// <summary>The realtime token is forged, from elsewhere, or expired.</summary>
+    public static ObjectResult InvalidRealtimeToken()
+        => Create(StatusCodes.Status401Unauthorized, "invalid-realtime-token", "The realtime token is not valid.",
+            "The access token is not one negotiate issued, or it has expired: negotiate again.",
+            [new ProblemItem("/accessToken", "invalid", "Not a valid, unexpired token from negotiate.")]);
+
+    /// <summary>The realtime token does not name the run.</summary>
+    public static ObjectResult RunNotGranted(string runId)
+        => Create(StatusCodes.Status403Forbidden, "run-not-granted", "The realtime token does not cover this run.",
+            $"The token was negotiated for other runs; negotiate one whose runIds include '{runId}'.",
+            [new ProblemItem("runId", "not-granted", $"The token does not name run '{runId}'.")]);
 
     /// <summary>Realtime updates are not configured on this host.</summary>
     public static ObjectResult RealtimeUnavailable()

@@ -11,8 +11,13 @@ using ShipSec.Shared.Runs;
 namespace ShipSec.Functions.Http;
 
 /// <summary>The body of the subscribe and unsubscribe functions.</summary>
-/// <param name="ConnectionId">The SignalR connection id the client got when it connected.</param>
-public sealed record SubscriptionRequest(string? ConnectionId);
+/// <param name="AccessToken">The token from negotiate that the client connected with: its subject is what joins the group.</param>
+/// <param name="ConnectionId">The SignalR connection id; accepted for older clients and ignored, since groups are joined by the token's user.</param>
+public sealed record SubscriptionRequest(string? AccessToken, string? ConnectionId = null);
+
+/// <summary>The optional body of negotiate.</summary>
+/// <param name="RunIds">The runs the token may follow; absent means every run (<c>*</c>).</param>
+public sealed record NegotiateRequest(IReadOnlyList<string>? RunIds);
 
 /// <summary>
 /// Live updates for dashboards: negotiate a SignalR connection, then join or leave groups. Clients never
@@ -32,10 +37,24 @@ public sealed class RealtimeFunctions(IRealtime realtime, IRunStore runs, IOptio
             return Problems.RealtimeUnavailable();
         }
 
-        // No user yet: access control is a later issue, so tokens carry no nameid.
+        NegotiateRequest? body = null;
+        if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            try
+            {
+                body = await JsonSerializer.DeserializeAsync<NegotiateRequest>(request.Body, ShipSecJson.Options, cancellationToken);
+            }
+            catch (JsonException)
+            {
+                return Problems.InvalidBody("/runIds", "The body, when given, must be JSON like {\"runIds\": [\"<runId>\", ...]}.");
+            }
+        }
+
+        // A fresh subject per token: what a connection may hear is exactly what its own token was granted.
+        var grant = new RealtimeGrant($"client-{Guid.NewGuid():N}", body?.RunIds is { Count: > 0 } runIds ? runIds : [RealtimeGrant.AllRuns]);
         var origin = new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/");
-        var negotiated = await realtime.NegotiateAsync(origin, userId: null, cancellationToken);
-        return ApiResponses.Ok(new { url = negotiated.Url, accessToken = negotiated.AccessToken });
+        var negotiated = await realtime.NegotiateAsync(origin, grant, cancellationToken);
+        return ApiResponses.Ok(new { url = negotiated.Url, accessToken = negotiated.AccessToken, runIds = grant.RunIds });
     }
 
     /// <summary><c>POST /api/workflows/runs/{runId}/subscribe</c> <c>{connectionId}</c>: live trace events and status of one run.</summary>
@@ -45,10 +64,15 @@ public sealed class RealtimeFunctions(IRealtime realtime, IRunStore runs, IOptio
         string runId,
         CancellationToken cancellationToken)
     {
-        var (connectionId, problem) = await ReadConnectionIdAsync(request, cancellationToken);
+        var (grant, problem) = await ReadGrantAsync(request, cancellationToken);
         if (problem is not null)
         {
             return problem;
+        }
+
+        if (!grant!.Allows(runId))
+        {
+            return Problems.RunNotGranted(runId);
         }
 
         if (await runs.GetAsync(runId, cancellationToken) is null)
@@ -56,7 +80,8 @@ public sealed class RealtimeFunctions(IRealtime realtime, IRunStore runs, IOptio
             return Problems.RunNotFound(runId);
         }
 
-        return await JoinAsync(connectionId!, RealtimeGroups.Run(runId), cancellationToken);
+        await realtime.AddUserToGroupAsync(grant.Subject, RealtimeGroups.Run(runId), cancellationToken);
+        return new NoContentResult();
     }
 
     /// <summary><c>POST /api/workflows/runs/{runId}/unsubscribe</c> <c>{connectionId}</c>: stop one run's live updates.</summary>
@@ -66,7 +91,7 @@ public sealed class RealtimeFunctions(IRealtime realtime, IRunStore runs, IOptio
         string runId,
         CancellationToken cancellationToken)
     {
-        var (connectionId, problem) = await ReadConnectionIdAsync(request, cancellationToken);
+        var (grant, problem) = await ReadGrantAsync(request, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -74,7 +99,7 @@ public sealed class RealtimeFunctions(IRealtime realtime, IRunStore runs, IOptio
 
         try
         {
-            await realtime.RemoveFromGroupAsync(connectionId!, RealtimeGroups.Run(runId), cancellationToken);
+            await realtime.RemoveUserFromGroupAsync(grant!.Subject, RealtimeGroups.Run(runId), cancellationToken);
         }
         catch (HttpRequestException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
         {
@@ -90,27 +115,24 @@ public sealed class RealtimeFunctions(IRealtime realtime, IRunStore runs, IOptio
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "workflows/runs/subscribe")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var (connectionId, problem) = await ReadConnectionIdAsync(request, cancellationToken);
-        return problem ?? await JoinAsync(connectionId!, RealtimeGroups.Runs, cancellationToken);
+        var (grant, problem) = await ReadGrantAsync(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!grant!.CoversAllRuns)
+        {
+            return Problems.RunNotGranted(RealtimeGrant.AllRuns);
+        }
+
+        await realtime.AddUserToGroupAsync(grant.Subject, RealtimeGroups.Runs, cancellationToken);
+        return new NoContentResult();
     }
 
     private bool Enabled => options.Value.Provider is not (null or RealtimeProvider.None);
 
-    private async Task<IActionResult> JoinAsync(string connectionId, string group, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await realtime.AddToGroupAsync(connectionId, group, cancellationToken);
-        }
-        catch (HttpRequestException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
-        {
-            return Problems.ConnectionNotFound(connectionId);
-        }
-
-        return new NoContentResult();
-    }
-
-    private async Task<(string? ConnectionId, IActionResult? Problem)> ReadConnectionIdAsync(HttpRequest request, CancellationToken cancellationToken)
+    private async Task<(RealtimeGrant? Grant, IActionResult? Problem)> ReadGrantAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!Enabled)
@@ -118,17 +140,24 @@ public sealed class RealtimeFunctions(IRealtime realtime, IRunStore runs, IOptio
             return (null, Problems.RealtimeUnavailable());
         }
 
-        const string Missing = "The body must be JSON with a non-empty 'connectionId': the id of your SignalR connection.";
+        const string Missing = "The body must be JSON with a non-empty 'accessToken': the token negotiate gave the connection.";
+        SubscriptionRequest? body;
         try
         {
-            var body = await JsonSerializer.DeserializeAsync<SubscriptionRequest>(request.Body, ShipSecJson.Options, cancellationToken);
-            return string.IsNullOrWhiteSpace(body?.ConnectionId)
-                ? (null, Problems.InvalidBody("/connectionId", Missing))
-                : (body.ConnectionId, null);
+            body = await JsonSerializer.DeserializeAsync<SubscriptionRequest>(request.Body, ShipSecJson.Options, cancellationToken);
         }
         catch (JsonException)
         {
-            return (null, Problems.InvalidBody("/connectionId", Missing));
+            return (null, Problems.InvalidBody("/accessToken", Missing));
         }
+
+        if (string.IsNullOrWhiteSpace(body?.AccessToken))
+        {
+            return (null, Problems.InvalidBody("/accessToken", Missing));
+        }
+
+        return realtime.ReadGrant(body.AccessToken) is { } grant
+            ? (grant, null)
+            : (null, Problems.InvalidRealtimeToken());
     }
 }

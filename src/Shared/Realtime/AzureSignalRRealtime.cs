@@ -50,21 +50,27 @@ public sealed class AzureSignalRRealtime : IRealtime
     }
 
     /// <inheritdoc />
-    public Task AddToGroupAsync(string connectionId, string group, CancellationToken cancellationToken = default)
-        => CallAsync(HttpMethod.Put, ConnectionUrl(connectionId, group), null, cancellationToken);
+    public Task AddUserToGroupAsync(string userId, string group, CancellationToken cancellationToken = default)
+        => CallAsync(HttpMethod.Put, UserUrl(userId, group), null, cancellationToken);
 
     /// <inheritdoc />
-    public Task RemoveFromGroupAsync(string connectionId, string group, CancellationToken cancellationToken = default)
-        => CallAsync(HttpMethod.Delete, ConnectionUrl(connectionId, group), null, cancellationToken);
+    public Task RemoveUserFromGroupAsync(string userId, string group, CancellationToken cancellationToken = default)
+        => CallAsync(HttpMethod.Delete, UserUrl(userId, group), null, cancellationToken);
 
     /// <inheritdoc />
-    public Task<NegotiateResult> NegotiateAsync(Uri requestOrigin, string? userId, CancellationToken cancellationToken = default)
+    public Task<NegotiateResult> NegotiateAsync(Uri requestOrigin, RealtimeGrant grant, CancellationToken cancellationToken = default)
     {
-        // The service checks the token's audience against the client URL, query included.
+        ArgumentNullException.ThrowIfNull(grant);
+
+        // The service checks the token's audience against the client URL, query included, and takes the
+        // connection's user id from nameid: group membership by user is what limits a connection to its runs.
         var url = $"{_service.BaseUrl}/client/?hub={_hub}";
-        var token = SignalRAccessToken.Create(url, _service.AccessKey, _clock.GetUtcNow(), _tokenLifetime, userId);
+        var token = SignalRAccessToken.Create(url, _service.AccessKey, _clock.GetUtcNow(), _tokenLifetime, grant.Subject, grant.Claim);
         return Task.FromResult(new NegotiateResult(url, token));
     }
+
+    /// <inheritdoc />
+    public RealtimeGrant? ReadGrant(string accessToken) => SignalRAccessToken.ReadGrant(accessToken, _service.AccessKey, _clock.GetUtcNow());
 
     private string GroupUrl(string group)
     {
@@ -72,10 +78,10 @@ public sealed class AzureSignalRRealtime : IRealtime
         return $"{_service.BaseUrl}/api/v1/hubs/{_hub}/groups/{Uri.EscapeDataString(group)}";
     }
 
-    private string ConnectionUrl(string connectionId, string group)
+    private string UserUrl(string userId, string group)
     {
-        ArgumentException.ThrowIfNullOrEmpty(connectionId);
-        return $"{GroupUrl(group)}/connections/{Uri.EscapeDataString(connectionId)}";
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        return $"{GroupUrl(group)}/users/{Uri.EscapeDataString(userId)}";
     }
 
     private async Task CallAsync(HttpMethod method, string url, HttpContent? body, CancellationToken cancellationToken)

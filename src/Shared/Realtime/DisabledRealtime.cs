@@ -7,9 +7,11 @@ internal sealed class DisabledRealtime : IRealtime
 
     public Task SendToGroupAsync(string group, string target, object payload, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-    public Task AddToGroupAsync(string connectionId, string group, CancellationToken cancellationToken = default) => throw new InvalidOperationException(Reason);
+    public Task AddUserToGroupAsync(string userId, string group, CancellationToken cancellationToken = default) => throw new InvalidOperationException(Reason);
 
-    public Task RemoveFromGroupAsync(string connectionId, string group, CancellationToken cancellationToken = default) => throw new InvalidOperationException(Reason);
+    public Task RemoveUserFromGroupAsync(string userId, string group, CancellationToken cancellationToken = default) => throw new InvalidOperationException(Reason);
 
-    public Task<NegotiateResult> NegotiateAsync(Uri requestOrigin, string? userId, CancellationToken cancellationToken = default) => throw new InvalidOperationException(Reason);
+    public Task<NegotiateResult> NegotiateAsync(Uri requestOrigin, RealtimeGrant grant, CancellationToken cancellationToken = default) => throw new InvalidOperationException(Reason);
+
+    public RealtimeGrant? ReadGrant(string accessToken) => null;
 }

@@ -83,9 +83,9 @@ public sealed class LocalRealtimeTests(RealtimeHostFixture host) : IClassFixture
     [InlineData("api/workflows/runs/subscribe")]
     [InlineData("api/workflows/runs/some-run/subscribe")]
     [InlineData("api/workflows/runs/some-run/unsubscribe")]
-    public async Task A_missing_connection_id_is_a_problem_naming_it(string path)
+    public async Task A_missing_access_token_is_a_problem_naming_it(string path)
     {
-        foreach (var body in new[] { "{}", """{"connectionId":""}""", "not json" })
+        foreach (var body in new[] { "{}", """{"accessToken":""}""", "not json" })
         {
             using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
             using var response = await host.Http.PostAsync(new Uri(path, UriKind.Relative), content);
@@ -93,18 +93,51 @@ public sealed class LocalRealtimeTests(RealtimeHostFixture host) : IClassFixture
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-            Assert.Equal("/connectionId", problem.GetProperty("errors")[0].GetProperty("field").GetString());
+            Assert.Equal("/accessToken", problem.GetProperty("errors")[0].GetProperty("field").GetString());
         }
     }
 
     [Fact]
     public async Task Subscribing_to_an_unknown_run_is_not_found()
     {
-        using var response = await host.Http.PostAsJsonAsync(new Uri("api/workflows/runs/no-such-run/subscribe", UriKind.Relative), new { connectionId = "abc" });
+        await using var client = await ConnectAsync();
+        using var response = await host.Http.PostAsJsonAsync(new Uri("api/workflows/runs/no-such-run/subscribe", UriKind.Relative), new { accessToken = client.AccessToken });
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("urn:shipsec:problem:run-not-found", problem.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task A_client_can_follow_only_the_runs_its_token_names()
+    {
+        var granted = await CreateRunAsync();
+        var other = await CreateRunAsync();
+        await using var client = await ConnectAsync(granted);
+
+        await client.SubscribeAsync($"api/workflows/runs/{other}/subscribe", HttpStatusCode.Forbidden);
+        await client.SubscribeAsync("api/workflows/runs/subscribe", HttpStatusCode.Forbidden);
+        await client.SubscribeAsync($"api/workflows/runs/{granted}/subscribe");
+
+        var publisher = host.App.Services.GetRequiredService<ITracePublisher>();
+        await publisher.PublishAsync([Log(other, 1)]);
+        await publisher.PublishAsync([Log(granted, 1)]);
+
+        var received = await client.ReadEventsAsync(1);
+        Assert.Equal(granted, received[0].Event.RunId);
+        Assert.False(client.TraceMessages.Reader.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task The_hub_refuses_a_connection_without_a_token_from_negotiate()
+    {
+        using var response = await host.Http.PostAsync(new Uri("hubs/runs/negotiate?negotiateVersion=1", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+
+        using var forged = new HttpRequestMessage(HttpMethod.Post, new Uri("hubs/runs/negotiate?negotiateVersion=1", UriKind.Relative));
+        forged.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "eyJhbGciOiJIUzI1NiJ9.eyJuYW1laWQiOiJ4In0.c2ln");
+        using var refused = await host.Http.SendAsync(forged);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
     private async Task<string> CreateRunAsync()
@@ -114,16 +147,18 @@ public sealed class LocalRealtimeTests(RealtimeHostFixture host) : IClassFixture
         return runId;
     }
 
-    private async Task<HubClient> ConnectAsync()
+    private async Task<HubClient> ConnectAsync(params string[] runIds)
     {
-        using var response = await host.Http.PostAsync(new Uri("api/negotiate", UriKind.Relative), null);
+        using var response = runIds.Length == 0
+            ? await host.Http.PostAsync(new Uri("api/negotiate", UriKind.Relative), null)
+            : await host.Http.PostAsJsonAsync(new Uri("api/negotiate", UriKind.Relative), new { runIds });
         response.EnsureSuccessStatusCode();
         var negotiated = await response.Content.ReadFromJsonAsync<JsonElement>();
-        var token = negotiated.GetProperty("accessToken").GetString();
+        var token = negotiated.GetProperty("accessToken").GetString()!;
         var connection = new HubConnectionBuilder()
-            .WithUrl(negotiated.GetProperty("url").GetString()!, options => options.AccessTokenProvider = () => Task.FromResult(token))
+            .WithUrl(negotiated.GetProperty("url").GetString()!, options => options.AccessTokenProvider = () => Task.FromResult<string?>(token))
             .Build();
-        var client = new HubClient(connection, host.Http);
+        var client = new HubClient(connection, host.Http, token);
         await connection.StartAsync().WaitAsync(Deadline);
         return client;
     }
@@ -157,10 +192,11 @@ public sealed class LocalRealtimeTests(RealtimeHostFixture host) : IClassFixture
         private readonly HubConnection _connection;
         private readonly HttpClient _http;
 
-        public HubClient(HubConnection connection, HttpClient http)
+        public HubClient(HubConnection connection, HttpClient http, string accessToken)
         {
             _connection = connection;
             _http = http;
+            AccessToken = accessToken;
             connection.On<JsonElement>("traceEvents", async message =>
             {
                 var runId = message.GetProperty("runId").GetString()!;
@@ -173,14 +209,16 @@ public sealed class LocalRealtimeTests(RealtimeHostFixture host) : IClassFixture
             connection.On<JsonElement>("runUpdated", summary => RunUpdates.Writer.WriteAsync(summary.Clone()).AsTask());
         }
 
+        public string AccessToken { get; }
+
         public Channel<List<ReceivedEvent>> TraceMessages { get; } = Channel.CreateUnbounded<List<ReceivedEvent>>();
 
         public Channel<JsonElement> RunUpdates { get; } = Channel.CreateUnbounded<JsonElement>();
 
-        public async Task SubscribeAsync(string path)
+        public async Task SubscribeAsync(string path, HttpStatusCode expected = HttpStatusCode.NoContent)
         {
-            using var response = await _http.PostAsJsonAsync(new Uri(path, UriKind.Relative), new { connectionId = _connection.ConnectionId });
-            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+            using var response = await _http.PostAsJsonAsync(new Uri(path, UriKind.Relative), new { accessToken = AccessToken });
+            Assert.Equal(expected, response.StatusCode);
         }
 
         /// <summary>Reads messages until exactly <paramref name="count"/> events arrived (a message may carry several).</summary>

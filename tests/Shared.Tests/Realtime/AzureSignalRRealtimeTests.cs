@@ -73,17 +73,17 @@ public sealed class AzureSignalRRealtimeTests : IDisposable
     }
 
     [Fact]
-    public async Task Add_and_remove_put_and_delete_the_connection_in_the_group()
+    public async Task Add_and_remove_put_and_delete_the_user_in_the_group()
     {
         var realtime = _provider.GetRequiredService<IRealtime>();
         _service.Answer = HttpStatusCode.OK;
 
-        await realtime.AddToGroupAsync("conn/1", RealtimeGroups.Runs);
-        await realtime.RemoveFromGroupAsync("conn/1", RealtimeGroups.Runs);
+        await realtime.AddUserToGroupAsync("client/1", RealtimeGroups.Runs);
+        await realtime.RemoveUserFromGroupAsync("client/1", RealtimeGroups.Runs);
 
         Assert.Empty(_service.Rejections);
         Assert.Equal(
-            [("PUT", $"{Base}/api/v1/hubs/runs/groups/runs/connections/conn%2F1"), ("DELETE", $"{Base}/api/v1/hubs/runs/groups/runs/connections/conn%2F1")],
+            [("PUT", $"{Base}/api/v1/hubs/runs/groups/runs/users/client%2F1"), ("DELETE", $"{Base}/api/v1/hubs/runs/groups/runs/users/client%2F1")],
             _service.Calls.Select(c => (c.Method, c.Url)));
     }
 
@@ -93,7 +93,7 @@ public sealed class AzureSignalRRealtimeTests : IDisposable
         var realtime = _provider.GetRequiredService<IRealtime>();
         _service.Answer = HttpStatusCode.NotFound;
 
-        var thrown = await Assert.ThrowsAsync<HttpRequestException>(() => realtime.AddToGroupAsync("gone", RealtimeGroups.Runs));
+        var thrown = await Assert.ThrowsAsync<HttpRequestException>(() => realtime.AddUserToGroupAsync("gone", RealtimeGroups.Runs));
 
         Assert.Equal(HttpStatusCode.NotFound, thrown.StatusCode);
         Assert.Contains("no such connection", thrown.Message, StringComparison.Ordinal);
@@ -120,7 +120,7 @@ public sealed class AzureSignalRRealtimeTests : IDisposable
     {
         var realtime = _provider.GetRequiredService<IRealtime>();
 
-        var negotiated = await realtime.NegotiateAsync(new Uri("https://func.example/"), "alice");
+        var negotiated = await realtime.NegotiateAsync(new Uri("https://func.example/"), new RealtimeGrant("alice", ["run-1", "run-2"]));
 
         Assert.Equal($"{Base}/client/?hub=runs", negotiated.Url);
         var claims = FakeSignalRService.VerifiedClaims(negotiated.AccessToken, AccessKey);
@@ -129,6 +129,10 @@ public sealed class AzureSignalRRealtimeTests : IDisposable
         Assert.Equal("alice", claims.Value.GetProperty("nameid").GetString());
         AssertLifetime(claims.Value, TimeSpan.FromHours(1));
         Assert.Null(FakeSignalRService.VerifiedClaims(negotiated.AccessToken, "another-key"));
+        Assert.Equal(new RealtimeGrant("alice", ["run-1", "run-2"]).Claim, realtime.ReadGrant(negotiated.AccessToken)!.Claim);
+        Assert.True(realtime.ReadGrant(negotiated.AccessToken)!.Allows("run-2"));
+        Assert.False(realtime.ReadGrant(negotiated.AccessToken)!.Allows("run-3"));
+        Assert.Null(realtime.ReadGrant(negotiated.AccessToken[..^2] + "xx"));
     }
 
     [Theory]

@@ -123,11 +123,13 @@ public sealed class RealtimeTraceObserverTests
             return Task.CompletedTask;
         }
 
-        public Task AddToGroupAsync(string connectionId, string group, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task AddUserToGroupAsync(string userId, string group, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task RemoveFromGroupAsync(string connectionId, string group, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task RemoveUserFromGroupAsync(string userId, string group, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<NegotiateResult> NegotiateAsync(Uri requestOrigin, string? userId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<NegotiateResult> NegotiateAsync(Uri requestOrigin, RealtimeGrant grant, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public RealtimeGrant? ReadGrant(string accessToken) => null;
     }
 
     private sealed class SummaryStore : IRunStore

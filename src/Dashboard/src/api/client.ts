@@ -1,4 +1,5 @@
 // Thin fetch wrappers over the REST API, typed by contracts.ts.
+import { realtimeToken } from '../live/token';
 import type { NegotiateResponse, Problem, RunList, RunSummary, StartedRun, TracePage, WorkflowDescription } from './contracts';
 
 export class ApiError extends Error {
@@ -37,10 +38,11 @@ export const api = {
   cancelRun: (runId: string) => request<unknown>(`api/workflows/runs/${enc(runId)}/cancel`, { method: 'POST' }),
   negotiate: () => request<NegotiateResponse>('api/negotiate', { method: 'POST' }),
   subscribeRun: (runId: string, connectionId: string) =>
-    request<void>(`api/workflows/runs/${enc(runId)}/subscribe`, { method: 'POST', body: JSON.stringify({ connectionId }) }),
+    request<void>(`api/workflows/runs/${enc(runId)}/subscribe`, { method: 'POST', body: JSON.stringify({ connectionId, accessToken: realtimeToken() }) }),
   unsubscribeRun: (runId: string, connectionId: string) =>
-    request<void>(`api/workflows/runs/${enc(runId)}/unsubscribe`, { method: 'POST', body: JSON.stringify({ connectionId }) }),
-  subscribeRuns: (connectionId: string) => request<void>('api/workflows/runs/subscribe', { method: 'POST', body: JSON.stringify({ connectionId }) }),
+    request<void>(`api/workflows/runs/${enc(runId)}/unsubscribe`, { method: 'POST', body: JSON.stringify({ connectionId, accessToken: realtimeToken() }) }),
+  subscribeRuns: (connectionId: string) =>
+    request<void>('api/workflows/runs/subscribe', { method: 'POST', body: JSON.stringify({ connectionId, accessToken: realtimeToken() }) }),
 };
 
 export const artifactUrl = (runId: string, artifactId: string) => `api/workflows/runs/${enc(runId)}/artifacts/${enc(artifactId)}`;

@@ -169,6 +169,8 @@ export interface RunList {
 export interface NegotiateResponse {
   url: string;
   accessToken: string;
+  /** The runs the token may follow; ["*"] for every run. */
+  runIds: string[];
 }
 
 /** SignalR target `traceEvents`. */

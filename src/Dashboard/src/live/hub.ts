@@ -3,6 +3,7 @@
 // server has no realtime endpoint (negotiate 404 or unreachable): callers then poll.
 import { HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { api } from '../api/client';
+import { setRealtimeToken } from './token';
 
 export interface LiveHandlers {
   /** Called after the connection came back: re-subscribe and re-fetch from the cursor. */
@@ -19,6 +20,7 @@ export async function connectHub(register: (connection: HubConnection) => void, 
     return null;
   }
   let token = negotiated.accessToken;
+  setRealtimeToken(token);
   let tokenUses = 0;
   const connection = new HubConnectionBuilder()
     .withUrl(negotiated.url, {
@@ -27,6 +29,7 @@ export async function connectHub(register: (connection: HubConnection) => void, 
         if (tokenUses++ === 0) return token;
         try {
           token = (await api.negotiate()).accessToken;
+          setRealtimeToken(token);
         } catch {
           // Keep the old token; the server says whether it still works.
         }
