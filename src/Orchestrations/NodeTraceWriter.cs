@@ -80,24 +80,19 @@ public sealed class NodeTraceWriter : IAsyncDisposable
     public long NextOrdinal() => Interlocked.Increment(ref ordinal);
 
     /// <summary>A lifecycle event (started, completed, failed) of this attempt with its derived id.</summary>
-    public TraceEvent Lifecycle(TraceEventType type, TraceEventLevel level) => new()
-    {
-        Id = TraceEventIds.NodeLifecycle(RunId, NodeId, Attempt, type, Delivery),
-        RunId = RunId,
-        NodeId = NodeId,
-        Attempt = Attempt,
-        Type = type,
-        Level = level,
-        Timestamp = clock.GetUtcNow(),
-    };
+    public TraceEvent Lifecycle(TraceEventType type, TraceEventLevel level)
+        => Create(TraceEventIds.NodeLifecycle(RunId, NodeId, Attempt, type, Delivery), type, level);
 
     /// <summary>A log, progress or artifact event of this attempt with the next ordinal id.</summary>
     public TraceEvent Next(TraceEventType type, TraceEventLevel level) => At(NextOrdinal(), type, level);
 
     /// <summary>A log, progress or artifact event with the id of an ordinal reserved by <see cref="NextOrdinal"/>.</summary>
-    public TraceEvent At(long reservedOrdinal, TraceEventType type, TraceEventLevel level) => new()
+    public TraceEvent At(long reservedOrdinal, TraceEventType type, TraceEventLevel level)
+        => Create(TraceEventIds.NodeEvent(RunId, NodeId, Attempt, reservedOrdinal, Delivery), type, level);
+
+    private TraceEvent Create(string id, TraceEventType type, TraceEventLevel level) => new()
     {
-        Id = TraceEventIds.NodeEvent(RunId, NodeId, Attempt, reservedOrdinal, Delivery),
+        Id = id,
         RunId = RunId,
         NodeId = NodeId,
         Attempt = Attempt,

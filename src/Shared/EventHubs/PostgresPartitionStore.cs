@@ -2,7 +2,8 @@ using System.Globalization;
 using Azure.Messaging.EventHubs.Consumer;
 using Azure.Messaging.EventHubs.Primitives;
 using Npgsql;
-using NpgsqlTypes;
+using ShipSec.Shared.Postgres;
+using ShipSec.Shared.Trace;
 
 namespace ShipSec.Shared.EventHubs;
 
@@ -44,15 +45,6 @@ public sealed class PostgresPartitionStore(NpgsqlDataSource dataSource)
         SELECT partition_id, event_offset, sequence_number, last_modified
         FROM trace_checkpoints
         WHERE namespace = $1 AND event_hub = $2 AND consumer_group = $3
-        """;
-
-    private const string UpsertCheckpoint = """
-        INSERT INTO trace_checkpoints (namespace, event_hub, consumer_group, partition_id, event_offset, sequence_number, last_modified)
-        VALUES ($1, $2, $3, $4, $5, $6, now())
-        ON CONFLICT (namespace, event_hub, consumer_group, partition_id) DO UPDATE SET
-            event_offset = EXCLUDED.event_offset,
-            sequence_number = EXCLUDED.sequence_number,
-            last_modified = EXCLUDED.last_modified
         """;
 
     /// <summary>Every ownership record of the hub and consumer group.</summary>
@@ -168,10 +160,8 @@ public sealed class PostgresPartitionStore(NpgsqlDataSource dataSource)
         string fullyQualifiedNamespace, string eventHubName, string consumerGroup, string partitionId, string? offset, long sequenceNumber,
         CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand(UpsertCheckpoint);
-        AddKey(command.Parameters, fullyQualifiedNamespace, eventHubName, consumerGroup, partitionId);
-        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = offset, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequenceNumber });
+        await using var command = dataSource.CreateCommand();
+        TraceCheckpointSql.Prepare(command, new TraceCheckpoint(fullyQualifiedNamespace, eventHubName, consumerGroup, partitionId, offset, sequenceNumber));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

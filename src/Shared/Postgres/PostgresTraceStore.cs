@@ -165,16 +165,6 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
         WHERE run_id = $1 AND node_id = $2 AND attempt = $3 AND type = 'NODE_STARTED'
         """;
 
-    // Last writer wins: only a partition's owner writes here, and a stale owner moving it back only
-    // causes a redelivery, which the id check above makes harmless.
-    private const string UpsertCheckpoint = """
-        INSERT INTO trace_checkpoints (namespace, event_hub, consumer_group, partition_id, event_offset, sequence_number, last_modified)
-        VALUES ($1, $2, $3, $4, $5, $6, now())
-        ON CONFLICT (namespace, event_hub, consumer_group, partition_id) DO UPDATE SET
-            event_offset = EXCLUDED.event_offset,
-            sequence_number = EXCLUDED.sequence_number,
-            last_modified = EXCLUDED.last_modified
-        """;
 
     private const string SelectPage = """
         SELECT id, run_id, node_id, attempt, type, level, ts, sequence, message, payload
@@ -198,7 +188,7 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
             if (checkpoint is not null)
             {
                 await using var command = dataSource.CreateCommand();
-                AddCheckpoint(command, checkpoint);
+                TraceCheckpointSql.Prepare(command, checkpoint);
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -212,7 +202,7 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
         {
             // The checkpoint commits with the events it covers, or neither does.
             await using var upsert = new NpgsqlCommand(null, connection, transaction);
-            AddCheckpoint(upsert, checkpoint);
+            TraceCheckpointSql.Prepare(upsert, checkpoint);
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -329,28 +319,6 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
         }
 
         return new TracePage(events, events.Count > 0 ? events[^1].Sequence : afterSequence, hasMore);
-    }
-
-    private static void AddCheckpoint(NpgsqlCommand command, TraceCheckpoint checkpoint)
-    {
-        command.CommandText = UpsertCheckpoint;
-        AddCheckpointParameters(command.Parameters, checkpoint);
-    }
-
-    private static void AddCheckpoint(NpgsqlBatchCommand command, TraceCheckpoint checkpoint)
-    {
-        command.CommandText = UpsertCheckpoint;
-        AddCheckpointParameters(command.Parameters, checkpoint);
-    }
-
-    private static void AddCheckpointParameters(NpgsqlParameterCollection parameters, TraceCheckpoint checkpoint)
-    {
-        parameters.Add(new NpgsqlParameter<string> { TypedValue = checkpoint.FullyQualifiedNamespace });
-        parameters.Add(new NpgsqlParameter<string> { TypedValue = checkpoint.EventHubName });
-        parameters.Add(new NpgsqlParameter<string> { TypedValue = checkpoint.ConsumerGroup });
-        parameters.Add(new NpgsqlParameter<string> { TypedValue = checkpoint.PartitionId });
-        parameters.Add(new NpgsqlParameter<string?> { TypedValue = checkpoint.Offset, NpgsqlDbType = NpgsqlDbType.Text });
-        parameters.Add(new NpgsqlParameter<long> { TypedValue = checkpoint.SequenceNumber });
     }
 
     private static async Task CopyAsync(NpgsqlConnection connection, (TraceEvent Event, string? Payload)[] staged, CancellationToken cancellationToken)
