@@ -15,8 +15,11 @@ public static class PostgresSyntheticRuns
     private const string InsertRun = """
         INSERT INTO runs (run_id, workflow_id, workflow_version, status, nodes_total, created_at, started_at, updated_at, completed_at)
         VALUES ($1, $2, $3, 'completed', $4, $5, $5, $6, $6)
-        ON CONFLICT (run_id) DO NOTHING;
-        INSERT INTO run_sequences (run_id, last) VALUES ($1, $7)
+        ON CONFLICT (run_id) DO NOTHING
+        """;
+
+    private const string InsertSequence = """
+        INSERT INTO run_sequences (run_id, last) VALUES ($1, $2)
         ON CONFLICT (run_id) DO UPDATE SET last = EXCLUDED.last
         """;
 
@@ -35,16 +38,29 @@ public static class PostgresSyntheticRuns
         ArgumentNullException.ThrowIfNull(nodeIds);
         var start = DateTimeOffset.UtcNow.AddMilliseconds(-eventCount);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var run = new NpgsqlCommand(InsertRun, connection))
+        await using (var batch = new NpgsqlBatch(connection))
         {
-            run.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
-            run.Parameters.Add(new NpgsqlParameter<string> { TypedValue = workflowId });
-            run.Parameters.Add(new NpgsqlParameter<int> { TypedValue = workflowVersion });
-            run.Parameters.Add(new NpgsqlParameter<int> { TypedValue = nodeIds.Count });
-            run.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = start });
-            run.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = start.AddMilliseconds(eventCount) });
-            run.Parameters.Add(new NpgsqlParameter<long> { TypedValue = eventCount });
-            await run.ExecuteNonQueryAsync(cancellationToken);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(InsertRun)
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter<string> { TypedValue = runId },
+                    new NpgsqlParameter<string> { TypedValue = workflowId },
+                    new NpgsqlParameter<int> { TypedValue = workflowVersion },
+                    new NpgsqlParameter<int> { TypedValue = nodeIds.Count },
+                    new NpgsqlParameter<DateTimeOffset> { TypedValue = start },
+                    new NpgsqlParameter<DateTimeOffset> { TypedValue = start.AddMilliseconds(eventCount) },
+                },
+            });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(InsertSequence)
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter<string> { TypedValue = runId },
+                    new NpgsqlParameter<long> { TypedValue = eventCount },
+                },
+            });
+            await batch.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await using (var importer = await connection.BeginBinaryImportAsync(Copy, cancellationToken))
