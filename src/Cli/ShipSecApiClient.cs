@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using ShipSec.Shared.Json;
+using ShipSec.Shared.Replay;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
 
@@ -16,6 +17,18 @@ internal sealed record TracePageResponse(string RunId, IReadOnlyList<TraceEvent>
 
 /// <summary>A registered workflow.</summary>
 internal sealed record WorkflowResponse(string Id, string Name, int Version, int NodeCount);
+
+/// <summary>The runs listing.</summary>
+internal sealed record RunListResponse(IReadOnlyList<RunSummary> Runs);
+
+/// <summary>The node ids of a stored workflow version (the rest of the definition is not needed here).</summary>
+internal sealed record WorkflowVersionResponse(string Id, int Version, WorkflowVersionDefinition Definition);
+
+/// <summary>The part of a definition replay needs.</summary>
+internal sealed record WorkflowVersionDefinition(IReadOnlyList<WorkflowVersionNode> Nodes);
+
+/// <summary>A node of a definition.</summary>
+internal sealed record WorkflowVersionNode(string Id);
 
 /// <summary>The API answered with RFC 9457 problem details.</summary>
 internal sealed class ApiProblemException(HttpStatusCode status, string message) : Exception(message)
@@ -51,6 +64,32 @@ internal sealed class ShipSecApiClient(HttpClient http)
     {
         using var response = await http.GetAsync(new Uri($"api/workflows/runs/{Uri.EscapeDataString(runId)}/trace?after={after}&limit={limit}", UriKind.Relative), cancellationToken);
         return await ReadAsync<TracePageResponse>(response, cancellationToken);
+    }
+
+    public async Task<RunState> GetStateAsync(string runId, DateTimeOffset? at, long? sequence, CancellationToken cancellationToken)
+    {
+        var query = at is { } moment ? $"?at={Uri.EscapeDataString(moment.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}"
+            : sequence is { } s ? $"?sequence={s}" : string.Empty;
+        using var response = await http.GetAsync(new Uri($"api/workflows/runs/{Uri.EscapeDataString(runId)}/state{query}", UriKind.Relative), cancellationToken);
+        return await ReadAsync<RunState>(response, cancellationToken);
+    }
+
+    public async Task<RunDiff> DiffAsync(string runId, string otherRunId, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri($"api/workflows/runs/{Uri.EscapeDataString(runId)}/diff/{Uri.EscapeDataString(otherRunId)}", UriKind.Relative), cancellationToken);
+        return await ReadAsync<RunDiff>(response, cancellationToken);
+    }
+
+    public async Task<RunListResponse> ListRunsAsync(string workflowId, int limit, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri($"api/workflows/runs?workflowId={Uri.EscapeDataString(workflowId)}&limit={limit}", UriKind.Relative), cancellationToken);
+        return await ReadAsync<RunListResponse>(response, cancellationToken);
+    }
+
+    public async Task<WorkflowVersionResponse> GetWorkflowVersionAsync(string workflowId, int version, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri($"api/workflows/{Uri.EscapeDataString(workflowId)}/versions/{version}", UriKind.Relative), cancellationToken);
+        return await ReadAsync<WorkflowVersionResponse>(response, cancellationToken);
     }
 
     public string StatusUrl(string runId) => new Uri(BaseAddress, $"api/workflows/runs/{runId}/status").ToString();

@@ -33,6 +33,25 @@ internal static class ShipSecCommandLine
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SHIPSEC_API_KEY"),
     };
 
+    // Where --json output goes: the process's stdout, or a test's writer for the invocation it started.
+    private static readonly AsyncLocal<TextWriter?> JsonOutput = new();
+
+    private static TextWriter Out => JsonOutput.Value ?? Console.Out;
+
+    /// <summary>Runs the command line with --json output written to <paramref name="output"/> instead of stdout.</summary>
+    public static async Task<int> InvokeAsync(string[] args, TextWriter output)
+    {
+        JsonOutput.Value = output;
+        try
+        {
+            return await InvokeAsync(args);
+        }
+        finally
+        {
+            JsonOutput.Value = null;
+        }
+    }
+
     public static async Task<int> InvokeAsync(string[] args)
     {
         var root = new RootCommand("ShipSec Runs: run security workflows and watch their trace.");
@@ -41,6 +60,10 @@ internal static class ShipSecCommandLine
         root.Subcommands.Add(RunCommand());
         root.Subcommands.Add(StatusCommand());
         root.Subcommands.Add(TraceCommand());
+        root.Subcommands.Add(ReplayCommands.Replay());
+        root.Subcommands.Add(ReplayCommands.State());
+        root.Subcommands.Add(ReplayCommands.Diff());
+        root.Subcommands.Add(ReplayCommands.Runs());
         return await root.Parse(args).InvokeAsync();
     }
 
@@ -86,7 +109,7 @@ internal static class ShipSecCommandLine
             var summary = await api.GetStatusAsync(parse.GetValue(runId)!, cancellation);
             if (parse.GetValue(json))
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(summary, ShipSecJson.Options));
+                Out.WriteLine(JsonSerializer.Serialize(summary, ShipSecJson.Options));
             }
             else
             {
@@ -183,7 +206,9 @@ internal static class ShipSecCommandLine
         console.MarkupLine($"Trace:  {Markup.Escape(api.TraceUrl(runId))}");
     }
 
-    private static async Task<int> WithApiAsync(ParseResult parse, Func<ShipSecApiClient, IAnsiConsole, Task<int>> action, CancellationToken cancellationToken)
+    internal static void WriteJson<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, ShipSecJson.Options));
+
+    internal static async Task<int> WithApiAsync(ParseResult parse, Func<ShipSecApiClient, IAnsiConsole, Task<int>> action, CancellationToken cancellationToken)
     {
         var console = AnsiConsole.Console;
         if (Console.IsOutputRedirected)

@@ -63,6 +63,10 @@ public sealed class FunctionsMetadataTests
     [InlineData("CancelRun", "post", "workflows/runs/{runId}/cancel")]
     [InlineData("DownloadArtifact", "get", "workflows/runs/{runId}/artifacts/{artifactId}")]
     [InlineData("Health", "get", "health")]
+    [InlineData("GetRunState", "get", "workflows/runs/{runId}/state")]
+    [InlineData("DiffRuns", "get", "workflows/runs/{runId}/diff/{otherRunId}")]
+    [InlineData("GetRunTimeline", "get", "workflows/{workflowId}/runs/timeline")]
+    [InlineData("GetWorkflowVersion", "get", "workflows/{workflowId}/versions/{version}")]
     public void The_api_routes_are_http_triggers(string name, string method, string route)
     {
         var entry = FunctionsMetadata.Load().Find(name);

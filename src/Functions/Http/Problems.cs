@@ -41,6 +41,16 @@ public static class Problems
         => Create(StatusCodes.Status404NotFound, "run-not-found", "Run not found.", $"No run has the id '{runId}'.",
             [new ProblemItem("runId", "not-found", $"No run has the id '{runId}'.")]);
 
+    /// <summary>No such run to compare with.</summary>
+    public static ObjectResult OtherRunNotFound(string otherRunId)
+        => Create(StatusCodes.Status404NotFound, "run-not-found", "Run not found.", $"No run has the id '{otherRunId}'.",
+            [new ProblemItem("otherRunId", "not-found", $"No run has the id '{otherRunId}'.")]);
+
+    /// <summary>The workflow exists but not in that version.</summary>
+    public static ObjectResult WorkflowVersionNotFound(string workflowId, int version)
+        => Create(StatusCodes.Status404NotFound, "workflow-version-not-found", "Workflow version not found.", $"Workflow '{workflowId}' has no version {version}.",
+            [new ProblemItem("version", "not-found", $"Workflow '{workflowId}' has no version {version}.")]);
+
     /// <summary>No such workflow.</summary>
     public static ObjectResult WorkflowNotFound(string workflowId)
         => Create(StatusCodes.Status404NotFound, "workflow-not-found", "Workflow not found.", $"No workflow has the id '{workflowId}'. Register it with POST /api/workflows first.",

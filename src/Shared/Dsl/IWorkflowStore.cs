@@ -14,4 +14,7 @@ public interface IWorkflowStore
 
     /// <summary>The latest version of a workflow, or null.</summary>
     Task<StoredWorkflow?> GetAsync(string workflowId, CancellationToken cancellationToken = default);
+
+    /// <summary>One stored version of a workflow, or null.</summary>
+    Task<StoredWorkflow?> GetAsync(string workflowId, int version, CancellationToken cancellationToken = default);
 }

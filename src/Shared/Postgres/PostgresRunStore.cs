@@ -13,7 +13,7 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
 {
     private const string SummaryColumns = """
         SELECT r.run_id, r.workflow_id, r.status, r.created_at, r.started_at, r.updated_at, r.completed_at, r.failure,
-               r.nodes_total, n.completed, n.failed, n.running
+               r.nodes_total, n.completed, n.failed, n.running, r.workflow_version
         FROM runs r
         CROSS JOIN LATERAL (
             SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed,
@@ -113,5 +113,6 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
         CompletedAt = reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
         Failure = reader.IsDBNull(7) ? null : JsonSerializer.Deserialize<RunFailure>(reader.GetString(7), ShipSecJson.Options),
         Progress = new RunProgress(reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10), reader.GetInt32(11)),
+        WorkflowVersion = reader.GetInt32(12),
     };
 }

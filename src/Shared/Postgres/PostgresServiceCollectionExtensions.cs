@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using ShipSec.Shared.Dsl;
 using ShipSec.Shared.Postgres;
+using ShipSec.Shared.Replay;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
 
@@ -17,7 +18,7 @@ public static class PostgresServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="PostgresOptions"/> (section <c>Postgres</c>, falling back to <c>ConnectionStrings:Postgres</c>),
     /// an <see cref="NpgsqlDataSource"/> on the configured schema, the <see cref="PostgresMigrator"/> as the first
-    /// hosted service, and <see cref="ITraceStore"/>, <see cref="IRunStore"/> and <see cref="IWorkflowStore"/>.
+    /// hosted service, and <see cref="ITraceStore"/>, <see cref="IRunStore"/> <see cref="IWorkflowStore"/>, and for replay <see cref="IRunHistory"/> and <see cref="RunReplay"/>.
     /// </summary>
     public static IServiceCollection AddShipSecPostgres(this IServiceCollection services)
     {
@@ -53,6 +54,9 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<IRunStore>(provider => provider.GetRequiredService<PostgresRunStore>());
         services.TryAddSingleton<PostgresWorkflowStore>();
         services.TryAddSingleton<IWorkflowStore>(provider => provider.GetRequiredService<PostgresWorkflowStore>());
+        services.TryAddSingleton<PostgresRunHistory>();
+        services.TryAddSingleton<IRunHistory>(provider => provider.GetRequiredService<PostgresRunHistory>());
+        services.TryAddSingleton<RunReplay>();
         return services;
     }
 }

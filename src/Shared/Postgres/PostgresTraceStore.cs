@@ -347,7 +347,8 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
     private static Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type, CancellationToken cancellationToken)
         => value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
 
-    private static TraceEvent ReadEvent(NpgsqlDataReader reader)
+    /// <summary>Reads a row of <c>id, run_id, node_id, attempt, type, level, ts, sequence, message, payload</c>.</summary>
+    internal static TraceEvent ReadEvent(NpgsqlDataReader reader)
     {
         var traceEvent = new TraceEvent
         {

@@ -28,6 +28,12 @@ public sealed class PostgresWorkflowStore(NpgsqlDataSource dataSource) : IWorkfl
         LIMIT 1
         """;
 
+    private const string SelectVersion = """
+        SELECT definition, version, created_at
+        FROM workflows
+        WHERE id = $1 AND version = $2
+        """;
+
     /// <inheritdoc />
     public async Task<StoredWorkflow> SaveAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default)
     {
@@ -74,6 +80,21 @@ public sealed class PostgresWorkflowStore(NpgsqlDataSource dataSource) : IWorkfl
         ArgumentNullException.ThrowIfNull(workflowId);
         await using var command = dataSource.CreateCommand(SelectLatest);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = workflowId });
+        return await ReadOneAsync(command, workflowId, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<StoredWorkflow?> GetAsync(string workflowId, int version, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workflowId);
+        await using var command = dataSource.CreateCommand(SelectVersion);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = workflowId });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = version });
+        return await ReadOneAsync(command, workflowId, cancellationToken);
+    }
+
+    private static async Task<StoredWorkflow?> ReadOneAsync(NpgsqlCommand command, string workflowId, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {

@@ -56,6 +56,8 @@ public sealed record RunSummary
     public required string RunId { get; init; }
     /// <summary>The workflow it runs.</summary>
     public required string WorkflowId { get; init; }
+    /// <summary>The stored version of that workflow the run uses.</summary>
+    public int WorkflowVersion { get; init; }
     /// <summary>Current status.</summary>
     public required RunStatus Status { get; init; }
     /// <summary>When the run was accepted.</summary>

@@ -97,6 +97,7 @@ public sealed class DashboardContractFixtureTests
         {
             RunId = "run-queued",
             WorkflowId = "local-recon",
+            WorkflowVersion = 1,
             Status = RunStatus.Queued,
             CreatedAt = T0,
             UpdatedAt = T0,
@@ -106,6 +107,7 @@ public sealed class DashboardContractFixtureTests
         {
             RunId = "run-failed",
             WorkflowId = "local-recon",
+            WorkflowVersion = 1,
             Status = RunStatus.Failed,
             CreatedAt = T0,
             StartedAt = T0.AddSeconds(1),

@@ -1,0 +1,94 @@
+using ShipSec.Shared.Dsl;
+using ShipSec.Shared.Runs;
+using ShipSec.Shared.Trace;
+
+namespace ShipSec.Shared.Replay;
+
+/// <summary>
+/// A run's state at any point of its trace, and the difference between two runs. The state at sequence
+/// s is the latest snapshot at or below s plus the events after it, so its cost is bounded by the
+/// snapshot interval, not the run's length. Snapshots are made lazily: a fold that passes a multiple of
+/// <see cref="SnapshotInterval"/> stores the state there (idempotently), so the next query starts from it.
+/// </summary>
+public sealed class RunReplay(IWorkflowStore workflows, IRunHistory history)
+{
+    /// <summary>The default number of events between snapshots.</summary>
+    public const int DefaultSnapshotInterval = 5000;
+
+    /// <summary>Events between snapshots.</summary>
+    public int SnapshotInterval { get; init; } = DefaultSnapshotInterval;
+
+    /// <summary>The state after the event at <paramref name="sequence"/> (clamped to the last stored; null → the last).</summary>
+    public async Task<RunState> StateAtSequenceAsync(RunSummary run, long? sequence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var last = await history.LastSequenceAsync(run.RunId, cancellationToken);
+        var target = sequence is { } s ? Math.Min(Math.Max(s, 0), last) : last;
+        var folder = await FoldAsync(run, target, cancellationToken);
+        return folder.State();
+    }
+
+    /// <summary>The state at a moment: after the last event stamped at or before <paramref name="at"/>.</summary>
+    public async Task<RunState> StateAtTimeAsync(RunSummary run, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var target = await history.SequenceAtAsync(run.RunId, at, cancellationToken);
+        var folder = await FoldAsync(run, target, cancellationToken);
+        return folder.State(at);
+    }
+
+    /// <summary>How run <paramref name="other"/> differs from run <paramref name="run"/>.</summary>
+    public async Task<RunDiff> DiffAsync(RunSummary run, RunSummary other, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(other);
+        var (before, beforeEvents) = await FoldAllAsync(run, cancellationToken);
+        var (after, afterEvents) = await FoldAllAsync(other, cancellationToken);
+        return RunDiffer.Diff(before, beforeEvents, after, afterEvents);
+    }
+
+    /// <summary>The node ids of the workflow version a run used, in definition order (none when that version is gone).</summary>
+    public async Task<IReadOnlyList<string>> NodeIdsAsync(RunSummary run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var stored = await workflows.GetAsync(run.WorkflowId, run.WorkflowVersion, cancellationToken);
+        return stored is null ? [] : [.. stored.Definition.Nodes.Select(n => n.Id)];
+    }
+
+    private async Task<RunStateFolder> FoldAsync(RunSummary run, long target, CancellationToken cancellationToken)
+    {
+        var snapshot = target >= SnapshotInterval ? await history.SnapshotAsync(run.RunId, target, cancellationToken) : null;
+        var folder = snapshot is null
+            ? new RunStateFolder(run.RunId, run.WorkflowId, await NodeIdsAsync(run, cancellationToken))
+            : RunStateFolder.From(snapshot);
+        List<RunState>? made = null;
+        await foreach (var traceEvent in history.ReadAsync(run.RunId, folder.Sequence, target, cancellationToken))
+        {
+            folder.Apply(traceEvent);
+            if (traceEvent.Sequence % SnapshotInterval == 0)
+            {
+                (made ??= []).Add(folder.State());
+            }
+        }
+
+        if (made is not null)
+        {
+            await history.SaveSnapshotsAsync(made, cancellationToken);
+        }
+
+        return folder;
+    }
+
+    private async Task<(RunState State, List<TraceEvent> Events)> FoldAllAsync(RunSummary run, CancellationToken cancellationToken)
+    {
+        var folder = new RunStateFolder(run.RunId, run.WorkflowId, await NodeIdsAsync(run, cancellationToken));
+        var events = new List<TraceEvent>();
+        await foreach (var traceEvent in history.ReadAsync(run.RunId, 0, long.MaxValue, cancellationToken))
+        {
+            folder.Apply(traceEvent);
+            events.Add(traceEvent);
+        }
+
+        return (folder.State(), events);
+    }
+}

@@ -1,0 +1,243 @@
+using System.Text.Json;
+using ShipSec.Shared.Artifacts;
+using ShipSec.Shared.Runs;
+using ShipSec.Shared.Trace;
+
+namespace ShipSec.Shared.Replay;
+
+/// <summary>
+/// Folds a run's trace events, in sequence order, into a <see cref="RunState"/> with the dashboard's rules
+/// (src/Dashboard/src/state/fold.ts): NODE_STARTED → running (progress and error start afresh);
+/// NODE_FAILED → retrying when it will retry, cancelled for kind <c>cancelled</c>, else failed;
+/// NODE_COMPLETED → completed; NODE_SKIPPED → skipped (cancelled for kind <c>cancelled</c>);
+/// NODE_PROGRESS → progress; NODE_LOG → last message and log count; NODE_ARTIFACT → artifacts (each id once).
+/// Mutable and not thread-safe: one folder per fold. <see cref="Apply"/> allocates nothing per event
+/// beyond the first event of a node and new artifacts; <see cref="State"/> builds the immutable result.
+/// </summary>
+public sealed class RunStateFolder
+{
+    private readonly List<NodeFold> _nodes = [];
+    private readonly Dictionary<string, NodeFold> _byId = new(StringComparer.Ordinal);
+    private RunStatus _status = RunStatus.Queued;
+    private RunFailure? _failure;
+    private int _nodesTotal;
+
+    /// <summary>A folder for a run, with the nodes of the workflow version it used as idle.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="workflowId">Its workflow.</param>
+    /// <param name="nodeIds">The node ids of the workflow version the run used, in definition order.</param>
+    public RunStateFolder(string runId, string workflowId, IEnumerable<string> nodeIds)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(workflowId);
+        ArgumentNullException.ThrowIfNull(nodeIds);
+        RunId = runId;
+        WorkflowId = workflowId;
+        foreach (var nodeId in nodeIds)
+        {
+            Node(nodeId);
+        }
+
+        _nodesTotal = _nodes.Count;
+    }
+
+    /// <summary>The run.</summary>
+    public string RunId { get; }
+
+    /// <summary>Its workflow.</summary>
+    public string WorkflowId { get; }
+
+    /// <summary>Sequence of the last event applied; 0 before the first.</summary>
+    public long Sequence { get; private set; }
+
+    /// <summary>Timestamp of the last event applied.</summary>
+    public DateTimeOffset? At { get; private set; }
+
+    /// <summary>How many events were applied.</summary>
+    public long Applied { get; private set; }
+
+    /// <summary>Continues folding from a state (a snapshot) instead of from nothing.</summary>
+    public static RunStateFolder From(RunState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var folder = new RunStateFolder(state.RunId, state.WorkflowId, [])
+        {
+            Sequence = state.Sequence,
+            At = state.At,
+            _status = state.Status,
+            _failure = state.Failure,
+            _nodesTotal = state.Progress.NodesTotal,
+        };
+        foreach (var node in state.Nodes)
+        {
+            var fold = folder.Node(node.NodeId);
+            fold.Status = node.Status;
+            fold.Attempt = node.Attempt;
+            fold.Progress = node.Progress;
+            fold.LastMessage = node.LastMessage;
+            fold.OutputSummary = node.OutputSummary;
+            fold.Error = node.Error;
+            fold.Artifacts = node.Artifacts.Count == 0 ? null : [.. node.Artifacts];
+            fold.StartedAt = node.StartedAt;
+            fold.CompletedAt = node.CompletedAt;
+            fold.LogCount = node.LogCount;
+        }
+
+        return folder;
+    }
+
+    /// <summary>Applies the next event of the run (events must come in sequence order).</summary>
+    public void Apply(TraceEvent traceEvent)
+    {
+        ArgumentNullException.ThrowIfNull(traceEvent);
+        Sequence = traceEvent.Sequence;
+        At = traceEvent.Timestamp;
+        Applied++;
+        if (traceEvent.Type == TraceEventType.WorkflowStatus)
+        {
+            if (traceEvent.Status is { } status)
+            {
+                _status = status;
+                // Same rule as the run summary: a failed status names its node and reason; any other clears it.
+                _failure = status == RunStatus.Failed
+                    ? new RunFailure(traceEvent.NodeId ?? string.Empty, traceEvent.Error?.Message ?? traceEvent.Message ?? string.Empty)
+                    : null;
+            }
+
+            return;
+        }
+
+        if (traceEvent.NodeId is not { } nodeId)
+        {
+            return;
+        }
+
+        var node = Node(nodeId);
+        node.Attempt = Math.Max(node.Attempt, traceEvent.Attempt);
+        switch (traceEvent.Type)
+        {
+            case TraceEventType.NodeStarted:
+                node.Status = NodeReplayStatus.Running;
+                node.Progress = null;
+                node.Error = null;
+                node.StartedAt ??= traceEvent.Timestamp;
+                node.CompletedAt = null;
+                node.Message(traceEvent);
+                break;
+            case TraceEventType.NodeLog:
+                node.LogCount++;
+                node.Message(traceEvent);
+                break;
+            case TraceEventType.NodeProgress:
+                node.Progress = traceEvent.Progress ?? node.Progress;
+                break;
+            case TraceEventType.NodeArtifact:
+                if (traceEvent.Artifact is { } artifact && node.Artifacts?.Exists(a => a.ArtifactId == artifact.ArtifactId) != true)
+                {
+                    (node.Artifacts ??= []).Add(artifact);
+                }
+
+                break;
+            case TraceEventType.NodeCompleted:
+                node.Status = NodeReplayStatus.Completed;
+                node.Error = null;
+                node.OutputSummary = traceEvent.OutputSummary ?? node.OutputSummary;
+                node.CompletedAt = traceEvent.Timestamp;
+                node.Message(traceEvent);
+                break;
+            case TraceEventType.NodeFailed:
+                node.Status = traceEvent.Error?.WillRetry == true ? NodeReplayStatus.Retrying
+                    : traceEvent.Error?.Kind == "cancelled" ? NodeReplayStatus.Cancelled
+                    : NodeReplayStatus.Failed;
+                node.Error = traceEvent.Error ?? node.Error;
+                node.CompletedAt = node.Status == NodeReplayStatus.Retrying ? null : traceEvent.Timestamp;
+                node.Message(traceEvent);
+                break;
+            case TraceEventType.NodeSkipped:
+                node.Status = traceEvent.Error?.Kind == "cancelled" ? NodeReplayStatus.Cancelled : NodeReplayStatus.Skipped;
+                node.Error = traceEvent.Error ?? node.Error;
+                node.CompletedAt = traceEvent.Timestamp;
+                node.Message(traceEvent);
+                break;
+            case TraceEventType.WorkflowStatus:
+            default:
+                break;
+        }
+    }
+
+    /// <summary>The state after the events applied so far.</summary>
+    /// <param name="at">The moment to report instead of the last event's timestamp (a state asked for by time).</param>
+    public RunState State(DateTimeOffset? at = null)
+    {
+        var nodes = new NodeState[_nodes.Count];
+        int completed = 0, failed = 0, running = 0;
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            var node = _nodes[i];
+            nodes[i] = node.ToState();
+            switch (node.Status)
+            {
+                case NodeReplayStatus.Completed: completed++; break;
+                case NodeReplayStatus.Failed: failed++; break;
+                case NodeReplayStatus.Running or NodeReplayStatus.Retrying: running++; break;
+                default: break;
+            }
+        }
+
+        return new RunState
+        {
+            RunId = RunId,
+            WorkflowId = WorkflowId,
+            Sequence = Sequence,
+            At = at ?? At,
+            Status = _status,
+            Failure = _failure,
+            Nodes = nodes,
+            Progress = new RunProgress(Math.Max(_nodesTotal, 0), completed, failed, running),
+        };
+    }
+
+    private NodeFold Node(string nodeId)
+    {
+        if (!_byId.TryGetValue(nodeId, out var node))
+        {
+            node = new NodeFold(nodeId);
+            _byId.Add(nodeId, node);
+            _nodes.Add(node);
+        }
+
+        return node;
+    }
+
+    private sealed class NodeFold(string nodeId)
+    {
+        public NodeReplayStatus Status;
+        public int Attempt;
+        public TraceProgress? Progress;
+        public string? LastMessage;
+        public JsonElement? OutputSummary;
+        public TraceError? Error;
+        public List<ArtifactReference>? Artifacts;
+        public DateTimeOffset? StartedAt;
+        public DateTimeOffset? CompletedAt;
+        public long LogCount;
+
+        public void Message(TraceEvent traceEvent) => LastMessage = traceEvent.Message ?? traceEvent.Error?.Message ?? LastMessage;
+
+        public NodeState ToState() => new()
+        {
+            NodeId = nodeId,
+            Status = Status,
+            Attempt = Attempt,
+            Progress = Progress,
+            LastMessage = LastMessage,
+            OutputSummary = OutputSummary,
+            Error = Error,
+            Artifacts = Artifacts is null ? [] : [.. Artifacts],
+            StartedAt = StartedAt,
+            CompletedAt = CompletedAt,
+            DurationMs = StartedAt is { } started && CompletedAt is { } done ? (long)(done - started).TotalMilliseconds : null,
+            LogCount = LogCount,
+        };
+    }
+}
