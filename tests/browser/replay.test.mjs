@@ -176,6 +176,59 @@ describe('replay', () => {
     await page.close();
   });
 
+  it('draws a contract-shaped diff: union of nodes outlined by change, before/after listed (diff response mocked in the browser)', async () => {
+    while (runs.length < 2) await runToCompletion();
+    const [a, b] = runs;
+    // The shape of REPLAY-CONTRACT.md; "extra" exists in neither definition (a node of another version).
+    const diff = {
+      runId: a,
+      otherRunId: b,
+      workflowId: workflow.id,
+      otherWorkflowId: workflow.id,
+      identical: false,
+      nodes: [
+        { nodeId: 'first', change: 'unchanged', logCount: { before: 1, after: 1 } },
+        {
+          nodeId: 'wait',
+          change: 'changed',
+          status: { before: 'completed', after: 'failed' },
+          attempts: { before: 1, after: 2 },
+          durationMs: { before: 3000, after: 900 },
+          outputSummary: { before: { slept: 3000 }, after: { slept: 900 } },
+          artifacts: [{ name: 'report.md', before: 'a'.repeat(64), after: 'b'.repeat(64) }],
+          logCount: { before: 10, after: 12 },
+          firstDivergence: { index: 3, before: 'progress 900/3000', after: 'failed: timeout' },
+        },
+        { nodeId: 'last', change: 'removed', status: { before: 'completed' }, logCount: { before: 1 } },
+        { nodeId: 'extra', change: 'added', status: { after: 'completed' }, logCount: { after: 2 } },
+      ],
+    };
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (error) => console.error('page error:', error));
+    await page.route(`**/api/workflows/runs/${a}/diff/${b}`, (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(diff) }));
+    await page.goto(`${host.baseUrl}/#/diff/${a}/${b}`);
+    await page.getByTestId('diff-list').waitFor({ timeout: 30_000 });
+    for (const node of diff.nodes) {
+      const canvasNode = page.getByTestId(`diff-node-${node.nodeId}`);
+      await canvasNode.waitFor();
+      assert.equal(await canvasNode.getAttribute('data-change'), node.change);
+      assert.equal(await page.locator(`[data-testid="diff-entry"][data-node="${node.nodeId}"]`).getAttribute('data-change'), node.change);
+    }
+    // Outline styles: added green solid, removed red dashed, changed amber.
+    const outline = (id) => page.getByTestId(`diff-node-${id}`).evaluate((e) => ({ style: getComputedStyle(e).borderTopStyle, color: getComputedStyle(e).borderTopColor }));
+    assert.deepEqual(await outline('extra'), { style: 'solid', color: 'rgb(63, 185, 80)' });
+    assert.deepEqual(await outline('last'), { style: 'dashed', color: 'rgb(248, 81, 73)' });
+    assert.deepEqual(await outline('wait'), { style: 'solid', color: 'rgb(210, 153, 34)' });
+    const wait = page.locator('[data-testid="diff-entry"][data-node="wait"]');
+    assert.match(await wait.getByTestId('diff-status').textContent(), /completed.*failed/);
+    assert.match(await wait.getByTestId('diff-artifact').textContent(), /report\.md.*aaaaaaaaaaaa.*bbbbbbbbbbbb/);
+    assert.match(await wait.getByTestId('diff-divergence').textContent(), /progress 900\/3000.*failed: timeout/);
+    assert.match(await wait.textContent(), /"slept": 3000[\s\S]*"slept": 900/);
+    assert.equal(await page.getByTestId('diff-identical').getAttribute('data-identical'), 'false');
+    await screenshot(page, 'replay-06-diff-mocked');
+    await page.close();
+  });
+
   it('shows the diff of two runs on the canvas and beside it', async (t) => {
     while (runs.length < 2) await runToCompletion();
     const [a, b] = runs;

@@ -80,11 +80,11 @@ function Replay({ runId, timeline, nodes, initialAt }: { runId: string; timeline
     <>
       <div className="replay-controls" data-testid="replay-controls">
         <button data-testid="replay-step-back" title="One event back" onClick={() => p?.step(-1)} disabled={player.position === 0}>
-          ⏮ step
+          ◀ step
         </button>
         {player.playing ? (
           <button data-testid="replay-pause" onClick={() => p?.pause()}>
-            ⏸ Pause
+            ❚❚ Pause
           </button>
         ) : (
           <button data-testid="replay-play" onClick={() => p?.play()} disabled={timeline.length === 0}>
@@ -92,7 +92,7 @@ function Replay({ runId, timeline, nodes, initialAt }: { runId: string; timeline
           </button>
         )}
         <button data-testid="replay-step-forward" title="One event forward" onClick={() => p?.step(1)} disabled={player.position >= timeline.length}>
-          step ⏭
+          step ▶
         </button>
         <label>
           Speed{' '}

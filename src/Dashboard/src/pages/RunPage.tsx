@@ -54,7 +54,7 @@ export function RunPage({ runId }: { runId: string }) {
           {mode}
         </span>
         <a href={replayHref(runId)} data-testid="replay-link">
-          ⏪ Replay
+          ↺ Replay
         </a>
         {workflowId && <a href={timelineHref(workflowId)}>timeline</a>}
         {!isFinal(status) && summary && (

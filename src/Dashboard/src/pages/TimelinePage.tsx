@@ -19,6 +19,7 @@ function fromSummary(run: RunSummary): TimelineRun {
     ...(run.startedAt ? { startedAt: run.startedAt } : {}),
     ...(run.completedAt ? { completedAt: run.completedAt } : {}),
     ...(end !== undefined ? { durationMs: Math.max(0, end - start) } : {}),
+    // 0 = unknown (a server that predates RunSummary.workflowVersion); versions start at 1.
     workflowVersion: run.workflowVersion ?? 0,
   };
 }
@@ -132,7 +133,7 @@ export function TimelinePage({ workflowId }: { workflowId: string | undefined })
               Selected <span className="mono">{selectedRun.runId}</span>
             </span>
             <a href={replayHref(selectedRun.runId)} data-testid="timeline-replay">
-              ⏪ Replay
+              ↺ Replay
             </a>
             <a href={runHref(selectedRun.runId)}>open</a>
           </>
@@ -166,7 +167,7 @@ export function TimelinePage({ workflowId }: { workflowId: string | undefined })
                   <input type="checkbox" data-testid="timeline-tick" checked={ticked.includes(run.runId)} onChange={() => toggle(run.runId)} />
                   <span className="mono">{run.runId.slice(0, 12)}</span>
                   <StatusPill status={run.status} />
-                  <span className="muted small">v{run.workflowVersion}</span>
+                  {run.workflowVersion > 0 && <span className="muted small">v{run.workflowVersion}</span>}
                 </label>
                 <div className="timeline-track">
                   <button
