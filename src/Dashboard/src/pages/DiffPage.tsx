@@ -36,7 +36,8 @@ export function DiffPage({ runA, runB }: { runA: string; runB: string }) {
         const [da, db] = await Promise.all([definitionForRun(a.workflowId, a.workflowVersion), definitionForRun(b.workflowId, b.workflowVersion)]);
         if (!cancelled) setDefinitions([da.nodes, db.nodes]);
       })
-      .catch(() => undefined);
+      // Without definitions the canvas still draws the diff's nodes, just without edges.
+      .catch(() => !cancelled && setDefinitions([[], []]));
     return () => {
       cancelled = true;
     };
@@ -69,7 +70,8 @@ export function DiffPage({ runA, runB }: { runA: string; runB: string }) {
       {diff.kind === 'error' && <div className="error banner">{diff.message}</div>}
       {ready && (
         <div className="diff-body">
-          <DiffCanvas nodes={union} changes={byNode} selected={selected} onSelect={setSelected} />
+          {/* Drawn once the definitions are in: fitView frames the first layout only. */}
+          {definitions ? <DiffCanvas nodes={union} changes={byNode} selected={selected} onSelect={setSelected} /> : <div className="canvas placeholder">Loading the workflow…</div>}
           <aside className="diff-list" data-testid="diff-list">
             {listed.map((n) => (
               <NodeDiffCard key={n.nodeId} diff={n} selected={selected === n.nodeId} onSelect={() => setSelected(n.nodeId === selected ? null : n.nodeId)} />
