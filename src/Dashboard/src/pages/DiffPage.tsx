@@ -6,6 +6,7 @@ import '@xyflow/react/dist/style.css';
 import { memo, useEffect, useMemo, useState } from 'react';
 import { api, ApiError, definitionForRun } from '../api/client';
 import type { JsonValue, NodeChange, NodeDefinition, NodeDiff, RunDiff, RunSummary } from '../api/contracts';
+import { useMeasuredNodes } from '../components/RunCanvas';
 import { edgesOf, layout } from '../state/layout';
 import { replayHref, runHref } from '../router';
 import { StatusPill } from './RunsPage';
@@ -135,12 +136,14 @@ const nodeTypes = { diff: DiffNode };
 function DiffCanvas({ nodes, changes, selected, onSelect }: { nodes: NodeDefinition[]; changes: Map<string, NodeDiff>; selected: string | null; onSelect: (id: string | null) => void }) {
   const positions = useMemo(() => layout(nodes), [nodes]);
   const edges = useMemo(() => edgesOf(nodes), [nodes]);
+  const { measured, onNodesChange } = useMeasuredNodes();
   const flowNodes: FlowNode<DiffNodeData>[] = positions.map((p) => ({
     id: p.id,
     type: 'diff',
     position: { x: p.x, y: p.y },
     draggable: false,
     connectable: false,
+    ...(measured.current.has(p.id) ? { measured: measured.current.get(p.id)! } : {}),
     data: { id: p.id, component: nodes.find((n) => n.id === p.id)?.component ?? '', diff: changes.get(p.id), selected: selected === p.id },
   }));
   const flowEdges: FlowEdge[] = edges.map((e) => ({ id: `${e.source}->${e.target}`, source: e.source, target: e.target }));
@@ -150,6 +153,7 @@ function DiffCanvas({ nodes, changes, selected, onSelect }: { nodes: NodeDefinit
         nodes={flowNodes}
         edges={flowEdges}
         nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
         fitView
         fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
         nodesConnectable={false}
