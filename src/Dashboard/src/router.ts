@@ -1,4 +1,5 @@
-// A tiny hash router: #/ (runs), #/runs/<runId>, #/perf?events=N.
+// A tiny hash router: #/ (runs), #/runs/<runId>[?mode=replay&at=<epoch ms>], #/timeline?workflow=<id>,
+// #/diff/<runA>/<runB>, #/perf?events=N.
 import { useEffect, useState } from 'react';
 
 export interface Route {
@@ -27,3 +28,6 @@ export function navigate(hash: string): void {
 }
 
 export const runHref = (runId: string) => `#/runs/${encodeURIComponent(runId)}`;
+export const replayHref = (runId: string, at?: number) => `#/runs/${encodeURIComponent(runId)}?mode=replay${at !== undefined ? `&at=${Math.round(at)}` : ''}`;
+export const timelineHref = (workflowId?: string) => `#/timeline${workflowId ? `?workflow=${encodeURIComponent(workflowId)}` : ''}`;
+export const diffHref = (runA: string, runB: string) => `#/diff/${encodeURIComponent(runA)}/${encodeURIComponent(runB)}`;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ShipSec.Shared.Artifacts;
 using ShipSec.Shared.Dsl;
 using ShipSec.Shared.Json;
+using ShipSec.Shared.Replay;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
 
@@ -36,7 +37,95 @@ public sealed class DashboardContractFixtureTests
         traceEventLevels = Enum.GetValues<TraceEventLevel>(),
         runStatuses = Enum.GetValues<RunStatus>(),
         nodeStatuses = Enum.GetValues<NodeStatus>(),
+        runStateNodeStatuses = Enum.GetValues<NodeReplayStatus>(),
+        nodeChanges = Enum.GetValues<NodeChange>(),
     });
+
+    [Fact]
+    public void ReplayContractsMatchTheDashboardFixture() => AssertFixture("replay.json", Replay());
+
+    private static object Replay()
+    {
+        using var summary = JsonDocument.Parse("""{"openPorts":[5433],"count":1}""");
+        using var other = JsonDocument.Parse("""{"openPorts":[5433,7071],"count":2}""");
+        var artifact = new ArtifactReference
+        {
+            ArtifactId = "report.1.1",
+            Name = "report.md",
+            ContentType = "text/markdown",
+            Size = 10,
+            Sha256 = new string('b', 64),
+            Container = "artifacts",
+            BlobName = "run-1/report/1/report.1.1/report.md",
+        };
+        var state = new RunState
+        {
+            RunId = "run-1",
+            WorkflowId = "local-recon",
+            Sequence = 42,
+            At = T0,
+            Status = RunStatus.Failed,
+            Failure = new RunFailure("scan", "boom"),
+            Nodes =
+            [
+                new NodeState
+                {
+                    NodeId = "scan",
+                    Status = NodeReplayStatus.Failed,
+                    Attempt = 2,
+                    Progress = new TraceProgress(89, 127),
+                    LastMessage = "boom",
+                    OutputSummary = summary.RootElement.Clone(),
+                    Error = new TraceError("boom", "exception"),
+                    Artifacts = [artifact],
+                    StartedAt = T0,
+                    CompletedAt = T0.AddSeconds(2),
+                    DurationMs = 2000,
+                    LogCount = 7,
+                },
+                new NodeState { NodeId = "report", Status = NodeReplayStatus.Idle, Artifacts = [] },
+            ],
+            Progress = new RunProgress(2, 0, 1, 0),
+        };
+        var diff = new RunDiff
+        {
+            RunId = "run-1",
+            OtherRunId = "run-2",
+            WorkflowId = "local-recon",
+            OtherWorkflowId = "local-recon",
+            Identical = false,
+            Nodes =
+            [
+                new NodeDiff
+                {
+                    NodeId = "scan",
+                    Change = NodeChange.Changed,
+                    Status = new ValueChange<NodeReplayStatus?>(NodeReplayStatus.Completed, NodeReplayStatus.Failed),
+                    OutputSummary = new ValueChange<JsonElement?>(summary.RootElement.Clone(), other.RootElement.Clone()),
+                    Attempts = new ValueChange<int?>(1, 2),
+                    DurationMs = new ValueChange<long?>(100, 900),
+                    Artifacts = [new ArtifactChange("report.md", new string('a', 64), new string('b', 64))],
+                    LogCount = new ValueChange<long>(10, 12),
+                    FirstDivergence = new Divergence(3, "step 3 of 5", "step 3 of 6"),
+                },
+                new NodeDiff { NodeId = "extra", Change = NodeChange.Added, LogCount = new ValueChange<long>(0, 3) },
+            ],
+        };
+        var timeline = new RunTimeline("local-recon",
+        [
+            new TimelineRun
+            {
+                RunId = "run-1",
+                Status = RunStatus.Completed,
+                CreatedAt = T0,
+                StartedAt = T0,
+                CompletedAt = T0.AddSeconds(3),
+                DurationMs = 3000,
+                WorkflowVersion = 2,
+            },
+        ]);
+        return new { state, diff, timeline };
+    }
 
     private static TraceEvent[] TraceEvents()
     {

@@ -1,6 +1,20 @@
 // Thin fetch wrappers over the REST API, typed by contracts.ts.
 import { realtimeToken } from '../live/token';
-import type { NegotiateResponse, Problem, RunList, RunSummary, StartedRun, TracePage, WorkflowDescription } from './contracts';
+import type {
+  NegotiateResponse,
+  Problem,
+  RunDiff,
+  RunList,
+  RunState,
+  RunSummary,
+  RunTimeline,
+  StartedRun,
+  TraceEvent,
+  TracePage,
+  WorkflowDefinition,
+  WorkflowDescription,
+  WorkflowVersionResponse,
+} from './contracts';
 
 export class ApiError extends Error {
   constructor(
@@ -43,6 +57,46 @@ export const api = {
     request<void>(`api/workflows/runs/${enc(runId)}/unsubscribe`, { method: 'POST', body: JSON.stringify({ connectionId, accessToken: realtimeToken() }) }),
   subscribeRuns: (connectionId: string) =>
     request<void>('api/workflows/runs/subscribe', { method: 'POST', body: JSON.stringify({ connectionId, accessToken: realtimeToken() }) }),
+  timeline: (workflowId: string, from?: string, to?: string) =>
+    request<RunTimeline>(`api/workflows/${enc(workflowId)}/runs/timeline${query({ from, to })}`),
+  runState: (runId: string, at?: { at?: string; sequence?: number }) =>
+    request<RunState>(`api/workflows/runs/${enc(runId)}/state${query({ at: at?.at, sequence: at?.sequence?.toString() })}`),
+  diff: (runId: string, otherRunId: string) => request<RunDiff>(`api/workflows/runs/${enc(runId)}/diff/${enc(otherRunId)}`),
+  workflowVersion: (workflowId: string, version: number) => request<WorkflowVersionResponse>(`api/workflows/${enc(workflowId)}/versions/${version}`),
 };
+
+function query(values: Record<string, string | undefined>): string {
+  const entries = Object.entries(values).filter((e): e is [string, string] => e[1] !== undefined);
+  return entries.length === 0 ? '' : `?${entries.map(([k, v]) => `${k}=${enc(v)}`).join('&')}`;
+}
+
+/** Every stored event of a run, read page by page from the cursor. */
+export async function fetchWholeTrace(runId: string, onPage?: (loaded: number) => void): Promise<TraceEvent[]> {
+  const events: TraceEvent[] = [];
+  let after = 0;
+  for (;;) {
+    const page = await api.trace(runId, after, 5000);
+    for (const e of page.events) events.push(e);
+    onPage?.(events.length);
+    if (!page.hasMore || page.events.length === 0) return events;
+    after = page.nextCursor;
+  }
+}
+
+/**
+ * The definition a run executed: its workflow version when the server knows it (the versions route),
+ * else the workflow's latest definition.
+ */
+export async function definitionForRun(workflowId: string, version: number | undefined): Promise<WorkflowDefinition> {
+  if (version !== undefined) {
+    try {
+      const found = await api.workflowVersion(workflowId, version);
+      return 'definition' in found ? found.definition : found;
+    } catch (error) {
+      if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 405)) throw error;
+    }
+  }
+  return (await api.workflow(workflowId)).definition;
+}
 
 export const artifactUrl = (runId: string, artifactId: string) => `api/workflows/runs/${enc(runId)}/artifacts/${enc(artifactId)}`;

@@ -2,7 +2,8 @@
 // (tests/LocalHost.Tests/Contracts/DashboardContractFixtureTests.cs) fit the TypeScript contract types:
 // a renamed, removed, retyped or added field fails the build. Enum values are checked by contracts.test.ts,
 // because JSON modules widen string literals to string.
-import type { RunSummary, TraceEvent, WorkflowDefinition } from './contracts';
+import type { RunDiff, RunState, RunSummary, RunTimeline, TraceEvent, WorkflowDefinition } from './contracts';
+import replayFixture from './fixtures/replay.json';
 import traceEventsFixture from './fixtures/trace-events.json';
 import runSummariesFixture from './fixtures/run-summaries.json';
 import workflowDefinitionFixture from './fixtures/workflow-definition.json';
@@ -48,3 +49,11 @@ export const workflowDefinition: Widen<WorkflowDefinition> = workflowDefinitionF
 export type TraceEventFieldsChecked = NoExtraFields<ExtraFields<typeof traceEventsFixture, TraceEvent[]>>;
 export type RunSummaryFieldsChecked = NoExtraFields<ExtraFields<typeof runSummariesFixture, RunSummary[]>>;
 export type WorkflowFieldsChecked = NoExtraFields<ExtraFields<typeof workflowDefinitionFixture, WorkflowDefinition>>;
+
+export const runState: Widen<RunState> = replayFixture.state;
+export const runDiff: Widen<RunDiff> = replayFixture.diff;
+export const runTimeline: Widen<RunTimeline> = replayFixture.timeline;
+
+export type RunStateFieldsChecked = NoExtraFields<ExtraFields<typeof replayFixture.state, RunState>>;
+export type RunDiffFieldsChecked = NoExtraFields<ExtraFields<typeof replayFixture.diff, RunDiff>>;
+export type RunTimelineFieldsChecked = NoExtraFields<ExtraFields<typeof replayFixture.timeline, RunTimeline>>;

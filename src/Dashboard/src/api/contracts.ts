@@ -99,6 +99,8 @@ export interface RunSummary {
   completedAt?: string;
   failure?: RunFailure;
   progress: RunProgress;
+  /** The workflow version the run executes (replay contract; optional until every server sends it). */
+  workflowVersion: number;
 }
 
 /** RetryPolicy (src/Shared/Dsl/WorkflowDefinition.cs). */
@@ -186,3 +188,107 @@ export interface Problem {
   status?: number;
   detail?: string;
 }
+
+// Replay, state and diff (REPLAY-CONTRACT.md). Mirrors the contract; no fixtures yet because the C# records
+// land on the replay backend branch (add run-state.json, run-diff.json, run-timeline.json then).
+
+/** A node's status in a RunState or RunDiff: NodeStatus plus cancelled (the replay contract's list). */
+export const runStateNodeStatuses = ['idle', 'running', 'retrying', 'completed', 'failed', 'skipped', 'cancelled'] as const;
+export type RunStateNodeStatus = (typeof runStateNodeStatuses)[number];
+
+/** One node of GET /api/workflows/runs/{runId}/state. */
+export interface RunStateNode {
+  nodeId: string;
+  status: RunStateNodeStatus;
+  attempt: number;
+  progress?: TraceProgress;
+  lastMessage?: string;
+  outputSummary?: JsonValue;
+  error?: TraceError;
+  artifacts: ArtifactReference[];
+  startedAt?: string;
+  completedAt?: string;
+  durationMs?: number;
+  logCount: number;
+}
+
+/** GET /api/workflows/runs/{runId}/state?at= | ?sequence=: the folded run at one moment. */
+export interface RunState {
+  runId: string;
+  workflowId: string;
+  /** The last event folded in (0 = nothing yet). */
+  sequence: number;
+  at: string;
+  status: RunStatus;
+  failure?: RunFailure;
+  nodes: RunStateNode[];
+  progress: RunProgress;
+}
+
+/** How a node differs between run A (before) and run B (after). */
+export const nodeChanges = ['unchanged', 'changed', 'added', 'removed'] as const;
+export type NodeChange = (typeof nodeChanges)[number];
+
+/** A value in run A and in run B; a side is absent when the node or value does not exist there. */
+export interface BeforeAfter<T> {
+  before?: T;
+  after?: T;
+}
+
+/** An artifact whose SHA-256 differs (a side is absent when the artifact exists in one run only). */
+export interface ArtifactChange {
+  name: string;
+  before?: string;
+  after?: string;
+}
+
+/** The first (type, message) that differs in the node's own event list. */
+export interface FirstDivergence {
+  index: number;
+  before?: string;
+  after?: string;
+}
+
+export interface NodeDiff {
+  nodeId: string;
+  change: NodeChange;
+  status?: BeforeAfter<RunStateNodeStatus>;
+  outputSummary?: BeforeAfter<JsonValue>;
+  attempts?: BeforeAfter<number>;
+  /** Only when the difference exceeds max(250 ms, 50%). */
+  durationMs?: BeforeAfter<number>;
+  /** Only the differing artifacts. */
+  artifacts?: ArtifactChange[];
+  logCount: BeforeAfter<number>;
+  firstDivergence?: FirstDivergence;
+}
+
+/** GET /api/workflows/runs/{runId}/diff/{otherRunId}. "added" = in B (other) not A; "removed" = in A not B. */
+export interface RunDiff {
+  runId: string;
+  otherRunId: string;
+  workflowId: string;
+  otherWorkflowId: string;
+  identical: boolean;
+  nodes: NodeDiff[];
+}
+
+/** One run on a workflow's timeline. */
+export interface TimelineRun {
+  runId: string;
+  status: RunStatus;
+  createdAt: string;
+  startedAt?: string;
+  completedAt?: string;
+  durationMs?: number;
+  workflowVersion: number;
+}
+
+/** GET /api/workflows/{workflowId}/runs/timeline?from=&to=: runs oldest first. */
+export interface RunTimeline {
+  workflowId: string;
+  runs: TimelineRun[];
+}
+
+/** GET /api/workflows/{workflowId}/versions/{version}: a WorkflowDescription, or a bare definition. */
+export type WorkflowVersionResponse = WorkflowDescription | WorkflowDefinition;

@@ -1,7 +1,7 @@
 // The run's DAG on @xyflow/react: laid out by state/layout.ts, coloured by the folded node states.
-import { Background, Controls, Handle, Position, ReactFlow, type Edge as FlowEdge, type Node as FlowNode, type NodeProps } from '@xyflow/react';
+import { Background, Controls, Handle, Position, ReactFlow, type Edge as FlowEdge, type Node as FlowNode, type NodeChange, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { memo, useMemo } from 'react';
+import { memo, useCallback, useMemo, useRef } from 'react';
 import type { NodeDefinition, RunStatus } from '../api/contracts';
 import { nodeStatus, type NodeUiStatus, type RunTraceState } from '../state/fold';
 import { dependenciesOf, edgesOf, layout } from '../state/layout';
@@ -79,6 +79,7 @@ export function RunCanvas({ nodes, trace, runStatus, selected, onSelect }: RunCa
   }, [nodes]);
 
   const statusOf = (id: string) => nodeStatus(trace, id, dependencies.get(id) ?? [], runStatus);
+  const { measured, onNodesChange } = useMeasuredNodes();
 
   const flowNodes: FlowNode<RunNodeData>[] = positions.map((p) => {
     const definition = nodes.find((n) => n.id === p.id)!;
@@ -89,6 +90,7 @@ export function RunCanvas({ nodes, trace, runStatus, selected, onSelect }: RunCa
       position: { x: p.x, y: p.y },
       draggable: false,
       connectable: false,
+      ...(measured.current.has(p.id) ? { measured: measured.current.get(p.id)! } : {}),
       data: {
         id: p.id,
         component: definition.component,
@@ -121,6 +123,7 @@ export function RunCanvas({ nodes, trace, runStatus, selected, onSelect }: RunCa
         nodes={flowNodes}
         edges={flowEdges}
         nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
         fitView
         fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
         nodesConnectable={false}
@@ -135,4 +138,19 @@ export function RunCanvas({ nodes, trace, runStatus, selected, onSelect }: RunCa
       </ReactFlow>
     </div>
   );
+}
+
+/**
+ * Keeps each node's measured size across renders. Every render builds new node objects, and @xyflow/react
+ * hides a node (visibility: hidden) whose object carries no `measured` size until its ResizeObserver reports
+ * again, which a fast series of renders (live batches, replay playback) can postpone indefinitely.
+ */
+export function useMeasuredNodes() {
+  const measured = useRef(new Map<string, { width: number; height: number }>());
+  const onNodesChange = useCallback((changes: NodeChange[]) => {
+    for (const change of changes) {
+      if (change.type === 'dimensions' && change.dimensions) measured.current.set(change.id, change.dimensions);
+    }
+  }, []);
+  return { measured, onNodesChange };
 }

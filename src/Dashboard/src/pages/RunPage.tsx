@@ -4,6 +4,7 @@ import type { NodeDefinition, RunSummary } from '../api/contracts';
 import { RunView } from '../components/RunView';
 import { RunFeed, type FeedMode } from '../live/runFeed';
 import { emptyTrace, isFinal, type RunTraceState } from '../state/fold';
+import { replayHref, timelineHref } from '../router';
 import { StatusPill, duration } from './RunsPage';
 
 export function RunPage({ runId }: { runId: string }) {
@@ -52,6 +53,10 @@ export function RunPage({ runId }: { runId: string }) {
         <span className={`feed-mode mode-${mode}`} data-testid="feed-mode" title="How this page receives new events">
           {mode}
         </span>
+        <a href={replayHref(runId)} data-testid="replay-link">
+          ↺ Replay
+        </a>
+        {workflowId && <a href={timelineHref(workflowId)}>timeline</a>}
         {!isFinal(status) && summary && (
           <button onClick={() => void cancel()} data-testid="cancel-run">
             Cancel run

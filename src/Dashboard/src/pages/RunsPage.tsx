@@ -3,7 +3,7 @@ import { api } from '../api/client';
 import type { RunStatus, RunSummary } from '../api/contracts';
 import type { FeedMode } from '../live/runFeed';
 import { RunsFeed } from '../live/runsFeed';
-import { navigate, runHref } from '../router';
+import { navigate, runHref, timelineHref } from '../router';
 
 export function StatusPill({ status }: { status: RunStatus }) {
   return (
@@ -85,6 +85,11 @@ export function RunsPage({ workflowId }: { workflowId: string | undefined }) {
         <span className={`feed-mode mode-${mode}`} data-testid="feed-mode">
           {mode}
         </span>
+        {workflowId && (
+          <a href={timelineHref(workflowId)} data-testid="runs-timeline-link">
+            timeline of {workflowId}
+          </a>
+        )}
       </div>
       <div className="start-runs">
         <span className="muted">Start a run:</span>
