@@ -19,6 +19,13 @@ param postgresAdministratorLogin string = 'shipsecadmin'
 @minLength(12)
 param postgresAdministratorPassword string
 
+@secure()
+@description('API key callers send as x-functions-key (the app checks it; triggers are anonymous at the host so that a key or an Entra ID token both work).')
+param apiKey string
+
+@description('Client id of an Entra ID app registration whose bearer tokens may call the API instead of the key; empty disables Entra ID sign-in.')
+param entraClientId string = ''
+
 @description('Partitions of the trace event hub.')
 @minValue(1)
 @maxValue(32)
@@ -98,6 +105,8 @@ module functionApp 'modules/functionapp.bicep' = {
     postgresDatabase: postgres.outputs.databaseName
     postgresUser: postgresAdministratorLogin
     postgresPassword: postgresAdministratorPassword
+    apiKey: apiKey
+    entraClientId: entraClientId
   }
 }
 

@@ -17,6 +17,8 @@ public static class ShipSecServiceCollectionExtensions
         services.AddShipSecArtifacts();
         services.AddShipSecComponents();
         services.AddWorkflowDsl();
+        services.AddOptions<ShipSec.Functions.Http.AccessOptions>().BindConfiguration(ShipSec.Functions.Http.AccessOptions.SectionName);
+        services.AddSingleton<ShipSec.Functions.Http.ApiAccessPolicy>();
         services.AddOptions<ShipSec.Functions.Http.ApiOptions>()
             .BindConfiguration(ShipSec.Functions.Http.ApiOptions.SectionName)
             .ValidateDataAnnotations()

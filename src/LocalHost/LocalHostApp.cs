@@ -27,7 +27,6 @@ public static class LocalHostApp
 
         builder.Services.AddShipSecRuns();
         builder.Services.AddLocalDurableTask();
-        builder.Services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName);
         builder.Services.AddSingleton<ApiKeyAccess>();
         builder.Services.AddShipSecLocalRealtime();
         builder.Services.AddMvcCore().AddJsonOptions(options => ShipSecJson.Configure(options.JsonSerializerOptions));

@@ -31,7 +31,11 @@ public sealed class BicepTests
     [Fact]
     public async Task Example_parameters_build_without_warnings()
     {
-        var environment = new Dictionary<string, string> { ["SHIPSEC_POSTGRES_PASSWORD"] = "not-a-real-password-1" };
+        var environment = new Dictionary<string, string>
+        {
+            ["SHIPSEC_POSTGRES_PASSWORD"] = "not-a-real-password-1",
+            ["SHIPSEC_API_KEY"] = "not-a-real-api-key",
+        };
 
         var result = await BicepCli.RunAsync(environment, "build-params", "main.bicepparam", "--stdout");
 
@@ -41,6 +45,7 @@ public sealed class BicepTests
         using var parameters = JsonDocument.Parse(compiled.RootElement.GetProperty("parametersJson").GetString()!);
         Assert.Equal("not-a-real-password-1",
             parameters.RootElement.GetProperty("parameters").GetProperty("postgresAdministratorPassword").GetProperty("value").GetString());
+        Assert.Equal("not-a-real-api-key", parameters.RootElement.GetProperty("parameters").GetProperty("apiKey").GetProperty("value").GetString());
     }
 
     [Fact]
@@ -60,7 +65,7 @@ public sealed class BicepTests
                      "AzureWebJobsStorage__accountName", "APPLICATIONINSIGHTS_CONNECTION_STRING", "ConnectionStrings__Postgres",
                      "Postgres__Schema", "Artifacts__ServiceUri", "Artifacts__Container", "Trace__Transport",
                      "Trace__EventHubs__FullyQualifiedNamespace", "Trace__EventHubs__EventHubName", "Trace__EventHubs__ConsumerGroup",
-                     "Realtime__Provider", "Realtime__AzureSignalR__ConnectionString",
+                     "Realtime__Provider", "Realtime__AzureSignalR__ConnectionString", "Access__ApiKey", "Access__TrustPlatformAuthentication",
                  })
         {
             Assert.Contains(name, settings);

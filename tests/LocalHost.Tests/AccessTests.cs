@@ -57,4 +57,15 @@ public sealed class AccessTests(InMemoryLocalHostFixture host) : IClassFixture<I
         using var badLink = await Anonymous().GetAsync(new Uri("?key=guess", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Unauthorized, badLink.StatusCode);
     }
+
+    [Fact]
+    public async Task A_forged_platform_principal_header_does_not_open_the_local_host()
+    {
+        using var client = Anonymous();
+        client.DefaultRequestHeaders.Add("X-MS-CLIENT-PRINCIPAL-ID", "00000000-0000-0000-0000-000000000001");
+
+        using var response = await client.GetAsync(new Uri("api/workflows/runs", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
 }

@@ -71,6 +71,13 @@ param maximumInstanceCount int = 100
 ])
 param instanceMemoryMB int = 2048
 
+@secure()
+@description('API key the app checks (x-functions-key or ?code=).')
+param apiKey string
+
+@description('Client id of the Entra ID app registration whose tokens App Service Authentication validates; empty: no Entra ID sign-in.')
+param entraClientId string = ''
+
 resource insights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
 }
@@ -176,10 +183,50 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
           value: 'AzureSignalR'
         }
         {
+          name: 'Access__ApiKey'
+          value: apiKey
+        }
+        {
+          // Only behind App Service Authentication may the app trust the principal headers it sets.
+          name: 'Access__TrustPlatformAuthentication'
+          value: string(!empty(entraClientId))
+        }
+        {
           name: 'Realtime__AzureSignalR__ConnectionString'
           value: signalR.listKeys().primaryConnectionString
         }
       ]
+    }
+  }
+}
+
+// App Service Authentication validates Entra ID bearer tokens and sets the caller's principal headers;
+// unauthenticated requests still reach the app, which then requires the API key (ApiAccessPolicy).
+resource authentication 'Microsoft.Web/sites/config@2025-03-01' = if (!empty(entraClientId)) {
+  parent: app
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: entraClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: [
+            'api://${entraClientId}'
+            entraClientId
+          ]
+        }
+      }
     }
   }
 }

@@ -11,7 +11,7 @@ public sealed class ArtifactFunctions(IRunArtifacts runArtifacts, IArtifactStore
     /// <summary><c>GET /api/workflows/runs/{runId}/artifacts/{artifactId}</c>: the artifact's bytes, with its SHA-256 as <c>Repr-Digest</c>.</summary>
     [Function(nameof(DownloadArtifact))]
     public async Task<IActionResult> DownloadArtifact(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "workflows/runs/{runId}/artifacts/{artifactId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows/runs/{runId}/artifacts/{artifactId}")] HttpRequest request,
         string runId,
         string artifactId,
         CancellationToken cancellationToken)
@@ -41,7 +41,7 @@ public sealed class ArtifactFunctions(IRunArtifacts runArtifacts, IArtifactStore
     /// </summary>
     [Function(nameof(GetArtifactLink))]
     public async Task<IActionResult> GetArtifactLink(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "workflows/runs/{runId}/artifacts/{artifactId}/link")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows/runs/{runId}/artifacts/{artifactId}/link")] HttpRequest request,
         string runId,
         string artifactId,
         CancellationToken cancellationToken)

@@ -31,6 +31,11 @@ public static class Problems
         => Create(StatusCodes.Status400BadRequest, "invalid-parameter", "A request parameter is not valid.", message,
             [new ProblemItem(parameter, "invalid-value", message)]);
 
+    /// <summary>No valid credential was presented.</summary>
+    public static ObjectResult Unauthorized(string detail)
+        => Create(StatusCodes.Status401Unauthorized, "unauthorized", "Credentials are required.", detail,
+            [new ProblemItem(ApiAccessPolicy.HeaderName, "unauthorized", "Missing or wrong API key (or bearer token).")]);
+
     /// <summary>The request body exceeds its limit.</summary>
     public static ObjectResult BodyTooLarge(long limit)
         => Create(StatusCodes.Status413PayloadTooLarge, "body-too-large", "The request body is too large.", $"The body may be at most {limit} bytes (setting Api:MaxWorkflowBytes).",

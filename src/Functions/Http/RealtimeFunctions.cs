@@ -28,7 +28,7 @@ public sealed class RealtimeFunctions(IRealtime realtime, IRunStore runs, IOptio
     /// <summary><c>POST /api/negotiate</c>: the hub URL and an access token to connect with.</summary>
     [Function(nameof(Negotiate))]
     public async Task<IActionResult> Negotiate(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "negotiate")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "negotiate")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -60,7 +60,7 @@ public sealed class RealtimeFunctions(IRealtime realtime, IRunStore runs, IOptio
     /// <summary><c>POST /api/workflows/runs/{runId}/subscribe</c> <c>{connectionId}</c>: live trace events and status of one run.</summary>
     [Function(nameof(SubscribeRun))]
     public async Task<IActionResult> SubscribeRun(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "workflows/runs/{runId}/subscribe")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workflows/runs/{runId}/subscribe")] HttpRequest request,
         string runId,
         CancellationToken cancellationToken)
     {
@@ -87,7 +87,7 @@ public sealed class RealtimeFunctions(IRealtime realtime, IRunStore runs, IOptio
     /// <summary><c>POST /api/workflows/runs/{runId}/unsubscribe</c> <c>{connectionId}</c>: stop one run's live updates.</summary>
     [Function(nameof(UnsubscribeRun))]
     public async Task<IActionResult> UnsubscribeRun(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "workflows/runs/{runId}/unsubscribe")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workflows/runs/{runId}/unsubscribe")] HttpRequest request,
         string runId,
         CancellationToken cancellationToken)
     {
@@ -112,7 +112,7 @@ public sealed class RealtimeFunctions(IRealtime realtime, IRunStore runs, IOptio
     /// <summary><c>POST /api/workflows/runs/subscribe</c> <c>{connectionId}</c>: every run's status changes.</summary>
     [Function(nameof(SubscribeRuns))]
     public async Task<IActionResult> SubscribeRuns(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "workflows/runs/subscribe")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workflows/runs/subscribe")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         var (grant, problem) = await ReadGrantAsync(request, cancellationToken);

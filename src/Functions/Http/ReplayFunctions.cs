@@ -17,7 +17,7 @@ public sealed class ReplayFunctions(RunReplay replay, IRunStore runs, IRunHistor
     /// <summary><c>GET /api/workflows/runs/{runId}/state?at=|?sequence=</c>: the run's folded state then (latest without either).</summary>
     [Function(nameof(GetRunState))]
     public async Task<IActionResult> GetRunState(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "workflows/runs/{runId}/state")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows/runs/{runId}/state")] HttpRequest request,
         string runId,
         CancellationToken cancellationToken)
     {
@@ -65,7 +65,7 @@ public sealed class ReplayFunctions(RunReplay replay, IRunStore runs, IRunHistor
     /// <summary><c>GET /api/workflows/runs/{runId}/diff/{otherRunId}</c>: how the other run differs from this one, node by node.</summary>
     [Function(nameof(DiffRuns))]
     public async Task<IActionResult> DiffRuns(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "workflows/runs/{runId}/diff/{otherRunId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows/runs/{runId}/diff/{otherRunId}")] HttpRequest request,
         string runId,
         string otherRunId,
         CancellationToken cancellationToken)
@@ -86,7 +86,7 @@ public sealed class ReplayFunctions(RunReplay replay, IRunStore runs, IRunHistor
     /// <summary><c>GET /api/workflows/{workflowId}/runs/timeline?from=&amp;to=</c>: the workflow's runs created in the range, oldest first.</summary>
     [Function(nameof(GetRunTimeline))]
     public async Task<IActionResult> GetRunTimeline(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "workflows/{workflowId}/runs/timeline")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows/{workflowId}/runs/timeline")] HttpRequest request,
         string workflowId,
         CancellationToken cancellationToken)
     {
@@ -108,7 +108,7 @@ public sealed class ReplayFunctions(RunReplay replay, IRunStore runs, IRunHistor
     /// <summary><c>GET /api/workflows/{workflowId}/versions/{version}</c>: one stored version of a workflow (the one a run used).</summary>
     [Function(nameof(GetWorkflowVersion))]
     public async Task<IActionResult> GetWorkflowVersion(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "workflows/{workflowId}/versions/{version}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows/{workflowId}/versions/{version}")] HttpRequest request,
         string workflowId,
         string version,
         CancellationToken cancellationToken)

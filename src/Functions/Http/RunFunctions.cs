@@ -20,7 +20,7 @@ public sealed class RunFunctions(RunLauncher launcher, IRunStore runs, ITraceSto
     /// <summary><c>POST /api/workflows/{workflowId}/runs</c>: starts a run; 202 with its id and where to watch it.</summary>
     [Function(nameof(StartRun))]
     public async Task<IActionResult> StartRun(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "workflows/{workflowId}/runs")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workflows/{workflowId}/runs")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
         string workflowId,
         CancellationToken cancellationToken)
@@ -47,7 +47,7 @@ public sealed class RunFunctions(RunLauncher launcher, IRunStore runs, ITraceSto
     /// <summary><c>GET /api/workflows/runs/{runId}/status</c>: the run's summary.</summary>
     [Function(nameof(GetRunStatus))]
     public async Task<IActionResult> GetRunStatus(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "workflows/runs/{runId}/status")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows/runs/{runId}/status")] HttpRequest request,
         string runId,
         CancellationToken cancellationToken)
         => await runs.GetAsync(runId, cancellationToken) is { } summary
@@ -57,7 +57,7 @@ public sealed class RunFunctions(RunLauncher launcher, IRunStore runs, ITraceSto
     /// <summary><c>GET /api/workflows/runs/{runId}/trace?after=&amp;limit=</c>: trace events after a cursor, in sequence order.</summary>
     [Function(nameof(GetRunTrace))]
     public async Task<IActionResult> GetRunTrace(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "workflows/runs/{runId}/trace")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows/runs/{runId}/trace")] HttpRequest request,
         string runId,
         CancellationToken cancellationToken)
     {
@@ -87,7 +87,7 @@ public sealed class RunFunctions(RunLauncher launcher, IRunStore runs, ITraceSto
     /// <summary><c>GET /api/workflows/runs?workflowId=&amp;limit=</c>: runs, newest first.</summary>
     [Function(nameof(ListRuns))]
     public async Task<IActionResult> ListRuns(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "workflows/runs")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows/runs")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -104,7 +104,7 @@ public sealed class RunFunctions(RunLauncher launcher, IRunStore runs, ITraceSto
     /// <summary><c>POST /api/workflows/runs/{runId}/cancel</c>: stops a run; 202 when accepted.</summary>
     [Function(nameof(CancelRun))]
     public async Task<IActionResult> CancelRun(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "workflows/runs/{runId}/cancel")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workflows/runs/{runId}/cancel")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
         string runId,
         CancellationToken cancellationToken)

@@ -17,7 +17,7 @@ public sealed class WorkflowFunctions(
     /// <summary><c>POST /api/workflows</c>: validates the DSL document and stores it as the next version of its id.</summary>
     [Function(nameof(CreateWorkflow))]
     public async Task<IActionResult> CreateWorkflow(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "workflows")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workflows")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -49,7 +49,7 @@ public sealed class WorkflowFunctions(
     /// <summary><c>GET /api/workflows/{workflowId}</c>: the latest version of a workflow.</summary>
     [Function(nameof(GetWorkflow))]
     public async Task<IActionResult> GetWorkflow(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "workflows/{workflowId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows/{workflowId}")] HttpRequest request,
         string workflowId,
         CancellationToken cancellationToken)
         => await workflows.GetAsync(workflowId, cancellationToken) is { } stored

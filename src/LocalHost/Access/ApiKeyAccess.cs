@@ -1,62 +1,17 @@
-using System.Security.Cryptography;
-using System.Text;
-using Microsoft.Extensions.Options;
+using ShipSec.Functions.Http;
 
 namespace ShipSec.LocalHost.Access;
 
 /// <summary>
-/// Access to the local host (section <c>Access</c>). In Azure the Functions host enforces function keys
-/// (and App Service authentication, Entra ID bearer tokens); locally one configured key plays that part.
+/// The local host's side of <see cref="ApiAccessPolicy"/>: the dashboard link <c>/?key=…</c>, which stores
+/// the key in an HttpOnly, same-site cookie, so browser requests and the page carry it without the page
+/// handling secrets, and a warning when the host runs open.
 /// </summary>
-public sealed class AccessOptions
+internal sealed partial class ApiKeyAccess(ApiAccessPolicy policy, ILogger<ApiKeyAccess> logger)
 {
-    public const string SectionName = "Access";
-
-    /// <summary>The API key; when empty, the local host is open (development only: a warning is logged at start).</summary>
-    public string? ApiKey { get; set; }
-}
-
-/// <summary>
-/// Checks the API key the way the Functions host checks function keys: the <c>x-functions-key</c> header
-/// or the <c>code</c> query parameter, plus a cookie the dashboard gets by opening <c>/?key=…</c> once,
-/// so browser requests and the SignalR connection carry it without the page handling secrets.
-/// </summary>
-internal sealed partial class ApiKeyAccess(IOptions<AccessOptions> options, ILogger<ApiKeyAccess> logger)
-{
-    public const string HeaderName = "x-functions-key";
-    public const string CookieName = "shipsec-key";
-
-    private readonly byte[]? key = string.IsNullOrEmpty(options.Value.ApiKey) ? null : Encoding.UTF8.GetBytes(options.Value.ApiKey);
-
-    public bool IsOpen => key is null;
-
-    public bool IsAuthorized(HttpRequest request)
-    {
-        if (key is null)
-        {
-            return true;
-        }
-
-        var presented = request.Headers[HeaderName].FirstOrDefault()
-            ?? request.Query["code"].FirstOrDefault()
-            ?? request.Cookies[CookieName];
-        return presented is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), key);
-    }
-
-    /// <summary>401 problem details naming the header to send.</summary>
-    public static Task WriteUnauthorizedAsync(HttpContext context) => Results.Problem(
-        type: "urn:shipsec:problem:unauthorized",
-        title: "An API key is required.",
-        detail: $"Send the key the local host was started with in the {HeaderName} header (scripts/run prints it).",
-        statusCode: StatusCodes.Status401Unauthorized,
-        extensions: new Dictionary<string, object?>
-        {
-            ["errors"] = new[] { new { field = HeaderName, code = "unauthorized", message = "Missing or wrong API key." } },
-        }).ExecuteAsync(context);
-
     /// <summary>
-    /// Opening any page with <c>?key=</c> stores the key in an HttpOnly, same-site cookie and redirects to the
-    /// same page without it, so the key does not linger in the address bar or history.
+    /// Opening any page with <c>?key=</c> stores the key in a cookie and redirects to the same page without
+    /// it, so the key does not linger in the address bar or history.
     /// </summary>
     public async Task HandleKeyLinkAsync(HttpContext context, RequestDelegate next)
     {
@@ -67,13 +22,14 @@ internal sealed partial class ApiKeyAccess(IOptions<AccessOptions> options, ILog
             return;
         }
 
-        if (key is null || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(offered), key))
+        if (!policy.Matches(offered))
         {
-            await WriteUnauthorizedAsync(context);
+            await policy.Unauthorized().ExecuteResultAsync(new Microsoft.AspNetCore.Mvc.ActionContext(
+                context, context.GetRouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
             return;
         }
 
-        context.Response.Cookies.Append(CookieName, offered, new CookieOptions
+        context.Response.Cookies.Append(ApiAccessPolicy.CookieName, offered, new CookieOptions
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,
@@ -85,7 +41,7 @@ internal sealed partial class ApiKeyAccess(IOptions<AccessOptions> options, ILog
 
     public void LogStartup()
     {
-        if (key is null)
+        if (policy.IsOpen)
         {
             LogOpen(logger);
         }

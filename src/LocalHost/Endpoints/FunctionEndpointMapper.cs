@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
-using ShipSec.LocalHost.Access;
+using ShipSec.Functions.Http;
 
 namespace ShipSec.LocalHost.Endpoints;
 
@@ -41,7 +41,7 @@ internal static class FunctionEndpointMapper
 
                 var route = $"/{RoutePrefix}/{trigger.Route ?? function.Name}";
                 var verbs = (trigger.Methods ?? ["GET", "POST"]).Select(m => m.ToUpperInvariant()).ToArray();
-                var handler = CreateHandler(type, method, trigger.AuthLevel != AuthorizationLevel.Anonymous);
+                var handler = CreateHandler(type, method, !AllowAnonymousAccessAttribute.IsOn(method));
                 endpoints.MapMethods(route, verbs, handler).WithName(function.Name);
                 mapped.Add($"{string.Join(',', verbs)} {route}");
             }
@@ -61,10 +61,11 @@ internal static class FunctionEndpointMapper
         var factory = method.IsStatic ? null : ActivatorUtilities.CreateFactory(type, Type.EmptyTypes);
         return async context =>
         {
-            // Function-level triggers need a key, as the Functions host demands a function key for them.
-            if (requiresKey && !context.RequestServices.GetRequiredService<ApiKeyAccess>().IsAuthorized(context.Request))
+            // The same access rule the Functions app applies in ApiAccessMiddleware.
+            var policy = context.RequestServices.GetRequiredService<ApiAccessPolicy>();
+            if (requiresKey && !policy.IsAuthorized(context.Request))
             {
-                await ApiKeyAccess.WriteUnauthorizedAsync(context);
+                await policy.Unauthorized().ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
                 return;
             }
 
