@@ -92,13 +92,15 @@ internal static class TraceEventColumns
     /// </summary>
     public static (TraceEvent Event, string? Payload) ForStorage(TraceEvent traceEvent)
     {
-        var sanitized = traceEvent with
-        {
-            Id = PostgresText.Strip(traceEvent.Id)!,
-            RunId = PostgresText.Strip(traceEvent.RunId)!,
-            NodeId = PostgresText.Strip(traceEvent.NodeId),
-            Message = PostgresText.Strip(traceEvent.Message),
-        };
+        var id = PostgresText.Strip(traceEvent.Id)!;
+        var runId = PostgresText.Strip(traceEvent.RunId)!;
+        var nodeId = PostgresText.Strip(traceEvent.NodeId);
+        var message = PostgresText.Strip(traceEvent.Message);
+        // Strip returns the very string when it holds no U+0000, the usual case: then no copy of the event is needed.
+        var sanitized = ReferenceEquals(id, traceEvent.Id) && ReferenceEquals(runId, traceEvent.RunId)
+            && ReferenceEquals(nodeId, traceEvent.NodeId) && ReferenceEquals(message, traceEvent.Message)
+            ? traceEvent
+            : traceEvent with { Id = id, RunId = runId, NodeId = nodeId, Message = message };
         if (traceEvent.Error is null && traceEvent.Progress is null && traceEvent.Artifact is null
             && traceEvent.OutputSummary is null && traceEvent.Status is null)
         {

@@ -26,6 +26,13 @@ public sealed class RealtimeTraceObserver(
     // The SignalR JSON envelope around the argument: {"type":1,"target":"traceEvents","arguments":[...]}\u001e
     private const int EnvelopeBytes = 64;
 
+    // More than one event's JSON besides its strings can take: every property name, the numbers, the
+    // timestamp, the enum names and the punctuation of the largest event shape.
+    private const int EventFixedBytes = 512;
+
+    // A UTF-16 char of a string becomes at most 6 bytes of JSON (\uXXXX).
+    private const int MaxBytesPerChar = 6;
+
     /// <inheritdoc />
     public async ValueTask OnCommittedAsync(IReadOnlyList<TraceEvent> committed, CancellationToken cancellationToken = default)
     {
@@ -79,6 +86,26 @@ public sealed class RealtimeTraceObserver(
     internal IEnumerable<List<TraceEvent>> Split(string runId, List<TraceEvent> events)
     {
         var overhead = EnvelopeBytes + JsonSerializer.SerializeToUtf8Bytes(new TraceEventsMessage(runId, []), ShipSecJson.Options).Length;
+
+        // Usually the whole batch fits with room to spare: a cheap upper bound says so without serializing
+        // every event a second time (SignalR serializes them to send), which used to be most of the ingest
+        // path's allocations. Only batches that might not fit are measured event by event.
+        long bound = overhead;
+        foreach (var traceEvent in events)
+        {
+            bound += UpperBound(traceEvent);
+            if (bound > MaxMessageBytes)
+            {
+                break;
+            }
+        }
+
+        if (bound <= MaxMessageBytes)
+        {
+            yield return events;
+            yield break;
+        }
+
         var chunk = new List<TraceEvent>();
         var size = overhead;
         foreach (var traceEvent in events)
@@ -107,6 +134,19 @@ public sealed class RealtimeTraceObserver(
         {
             yield return chunk;
         }
+    }
+
+    /// <summary>Bytes the event's JSON takes at most (comma included); <see cref="long.MaxValue"/> for shapes not bounded here.</summary>
+    private static long UpperBound(TraceEvent traceEvent)
+    {
+        if (traceEvent.Artifact is not null || traceEvent.OutputSummary is not null)
+        {
+            return long.MaxValue / 2;
+        }
+
+        var chars = traceEvent.Id.Length + traceEvent.RunId.Length + (traceEvent.NodeId?.Length ?? 0) + (traceEvent.Message?.Length ?? 0)
+            + (traceEvent.Error is { } error ? error.Message.Length + error.Kind.Length : 0);
+        return EventFixedBytes + ((long)chars * MaxBytesPerChar);
     }
 
     private static bool ChangesState(TraceEventType type) => type is TraceEventType.NodeStarted or TraceEventType.NodeCompleted

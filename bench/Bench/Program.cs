@@ -1,0 +1,229 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using ShipSec.Bench;
+using ShipSec.Shared.Json;
+using ShipSec.Shared.Trace;
+
+// scripts/bench [all|ingest|memory|latency|orchestration|replay] [--quick]
+var quick = args.Contains("--quick");
+var name = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+string[] names = ["all", "ingest", "memory", "latency", "orchestration", "replay"];
+if (!names.Contains(name))
+{
+    await Console.Error.WriteLineAsync($"Unknown bench '{name}'; one of: {string.Join(", ", names)}.");
+    return 2;
+}
+
+bool Runs(string figure) => name == "all" || name == figure;
+var figures = new List<Figure>();
+var reps = quick ? 1 : 3;
+var startedAt = DateTimeOffset.UtcNow;
+void Say(string line) => Console.WriteLine($"[bench {DateTimeOffset.UtcNow - startedAt:mm\\:ss}] {line}");
+
+await using (var host = await BenchHost.StartAsync("InMemory"))
+{
+    if (Runs("ingest") || Runs("memory"))
+    {
+        var ingest = new IngestBench(host);
+        await ingest.PrepareAsync();
+        try
+        {
+            // Warm-up: JIT (tiered up past its first calls), connection pools, the consumer's first batches.
+            for (var round = 0; round < (quick ? 1 : 3); round++)
+            {
+                var warm = IngestBench.MakeRuns(8, quick ? 2048 : 16_384);
+                await ingest.OursAsync(warm);
+                await ingest.CeilingAsync(warm);
+            }
+
+            var total = quick ? 64 * 64 : 64 * 2000;
+            int[] concurrency = name == "memory" ? [8] : [1, 8, 64];
+            foreach (var runCount in concurrency)
+            {
+                var ours = new List<IngestBench.Pass>();
+                var ceiling = new List<IngestBench.Pass>();
+                for (var rep = 0; rep < reps; rep++)
+                {
+                    var runs = IngestBench.MakeRuns(runCount, total);
+                    ours.Add(await ingest.OursAsync(runs));
+                    ceiling.Add(await ingest.CeilingAsync(runs));
+                    Say($"ingest {runCount} run(s), rep {rep + 1}: ours {ours[^1].EventsPerSecond:N0} ev/s, COPY {ceiling[^1].EventsPerSecond:N0} ev/s");
+                }
+
+                if (name != "memory")
+                {
+                    figures.Add(Figure.Share($"ingest, {runCount} concurrent run(s)", "events/s",
+                        Stats.Median(ours.Select(p => p.EventsPerSecond)), Stats.Median(ceiling.Select(p => p.EventsPerSecond))));
+                }
+
+                if (runCount == 8)
+                {
+                    figures.Add(Figure.Cost("allocated per event (8 runs)", "bytes",
+                        Stats.Median(ours.Select(p => p.AllocatedBytesPerEvent)), Stats.Median(ceiling.Select(p => p.AllocatedBytesPerEvent))));
+                }
+
+                if (runCount == concurrency[^1])
+                {
+                    // The whole process: host, collector and the bench's own event arrays.
+                    figures.Add(Figure.Cost($"peak working set ({runCount} runs)", "MB",
+                        ours.Max(p => p.PeakWorkingSet) / 1048576.0, ceiling.Max(p => p.PeakWorkingSet) / 1048576.0));
+                }
+            }
+        }
+        finally
+        {
+            await ingest.DropAsync();
+        }
+    }
+
+    if (Runs("latency"))
+    {
+        var latency = new LatencyBench(host);
+        await latency.SaturatedAsync(2000, 2, 100);
+        var paced = await latency.PacedAsync(1000, TimeSpan.FromSeconds(quick ? 3 : 10), poll: true);
+        Say($"live at {paced.EventsPerSecond:N0} ev/s: p99 {Stats.Percentile(paced.Live, 99):N1} ms; polling p99 {Stats.Percentile(paced.Polled, 99):N1} ms");
+        foreach (var percent in new[] { 50, 95, 99 })
+        {
+            figures.Add(Figure.Sooner($"live p{percent} at 1k events/s (vs 1 s polling)", Stats.Percentile(paced.Live, percent), Stats.Percentile(paced.Polled, percent)));
+        }
+
+        var saturated = await latency.SaturatedAsync(quick ? 20_000 : 200_000, 8, IngestBench.PublishBatch);
+        Say($"live saturated at {saturated.EventsPerSecond:N0} ev/s: p99 {Stats.Percentile(saturated.Live, 99):N1} ms");
+        figures.Add(new Figure("live path at most (8 publishers)", "events/s", saturated.EventsPerSecond, null, "-"));
+        foreach (var percent in new[] { 50, 99 })
+        {
+            figures.Add(new Figure($"live p{percent} at most", "ms", Stats.Percentile(saturated.Live, percent), null, "-"));
+        }
+    }
+
+    if (Runs("orchestration"))
+    {
+        figures.Add(await OrchestrateAsync(host, "InMemory"));
+    }
+
+    if (Runs("replay"))
+    {
+        var probe = new ReplayProbe(host);
+        if (!await probe.IsAvailableAsync())
+        {
+            Say("replay: not available in this build");
+            figures.Add(Figure.Unavailable("replay state-at / diff", "replay: not available in this build"));
+        }
+        else
+        {
+            var run = IngestBench.MakeRuns(1, quick ? 2_000 : 20_000)[0];
+            await host.Services.GetRequiredService<ShipSec.Shared.Runs.IRunStore>().CreateAsync(
+                new ShipSec.Shared.Runs.NewRun(run[0].RunId, "bench", 1, 1, DateTimeOffset.UtcNow));
+            var publisher = host.Services.GetRequiredService<ITracePublisher>();
+            for (var offset = 0; offset < run.Length; offset += IngestBench.PublishBatch)
+            {
+                await publisher.PublishAsync(new ArraySegment<TraceEvent>(run, offset, Math.Min(IngestBench.PublishBatch, run.Length - offset)));
+            }
+
+            var state = new List<double>();
+            var trace = new List<double>();
+            for (var rep = 0; rep < 5; rep++)
+            {
+                state.Add(await probe.TimeAsync($"api/workflows/runs/{run[0].RunId}/state") ?? double.NaN);
+                trace.Add(await TimeWholeTraceAsync(host, run[0].RunId));
+            }
+
+            figures.Add(state.Any(double.IsNaN)
+                ? Figure.Unavailable("replay state-at", "replay: /state exists but did not answer 200 for a bench run without parameters")
+                : Figure.Cost($"replay state-at ({run.Length} events) vs reading the trace", "ms", Stats.Median(state), Stats.Median(trace)));
+        }
+    }
+}
+
+if (Runs("orchestration"))
+{
+    if (quick)
+    {
+        figures.Add(Figure.Unavailable("orchestration on Azurite, per level", "skipped in --quick"));
+    }
+    else
+    {
+        await using var azurite = await BenchHost.StartAsync("AzureStorage");
+        figures.Add(await OrchestrateAsync(azurite, "AzureStorage (Azurite)"));
+    }
+}
+
+Report();
+return 0;
+
+async Task<Figure> OrchestrateAsync(BenchHost host, string backend)
+{
+    var dag = new OrchestrationBench(host, levels: 10, width: 5);
+    await dag.DirectAsync();
+    await dag.OursAsync();
+    var ours = new List<double>();
+    var direct = new List<double>();
+    for (var rep = 0; rep < reps; rep++)
+    {
+        ours.Add(await dag.OursAsync());
+        direct.Add(await dag.DirectAsync());
+        Say($"DAG 10x5 on {backend}, rep {rep + 1}: {ours[^1]:N1} ms/level orchestrated, {direct[^1]:N4} ms/level direct");
+    }
+
+    return Figure.Cost($"DAG 10x5 per level, {backend}", "ms", Stats.Median(ours), Stats.Median(direct));
+}
+
+static async Task<double> TimeWholeTraceAsync(BenchHost host, string runId)
+{
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    long after = 0;
+    while (true)
+    {
+        var page = await host.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/workflows/runs/{runId}/trace?after={after}&limit=5000", UriKind.Relative));
+        after = page.GetProperty("nextCursor").GetInt64();
+        if (!page.GetProperty("hasMore").GetBoolean())
+        {
+            return clock.Elapsed.TotalMilliseconds;
+        }
+    }
+}
+
+void Report()
+{
+    static string Format(double? value) => value switch
+    {
+        null => "-",
+        var v when double.IsNaN(v.Value) => "-",
+        var v when Math.Abs(v.Value) >= 100 => v.Value.ToString("N0", CultureInfo.InvariantCulture),
+        var v when Math.Abs(v.Value) >= 1 => v.Value.ToString("N1", CultureInfo.InvariantCulture),
+        var v => v.Value.ToString("0.####", CultureInfo.InvariantCulture),
+    };
+
+    var rows = figures.Select(f => (Name: f.Note is null ? $"{f.Name} ({f.Unit})" : f.Name,
+        Ours: f.Note ?? Format(f.Ours), Ceiling: f.Note is null ? Format(f.Ceiling) : "", f.Ratio)).ToList();
+    var widths = new[]
+    {
+        Math.Max(6, rows.Max(r => r.Name.Length)), Math.Max(4, rows.Max(r => r.Ours.Length)),
+        Math.Max(7, rows.Max(r => r.Ceiling.Length)), Math.Max(5, rows.Max(r => r.Ratio.Length)),
+    };
+    string Line(string a, string b, string c, string d) => $"| {a.PadRight(widths[0])} | {b.PadLeft(widths[1])} | {c.PadLeft(widths[2])} | {d.PadLeft(widths[3])} |";
+    Console.WriteLine();
+    Console.WriteLine(Line("figure", "ours", "ceiling", "ratio"));
+    Console.WriteLine($"|{new string('-', widths[0] + 2)}|{new string('-', widths[1] + 1)}:|{new string('-', widths[2] + 1)}:|{new string('-', widths[3] + 1)}:|");
+    foreach (var row in rows)
+    {
+        Console.WriteLine(Line(row.Name, row.Ours, row.Ceiling, row.Ratio));
+    }
+
+    var directory = Environment.GetEnvironmentVariable("SHIPSEC_BENCH_RESULTS") ?? Path.Combine("bench", "results");
+    Directory.CreateDirectory(directory);
+    var file = Path.Combine(directory, $"{startedAt:yyyyMMdd-HHmmss}-{name}{(quick ? "-quick" : "")}.json");
+    File.WriteAllText(file, JsonSerializer.Serialize(new
+    {
+        startedAt,
+        bench = name,
+        quick,
+        repetitions = reps,
+        processors = Environment.ProcessorCount,
+        figures,
+    }, new JsonSerializerOptions(ShipSecJson.Options) { WriteIndented = true }));
+    Console.WriteLine();
+    Console.WriteLine($"Results: {file}");
+}
