@@ -71,13 +71,29 @@ internal sealed class IngestBench(BenchHost host)
     {
         var publisher = host.Services.GetRequiredService<ITracePublisher>();
         var total = runs.Sum(r => r.Length);
-        return await MeasureAsync(total, () => Task.WhenAll(runs.Select(async events =>
+        return await MeasureAsync(total, () => Task.WhenAll(runs.Select(events => PublishInOrderAsync(publisher, events))),
+            () => CountAsync($"\"{host.Schema}\".trace_events", runs));
+    }
+
+    /// <summary>
+    /// Publishes one run's events in batches of <see cref="PublishBatch"/> as a node's trace writer does: in
+    /// order, with as many publishes in flight as the transport keeps in order.
+    /// </summary>
+    public static async Task PublishInOrderAsync(ITracePublisher publisher, TraceEvent[] events)
+    {
+        var window = Math.Max(1, publisher.OrderedPublishesInFlight);
+        var inFlight = new Queue<Task>(window);
+        for (var offset = 0; offset < events.Length; offset += PublishBatch)
         {
-            for (var offset = 0; offset < events.Length; offset += PublishBatch)
+            if (inFlight.Count == window)
             {
-                await publisher.PublishAsync(new ArraySegment<TraceEvent>(events, offset, Math.Min(PublishBatch, events.Length - offset)));
+                await inFlight.Dequeue();
             }
-        })), () => CountAsync($"\"{host.Schema}\".trace_events", runs));
+
+            inFlight.Enqueue(publisher.PublishAsync(new ArraySegment<TraceEvent>(events, offset, Math.Min(PublishBatch, events.Length - offset))));
+        }
+
+        await Task.WhenAll(inFlight);
     }
 
     /// <summary>One binary COPY per run on its own (already open) connection, all runs at once.</summary>

@@ -211,17 +211,31 @@ public sealed class NodeTraceWriter : IAsyncDisposable
 
     private async Task PumpAsync()
     {
-        var batch = new List<TraceEvent>(MaxBatch);
+        // Hand over the next batch while earlier ones commit, as far as the transport keeps their order:
+        // the collector then merges them into fewer transactions (one awaited commit per batch caps a busy
+        // node at a few hundred batches per second).
+        var window = Math.Max(1, publisher.OrderedPublishesInFlight);
+        var inFlight = new Queue<Task>(window);
         var reader = pending.Reader;
         while (await reader.WaitToReadAsync())
         {
+            var batch = new List<TraceEvent>(MaxBatch);
             while (batch.Count < MaxBatch && reader.TryRead(out var next))
             {
                 batch.Add(next);
             }
 
-            await PublishWithRetriesAsync(batch);
-            batch.Clear();
+            if (inFlight.Count == window)
+            {
+                await inFlight.Dequeue();
+            }
+
+            inFlight.Enqueue(PublishWithRetriesAsync(batch));
+        }
+
+        while (inFlight.Count > 0)
+        {
+            await inFlight.Dequeue();
         }
     }
 
@@ -231,8 +245,9 @@ public sealed class NodeTraceWriter : IAsyncDisposable
         {
             try
             {
-                // The transport may keep the list after acknowledging it: hand over a copy.
-                await publisher.PublishAsync(batch.ToArray());
+                // A retried batch may land after a later one (ids keep it from duplicating); failures are rare
+                // and the store rejects the whole merged transaction, so in practice they retry together.
+                await publisher.PublishAsync(batch);
                 return;
             }
             catch (Exception exception) when (attemptNumber < MaxPublishTries && exception is not OperationCanceledException)

@@ -6,8 +6,11 @@ namespace ShipSec.Shared.Trace;
 
 /// <summary>
 /// Drains the <see cref="InProcessTracePublisher"/>'s queue into the <see cref="TraceCollector"/>,
-/// coalescing small pending batches into one append for throughput. On stop it refuses new batches and
-/// collects what is already queued; only the host's shutdown timeout cuts that short.
+/// coalescing small pending batches into one append for throughput. Runs are spread over a few lanes by
+/// their id, each lane appending on its own connection: a run always goes to the same lane, so its batches
+/// commit in the order they were published, while different runs commit concurrently (as Event Hubs
+/// partitions keyed by run would). On stop it refuses new batches and collects what is already queued;
+/// only the host's shutdown timeout cuts that short.
 /// </summary>
 /// <remarks>
 /// A plain hosted service rather than a <see cref="BackgroundService"/>: that one starts its loop with the
@@ -19,6 +22,9 @@ public sealed class InProcessTraceConsumer(
 {
     /// <summary>Most events collected in one append when coalescing batches (a single larger batch still goes alone).</summary>
     internal const int MaxEventsPerCollect = 4096;
+
+    /// <summary>Concurrent appends, one per lane (measured with bench/: 4 lanes on 2 cores take ~1.6x one).</summary>
+    internal const int Lanes = 4;
 
     private readonly CancellationTokenSource _abort = new();
     private readonly Lock _gate = new();
@@ -60,14 +66,20 @@ public sealed class InProcessTraceConsumer(
     {
         var reader = publisher.Pending;
         var abort = _abort.Token;
-        var group = new List<PendingTraceBatch>();
+        var lanes = Enumerable.Range(0, Lanes)
+            .Select(_ => Channel.CreateUnbounded<PendingTraceBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true }))
+            .ToArray();
+        var workers = lanes.Select(lane => Task.Run(() => DrainLaneAsync(lane.Reader, abort), CancellationToken.None)).ToArray();
         try
         {
             while (await reader.WaitToReadAsync(abort))
             {
-                while (TryTakeGroup(reader, group))
+                while (reader.TryRead(out var pending))
                 {
-                    await CollectAsync(group, abort);
+                    foreach (var part in pending.SplitByRun())
+                    {
+                        lanes[LaneOf(part.Events[0].RunId)].Writer.TryWrite(part);
+                    }
                 }
             }
         }
@@ -76,6 +88,12 @@ public sealed class InProcessTraceConsumer(
         }
         finally
         {
+            foreach (var lane in lanes)
+            {
+                lane.Writer.TryComplete();
+            }
+
+            await Task.WhenAll(workers);
             var abandoned = 0;
             while (reader.TryRead(out var pending))
             {
@@ -86,6 +104,33 @@ public sealed class InProcessTraceConsumer(
             if (abandoned > 0)
             {
                 TraceLog.BatchesAbandoned(logger, abandoned);
+            }
+        }
+    }
+
+    private static int LaneOf(string runId) => (int)((uint)StringComparer.Ordinal.GetHashCode(runId) % Lanes);
+
+    private async Task DrainLaneAsync(ChannelReader<PendingTraceBatch> lane, CancellationToken abort)
+    {
+        var group = new List<PendingTraceBatch>();
+        try
+        {
+            while (await lane.WaitToReadAsync(abort))
+            {
+                while (TryTakeGroup(lane, group))
+                {
+                    await CollectAsync(group, abort);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            while (lane.TryRead(out var pending))
+            {
+                pending.MarkFailed(new OperationCanceledException("The in-process trace consumer stopped before collecting this batch."));
             }
         }
     }

@@ -16,6 +16,13 @@ public sealed class InProcessTracePublisher : ITracePublisher
         new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The channel is first in, first out and its single consumer commits batches in that order (merging
+    /// queued ones), so publishes started in order are stored in order however many are in flight.
+    /// </remarks>
+    public int OrderedPublishesInFlight => 8;
+
+    /// <inheritdoc />
     /// <exception cref="InvalidOperationException">The consumer has stopped and takes no more batches.</exception>
     /// <remarks>Throws what the store threw when the batch could not be committed; the caller decides whether to retry.</remarks>
     public async Task PublishAsync(IReadOnlyList<TraceEvent> events, CancellationToken cancellationToken = default)
@@ -59,4 +66,36 @@ internal sealed class PendingTraceBatch(IReadOnlyList<TraceEvent> events)
     public void MarkCommitted() => _committed.TrySetResult();
 
     public void MarkFailed(Exception exception) => _committed.TrySetException(exception);
+
+    /// <summary>
+    /// The batch cut into one batch per run, in event order, when it holds several runs (each run must go to
+    /// its own lane); this batch completes once every part committed, or fails with the first failure.
+    /// </summary>
+    public IReadOnlyList<PendingTraceBatch> SplitByRun()
+    {
+        var firstRun = Events[0].RunId;
+        if (Events.All(e => e.RunId == firstRun))
+        {
+            return [this];
+        }
+
+        var parts = Events.GroupBy(e => e.RunId, StringComparer.Ordinal).Select(g => new PendingTraceBatch([.. g])).ToList();
+        _ = CompleteWhenAllAsync(parts);
+        return parts;
+    }
+
+    private async Task CompleteWhenAllAsync(List<PendingTraceBatch> parts)
+    {
+        try
+        {
+            await Task.WhenAll(parts.Select(p => p.Committed));
+            MarkCommitted();
+        }
+#pragma warning disable CA1031 // The failure goes to the waiting publisher.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            MarkFailed(exception);
+        }
+    }
 }

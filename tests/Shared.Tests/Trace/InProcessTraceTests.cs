@@ -53,6 +53,46 @@ public sealed class InProcessTraceTests(PostgresSchemaFixture database) : IClass
     }
 
     [Fact]
+    public async Task Publishes_of_one_run_kept_in_flight_together_are_stored_in_the_order_they_were_made()
+    {
+        using var host = await StartHostAsync();
+        var publisher = host.Services.GetRequiredService<ITracePublisher>();
+        var runId = TraceEvents.NewRunId();
+        Assert.True(publisher.OrderedPublishesInFlight > 1);
+
+        // As a node's trace writer does: the next batch is handed over before the previous one committed.
+        var inFlight = Enumerable.Range(0, 200).Select(b => publisher.PublishAsync([TraceEvents.Log(runId, "scan", 2 * b), TraceEvents.Log(runId, "scan", (2 * b) + 1)])).ToList();
+        await Task.WhenAll(inFlight).WaitAsync(Deadline);
+
+        var outOfOrder = await database.ScalarAsync<long>(
+            """
+            SELECT count(*) FROM (
+              SELECT message, lag(message) OVER (ORDER BY sequence) AS previous FROM trace_events WHERE run_id = $1) t
+            WHERE previous IS NOT NULL AND split_part(message, ' ', 2)::int <= split_part(previous, ' ', 2)::int
+            """, runId);
+        Assert.Equal(400L, await database.ScalarAsync<long>("SELECT count(*) FROM trace_events WHERE run_id = $1", runId));
+        Assert.Equal(0L, outOfOrder);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_batch_of_several_runs_is_acknowledged_once_every_run_is_stored()
+    {
+        using var host = await StartHostAsync();
+        var publisher = host.Services.GetRequiredService<ITracePublisher>();
+        var runs = Enumerable.Range(0, 12).Select(_ => TraceEvents.NewRunId()).ToList();
+
+        await publisher.PublishAsync([.. runs.SelectMany(run => Enumerable.Range(1, 5).Select(i => TraceEvents.Log(run, "scan", i)))]).WaitAsync(Deadline);
+
+        foreach (var run in runs)
+        {
+            Assert.Equal(5L, await database.ScalarAsync<long>("SELECT max(sequence) FROM trace_events WHERE run_id = $1", run));
+        }
+
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task Observers_hear_of_committed_events_and_a_failing_observer_does_not_fail_the_publisher()
     {
         var seen = new ConcurrentQueue<(TraceEvent Event, long VisibleRows)>();
