@@ -92,7 +92,8 @@ internal sealed class LatencyBench(BenchHost host)
         var liveCount = 0;
         var allLive = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        await using var connection = await ConnectAsync();
+        var (connection, accessToken) = await ConnectAsync();
+        await using var _ = connection;
         connection.On<JsonElement>("traceEvents", message =>
         {
             var arrived = Stopwatch.GetTimestamp();
@@ -107,7 +108,7 @@ internal sealed class LatencyBench(BenchHost host)
             }
         });
         using (var subscribed = await host.Http.PostAsJsonAsync(
-            new Uri($"api/workflows/runs/{runId}/subscribe", UriKind.Relative), new { connectionId = connection.ConnectionId }))
+            new Uri($"api/workflows/runs/{runId}/subscribe", UriKind.Relative), new { accessToken }))
         {
             if (subscribed.StatusCode != HttpStatusCode.NoContent)
             {
@@ -157,21 +158,20 @@ internal sealed class LatencyBench(BenchHost host)
 
     private static int IndexOf(string id) => int.Parse(id.AsSpan(id.LastIndexOf(':') + 1));
 
-    private async Task<HubConnection> ConnectAsync()
+    private async Task<(HubConnection Connection, string AccessToken)> ConnectAsync()
     {
         using var response = await host.Http.PostAsync(new Uri("api/negotiate", UriKind.Relative), null);
         response.EnsureSuccessStatusCode();
         var negotiated = await response.Content.ReadFromJsonAsync<JsonElement>();
-        var token = negotiated.GetProperty("accessToken").GetString();
+        var token = negotiated.GetProperty("accessToken").GetString()!;
         var connection = new HubConnectionBuilder()
             .WithUrl(negotiated.GetProperty("url").GetString()!, options =>
             {
-                options.AccessTokenProvider = () => Task.FromResult(token);
-                // The local hub is guarded by the host's API key, as the dashboard's cookie does in a browser.
-                options.Headers["x-functions-key"] = host.Http.DefaultRequestHeaders.GetValues("x-functions-key").Single();
+                // The hub admits connections by the token from negotiate; subscribing joins the token's user.
+                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
             })
             .Build();
         await connection.StartAsync().WaitAsync(Deadline);
-        return connection;
+        return (connection, token);
     }
 }
