@@ -3,30 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { launchBrowser, repoRoot, screenshot, startHost, waitFor } from './lib/harness.mjs';
-
-// Every data-status a canvas node shows is recorded in order, so a test can tell that a node was seen
-// running before it succeeded even if both happen between two of the test's own looks.
-const recordStatuses = () => {
-  window.__statuses = {};
-  const record = (element) => {
-    const id = element.getAttribute('data-testid');
-    const status = element.getAttribute('data-status');
-    if (!id || !status) return;
-    const seen = (window.__statuses[id] ??= []);
-    if (seen[seen.length - 1] !== status) seen.push(status);
-  };
-  new MutationObserver((mutations) => {
-    for (const m of mutations) {
-      if (m.type === 'attributes') record(m.target);
-      for (const n of m.addedNodes ?? []) {
-        if (n.nodeType !== 1) continue;
-        if (n.hasAttribute('data-status')) record(n);
-        n.querySelectorAll?.('[data-status]').forEach(record);
-      }
-    }
-  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
-};
+import { launchBrowser, recordStatuses, repoRoot, screenshot, startHost, waitFor } from './lib/harness.mjs';
 
 const nodeStatus = (page, nodeId) => page.locator(`[data-testid="node-${nodeId}"]`).getAttribute('data-status');
 

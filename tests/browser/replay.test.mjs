@@ -4,7 +4,7 @@
 // diff route (it lands on another branch); elsewhere that test skips.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { launchBrowser, screenshot, startHost, waitFor } from './lib/harness.mjs';
+import { launchBrowser, recordStatuses, screenshot, startHost, waitFor } from './lib/harness.mjs';
 
 const workflow = {
   id: 'replay-sleep',
@@ -25,28 +25,6 @@ const scrubTo = (page, t) =>
     setter.call(input, String(value));
     input.dispatchEvent(new Event('input', { bubbles: true }));
   }, t);
-
-// Every data-status a canvas node shows is recorded in order (see dashboard.test.mjs).
-const recordStatuses = () => {
-  window.__statuses = {};
-  const record = (element) => {
-    const id = element.getAttribute('data-testid');
-    const status = element.getAttribute('data-status');
-    if (!id || !status) return;
-    const seen = (window.__statuses[id] ??= []);
-    if (seen[seen.length - 1] !== status) seen.push(status);
-  };
-  new MutationObserver((mutations) => {
-    for (const m of mutations) {
-      if (m.type === 'attributes') record(m.target);
-      for (const n of m.addedNodes ?? []) {
-        if (n.nodeType !== 1) continue;
-        if (n.hasAttribute('data-status')) record(n);
-        n.querySelectorAll?.('[data-status]').forEach(record);
-      }
-    }
-  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
-};
 
 describe('replay', () => {
   let host;

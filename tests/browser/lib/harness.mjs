@@ -108,3 +108,26 @@ export async function screenshot(page, name) {
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: join(screenshotDir, `${name}.png`) });
 }
+
+// Run in the page (page.addInitScript): records every data-status a canvas node shows, in order, so a
+// test can tell a node was seen running before it succeeded even if both happen between two of its looks.
+export const recordStatuses = () => {
+  window.__statuses = {};
+  const record = (element) => {
+    const id = element.getAttribute('data-testid');
+    const status = element.getAttribute('data-status');
+    if (!id || !status) return;
+    const seen = (window.__statuses[id] ??= []);
+    if (seen[seen.length - 1] !== status) seen.push(status);
+  };
+  new MutationObserver((mutations) => {
+    for (const m of mutations) {
+      if (m.type === 'attributes') record(m.target);
+      for (const n of m.addedNodes ?? []) {
+        if (n.nodeType !== 1) continue;
+        if (n.hasAttribute('data-status')) record(n);
+        n.querySelectorAll?.('[data-status]').forEach(record);
+      }
+    }
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+};

@@ -1,10 +1,10 @@
 // The run's DAG on @xyflow/react: laid out by state/layout.ts, coloured by the folded node states.
-import { Background, Controls, Handle, Position, ReactFlow, type Edge as FlowEdge, type Node as FlowNode, type NodeChange, type NodeProps } from '@xyflow/react';
-import '@xyflow/react/dist/style.css';
-import { memo, useCallback, useMemo, useRef } from 'react';
+import { Handle, Position, type Edge as FlowEdge, type Node as FlowNode, type NodeProps } from '@xyflow/react';
+import { memo, useMemo } from 'react';
 import type { NodeDefinition, RunStatus } from '../api/contracts';
 import { nodeStatus, type NodeUiStatus, type RunTraceState } from '../state/fold';
 import { dependenciesOf, edgesOf, layout } from '../state/layout';
+import { DagFlow } from './DagFlow';
 
 type RunNodeData = {
   id: string;
@@ -79,7 +79,6 @@ export function RunCanvas({ nodes, trace, runStatus, selected, onSelect }: RunCa
   }, [nodes]);
 
   const statusOf = (id: string) => nodeStatus(trace, id, dependencies.get(id) ?? [], runStatus);
-  const { measured, onNodesChange } = useMeasuredNodes();
 
   const flowNodes: FlowNode<RunNodeData>[] = positions.map((p) => {
     const definition = nodes.find((n) => n.id === p.id)!;
@@ -88,9 +87,6 @@ export function RunCanvas({ nodes, trace, runStatus, selected, onSelect }: RunCa
       id: p.id,
       type: 'run',
       position: { x: p.x, y: p.y },
-      draggable: false,
-      connectable: false,
-      ...(measured.current.has(p.id) ? { measured: measured.current.get(p.id)! } : {}),
       data: {
         id: p.id,
         component: definition.component,
@@ -117,40 +113,5 @@ export function RunCanvas({ nodes, trace, runStatus, selected, onSelect }: RunCa
     };
   });
 
-  return (
-    <div className="canvas" data-testid="canvas">
-      <ReactFlow
-        nodes={flowNodes}
-        edges={flowEdges}
-        nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
-        fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
-        nodesConnectable={false}
-        nodesDraggable={false}
-        onNodeClick={(_, node) => onSelect(node.id === selected ? null : node.id)}
-        onPaneClick={() => onSelect(null)}
-        proOptions={{ hideAttribution: true }}
-        colorMode="dark"
-      >
-        <Background />
-        <Controls showInteractive={false} />
-      </ReactFlow>
-    </div>
-  );
-}
-
-/**
- * Keeps each node's measured size across renders. Every render builds new node objects, and @xyflow/react
- * hides a node (visibility: hidden) whose object carries no `measured` size until its ResizeObserver reports
- * again, which a fast series of renders (live batches, replay playback) can postpone indefinitely.
- */
-export function useMeasuredNodes() {
-  const measured = useRef(new Map<string, { width: number; height: number }>());
-  const onNodesChange = useCallback((changes: NodeChange[]) => {
-    for (const change of changes) {
-      if (change.type === 'dimensions' && change.dimensions) measured.current.set(change.id, change.dimensions);
-    }
-  }, []);
-  return { measured, onNodesChange };
+  return <DagFlow nodes={flowNodes} edges={flowEdges} nodeTypes={nodeTypes} selected={selected} onSelect={onSelect} testId="canvas" />;
 }

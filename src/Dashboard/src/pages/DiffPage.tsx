@@ -1,12 +1,11 @@
 // #/diff/<runA>/<runB>: what changed from run A (before) to run B (after). The canvas draws the union of
 // both runs' nodes (each from the workflow version its run used) outlined by change; the list beside it
 // gives each changed node's before/after side by side.
-import { Background, Controls, Handle, Position, ReactFlow, type Edge as FlowEdge, type Node as FlowNode, type NodeProps } from '@xyflow/react';
-import '@xyflow/react/dist/style.css';
+import { Handle, Position, type Edge as FlowEdge, type Node as FlowNode, type NodeProps } from '@xyflow/react';
 import { memo, useEffect, useMemo, useState } from 'react';
 import { api, ApiError, definitionForRun } from '../api/client';
 import type { JsonValue, NodeChange, NodeDefinition, NodeDiff, RunDiff, RunSummary } from '../api/contracts';
-import { useMeasuredNodes } from '../components/RunCanvas';
+import { DagFlow } from '../components/DagFlow';
 import { edgesOf, layout } from '../state/layout';
 import { replayHref, runHref } from '../router';
 import { StatusPill } from './RunsPage';
@@ -136,38 +135,14 @@ const nodeTypes = { diff: DiffNode };
 function DiffCanvas({ nodes, changes, selected, onSelect }: { nodes: NodeDefinition[]; changes: Map<string, NodeDiff>; selected: string | null; onSelect: (id: string | null) => void }) {
   const positions = useMemo(() => layout(nodes), [nodes]);
   const edges = useMemo(() => edgesOf(nodes), [nodes]);
-  const { measured, onNodesChange } = useMeasuredNodes();
   const flowNodes: FlowNode<DiffNodeData>[] = positions.map((p) => ({
     id: p.id,
     type: 'diff',
     position: { x: p.x, y: p.y },
-    draggable: false,
-    connectable: false,
-    ...(measured.current.has(p.id) ? { measured: measured.current.get(p.id)! } : {}),
     data: { id: p.id, component: nodes.find((n) => n.id === p.id)?.component ?? '', diff: changes.get(p.id), selected: selected === p.id },
   }));
   const flowEdges: FlowEdge[] = edges.map((e) => ({ id: `${e.source}->${e.target}`, source: e.source, target: e.target }));
-  return (
-    <div className="canvas" data-testid="diff-canvas">
-      <ReactFlow
-        nodes={flowNodes}
-        edges={flowEdges}
-        nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
-        fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
-        nodesConnectable={false}
-        nodesDraggable={false}
-        onNodeClick={(_, node) => onSelect(node.id === selected ? null : node.id)}
-        onPaneClick={() => onSelect(null)}
-        proOptions={{ hideAttribution: true }}
-        colorMode="dark"
-      >
-        <Background />
-        <Controls showInteractive={false} />
-      </ReactFlow>
-    </div>
-  );
+  return <DagFlow nodes={flowNodes} edges={flowEdges} nodeTypes={nodeTypes} selected={selected} onSelect={onSelect} testId="diff-canvas" />;
 }
 
 function NodeDiffCard({ diff, selected, onSelect }: { diff: NodeDiff; selected: boolean; onSelect: () => void }) {
