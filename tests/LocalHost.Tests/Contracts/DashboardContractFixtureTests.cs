@@ -44,6 +44,85 @@ public sealed class DashboardContractFixtureTests
     [Fact]
     public void ReplayContractsMatchTheDashboardFixture() => AssertFixture("replay.json", Replay());
 
+    /// <summary>
+    /// One trace folded by the server's <see cref="RunStateFolder"/>; the dashboard's fold.ts folds the same
+    /// events in src/state/fold.test.ts and must reach the same node states (the rules exist once per language).
+    /// </summary>
+    [Fact]
+    public void ServerFoldingOfTheSharedTraceMatchesTheDashboardFixture()
+    {
+        var events = FoldCase();
+        var folder = new RunStateFolder("run-1", "fold-case", ["scan", "probe", "report", "notify", "extra", "idle"]);
+        foreach (var traceEvent in events)
+        {
+            folder.Apply(traceEvent);
+        }
+
+        var state = folder.State();
+        AssertFixture("fold-case.json", new
+        {
+            events,
+            expected = new
+            {
+                runStatus = state.Status,
+                nodes = state.Nodes.Select(n => new
+                {
+                    n.NodeId,
+                    n.Status,
+                    n.Attempt,
+                    n.Progress,
+                    n.LastMessage,
+                    artifactCount = n.Artifacts.Count,
+                }),
+            },
+        });
+    }
+
+    private static TraceEvent[] FoldCase()
+    {
+        var sequence = 0L;
+        TraceEvent Event(TraceEventType type, string? nodeId, int attempt, string? message = null) => new()
+        {
+            Id = $"fold-{sequence + 1}",
+            RunId = "run-1",
+            NodeId = nodeId,
+            Attempt = attempt,
+            Type = type,
+            Level = TraceEventLevel.Info,
+            Timestamp = T0.AddMilliseconds(sequence * 10),
+            Sequence = ++sequence,
+            Message = message,
+        };
+
+        return
+        [
+            Event(TraceEventType.WorkflowStatus, null, 0) with { Status = RunStatus.Running },
+            Event(TraceEventType.NodeStarted, "scan", 1, "scan started"),
+            Event(TraceEventType.NodeLog, "scan", 1, "port 22 open"),
+            Event(TraceEventType.NodeProgress, "scan", 1, "89/127") with { Progress = new TraceProgress(89, 127) },
+            Event(TraceEventType.NodeArtifact, "scan", 1, "ports.json") with
+            {
+                Artifact = new ArtifactReference
+                {
+                    ArtifactId = "scan.1.4", Name = "ports.json", ContentType = "application/json", Size = 2,
+                    Sha256 = new string('c', 64), Container = "artifacts", BlobName = "run-1/scan/1/scan.1.4/ports.json",
+                },
+            },
+            Event(TraceEventType.NodeCompleted, "scan", 1, "scan completed"),
+            Event(TraceEventType.NodeStarted, "probe", 1),
+            Event(TraceEventType.NodeFailed, "probe", 1, "timeout") with { Error = new TraceError("timeout", "timeout", WillRetry: true) },
+            Event(TraceEventType.NodeStarted, "probe", 2, "probe started again"),
+            Event(TraceEventType.NodeProgress, "probe", 2) with { Progress = new TraceProgress(3, 5) },
+            Event(TraceEventType.NodeCompleted, "probe", 2),
+            Event(TraceEventType.NodeStarted, "report", 1),
+            Event(TraceEventType.NodeFailed, "report", 1) with { Error = new TraceError("disk full", "exception") },
+            Event(TraceEventType.NodeSkipped, "notify", 0) with { Error = new TraceError("upstream failed", "upstream-failed") },
+            Event(TraceEventType.NodeStarted, "extra", 1),
+            Event(TraceEventType.NodeFailed, "extra", 1, "stopped") with { Error = new TraceError("The run was cancelled.", "cancelled") },
+            Event(TraceEventType.WorkflowStatus, "report", 0, "failed") with { Status = RunStatus.Failed },
+        ];
+    }
+
     private static object Replay()
     {
         using var summary = JsonDocument.Parse("""{"openPorts":[5433],"count":1}""");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../api/contracts';
-import { applyEvents, emptyTrace, nodeStatus, type RunTraceState } from './fold';
+import { applyEvents, emptyTrace, nodeStatus, type NodeUiStatus, type RunTraceState } from './fold';
+import foldCase from '../api/fixtures/fold-case.json';
 
 let nextSequence = 1;
 function ev(partial: Partial<TraceEvent> & Pick<TraceEvent, 'type'>): TraceEvent {
@@ -148,5 +149,27 @@ describe('nodeStatus', () => {
     expect(nodeStatus(state, 'c', [], undefined)).toBe('queued');
     const done = applyEvents(state, [ev({ type: 'NODE_COMPLETED', nodeId: 'a' })]).state;
     expect(nodeStatus(done, 'b', ['a'], undefined)).toBe('queued');
+  });
+});
+
+describe('the shared fold case', () => {
+  // The server's RunStateFolder folded these events into `expected` (tests/LocalHost.Tests/Contracts); the
+  // dashboard must reach the same node states, or live view and replay would disagree.
+  it('folds to the node states the server folds', () => {
+    const { state } = applyEvents(emptyTrace, foldCase.events as unknown as TraceEvent[]);
+    const serverName = (status: NodeUiStatus) => (status === 'success' ? 'completed' : status === 'failure' ? 'failed' : status);
+
+    expect(state.runStatus).toBe(foldCase.expected.runStatus);
+    for (const expected of foldCase.expected.nodes) {
+      const node = state.nodes[expected.nodeId];
+      expect({
+        nodeId: expected.nodeId,
+        status: node ? serverName(node.status) : 'idle',
+        attempt: node?.attempt ?? 0,
+        progress: node?.progress,
+        lastMessage: node?.lastMessage,
+        artifactCount: node?.artifacts.length ?? 0,
+      }).toEqual(expected);
+    }
   });
 });
