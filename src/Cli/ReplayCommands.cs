@@ -249,7 +249,7 @@ internal static class ReplayCommands
         return new Rows(parts);
     }
 
-    private static string Wire(NodeReplayStatus status) => status.ToString().ToLowerInvariant();
+    private static string Wire(NodeStatus status) => status.ToString().ToLowerInvariant();
 
     private static string StatusMarkup(string status) => status switch
     {
@@ -267,7 +267,7 @@ internal static class ReplayCommands
     private static string Describe<T>(T value) => value switch
     {
         null => "-",
-        NodeReplayStatus status => Wire(status),
+        NodeStatus status => Wire(status),
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "-",
     };

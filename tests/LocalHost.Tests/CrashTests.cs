@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
 using ShipSec.Shared.Json;
@@ -55,12 +54,13 @@ public sealed class CrashTests : IAsyncLifetime
                 "inputs": { "command": "bash", "args": ["-c", "echo working; sleep 3; echo finished"] } },
               { "id": "after", "component": "core.log", "inputs": { "message": "done after the restart" }, "dependsOn": ["slow"] } ] }
             """);
-        await WaitForTraceAsync(runId, trace => trace.Any(e => e is { NodeId: "slow", Type: TraceEventType.NodeLog, Message: "working" }), TimeSpan.FromSeconds(60));
+        await RunTraces.WaitForAsync(host.Http, runId, trace => trace.Any(e => e is { NodeId: "slow", Type: TraceEventType.NodeLog, Message: "working" }), TimeSpan.FromSeconds(60));
 
         await host.KillHardAsync();
         await host.StartAsync(TimeSpan.FromSeconds(60));
 
-        var trace = await WaitForTraceAsync(
+        var trace = await RunTraces.WaitForAsync(
+            host.Http,
             runId, t => t.Any(e => e is { Type: TraceEventType.WorkflowStatus, Status: RunStatus.Completed or RunStatus.Failed }), TimeSpan.FromSeconds(120));
         var summary = await host.Http.GetFromJsonAsync<RunSummary>(new Uri($"api/workflows/runs/{runId}/status", UriKind.Relative), ShipSecJson.Options);
 
@@ -84,29 +84,5 @@ public sealed class CrashTests : IAsyncLifetime
         using var started = await host.Http.PostAsync(new Uri("api/workflows/crash/runs", UriKind.Relative), null);
         started.EnsureSuccessStatusCode();
         return JsonNode.Parse(await started.Content.ReadAsStringAsync())!["runId"]!.GetValue<string>();
-    }
-
-    private async Task<IReadOnlyList<TraceEvent>> WaitForTraceAsync(string runId, Func<IReadOnlyList<TraceEvent>, bool> condition, TimeSpan deadline)
-    {
-        using var timeout = new CancellationTokenSource(deadline);
-        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
-        while (true)
-        {
-            var page = await host.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/workflows/runs/{runId}/trace?limit=5000", UriKind.Relative), ShipSecJson.Options);
-            var trace = page.GetProperty("events").Deserialize<List<TraceEvent>>(ShipSecJson.Options)!;
-            if (condition(trace))
-            {
-                return trace;
-            }
-
-            try
-            {
-                await poll.WaitForNextTickAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"Run {runId}: the trace never met the condition ({trace.Count} events).");
-            }
-        }
     }
 }

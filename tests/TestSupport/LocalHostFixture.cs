@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -123,45 +122,11 @@ public abstract class LocalHostFixture : IAsyncLifetime
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds for the run's trace, or fails the test at the deadline.</summary>
-    public async Task<IReadOnlyList<TraceEvent>> WaitForTraceAsync(string runId, Func<IReadOnlyList<TraceEvent>, bool> condition, TimeSpan? deadline = null)
-    {
-        using var timeout = new CancellationTokenSource(deadline ?? TimeSpan.FromSeconds(60));
-        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-        while (true)
-        {
-            var trace = await GetTraceAsync(runId);
-            if (condition(trace))
-            {
-                return trace;
-            }
-
-            try
-            {
-                await poll.WaitForNextTickAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"The trace of run {runId} never met the condition ({trace.Count} events).");
-            }
-        }
-    }
+    public Task<IReadOnlyList<TraceEvent>> WaitForTraceAsync(string runId, Func<IReadOnlyList<TraceEvent>, bool> condition, TimeSpan? deadline = null)
+        => RunTraces.WaitForAsync(Http, runId, condition, deadline ?? TimeSpan.FromSeconds(60));
 
     /// <summary>The whole trace, paging through the API.</summary>
-    public async Task<IReadOnlyList<TraceEvent>> GetTraceAsync(string runId)
-    {
-        var events = new List<TraceEvent>();
-        long after = 0;
-        while (true)
-        {
-            var page = await Http.GetFromJsonAsync<JsonElement>(new Uri($"api/workflows/runs/{runId}/trace?after={after}&limit=1000", UriKind.Relative), ShipSecJson.Options);
-            events.AddRange(page.GetProperty("events").Deserialize<List<TraceEvent>>(ShipSecJson.Options)!);
-            after = page.GetProperty("nextCursor").GetInt64();
-            if (!page.GetProperty("hasMore").GetBoolean())
-            {
-                return events;
-            }
-        }
-    }
+    public Task<IReadOnlyList<TraceEvent>> GetTraceAsync(string runId) => RunTraces.ReadAllAsync(Http, runId);
 }
 
 /// <summary>The local host on the in-memory orchestration backend: fast, for behaviour tests.</summary>

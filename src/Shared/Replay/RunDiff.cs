@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ShipSec.Shared.Runs;
 
 namespace ShipSec.Shared.Replay;
 
@@ -35,7 +36,7 @@ public sealed record NodeDiff
     public NodeChange Change { get; init; }
 
     /// <summary>Final statuses, when they differ.</summary>
-    public ValueChange<NodeReplayStatus?>? Status { get; init; }
+    public ValueChange<NodeStatus?>? Status { get; init; }
 
     /// <summary>Output summaries, when they differ.</summary>
     public ValueChange<JsonElement?>? OutputSummary { get; init; }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
 
 namespace ShipSec.Shared.Replay;
@@ -53,7 +54,7 @@ public static class RunDiffer
         Dictionary<string, List<(TraceEventType Type, string? Message)>> eventsA,
         Dictionary<string, List<(TraceEventType Type, string? Message)>> eventsB)
     {
-        var status = a?.Status != b?.Status ? new ValueChange<NodeReplayStatus?>(a?.Status, b?.Status) : null;
+        var status = a?.Status != b?.Status ? new ValueChange<NodeStatus?>(a?.Status, b?.Status) : null;
         var output = !SameJson(a?.OutputSummary, b?.OutputSummary) ? new ValueChange<JsonElement?>(a?.OutputSummary, b?.OutputSummary) : null;
         var attempts = a?.Attempt != b?.Attempt ? new ValueChange<int?>(a?.Attempt, b?.Attempt) : null;
         var duration = DurationDiffers(a?.DurationMs, b?.DurationMs) ? new ValueChange<long?>(a?.DurationMs, b?.DurationMs) : null;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using ShipSec.Shared.Artifacts;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
@@ -44,7 +43,7 @@ public sealed record NodeState
     public required string NodeId { get; init; }
 
     /// <summary>Its status (idle until its first event).</summary>
-    public NodeReplayStatus Status { get; init; }
+    public NodeStatus Status { get; init; }
 
     /// <summary>The highest attempt seen; 0 before the first.</summary>
     public int Attempt { get; init; }
@@ -75,29 +74,4 @@ public sealed record NodeState
 
     /// <summary>How many NODE_LOG events it emitted.</summary>
     public long LogCount { get; init; }
-}
-
-/// <summary>Status of a node in a replayed state, lowercase on the wire (the dashboard's states, plus cancelled).</summary>
-public enum NodeReplayStatus
-{
-    /// <summary>No event yet.</summary>
-    [JsonStringEnumMemberName("idle")] Idle,
-
-    /// <summary>An attempt is running.</summary>
-    [JsonStringEnumMemberName("running")] Running,
-
-    /// <summary>An attempt failed and another will follow.</summary>
-    [JsonStringEnumMemberName("retrying")] Retrying,
-
-    /// <summary>Succeeded.</summary>
-    [JsonStringEnumMemberName("completed")] Completed,
-
-    /// <summary>Failed after its last attempt.</summary>
-    [JsonStringEnumMemberName("failed")] Failed,
-
-    /// <summary>Not run because an upstream node failed.</summary>
-    [JsonStringEnumMemberName("skipped")] Skipped,
-
-    /// <summary>Stopped or not run because the run was cancelled.</summary>
-    [JsonStringEnumMemberName("cancelled")] Cancelled,
 }

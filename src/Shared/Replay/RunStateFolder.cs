@@ -117,7 +117,7 @@ public sealed class RunStateFolder
         switch (traceEvent.Type)
         {
             case TraceEventType.NodeStarted:
-                node.Status = NodeReplayStatus.Running;
+                node.Status = NodeStatus.Running;
                 node.Progress = null;
                 node.Error = null;
                 node.StartedAt ??= traceEvent.Timestamp;
@@ -139,22 +139,22 @@ public sealed class RunStateFolder
 
                 break;
             case TraceEventType.NodeCompleted:
-                node.Status = NodeReplayStatus.Completed;
+                node.Status = NodeStatus.Completed;
                 node.Error = null;
                 node.OutputSummary = traceEvent.OutputSummary ?? node.OutputSummary;
                 node.CompletedAt = traceEvent.Timestamp;
                 node.Message(traceEvent);
                 break;
             case TraceEventType.NodeFailed:
-                node.Status = traceEvent.Error?.WillRetry == true ? NodeReplayStatus.Retrying
-                    : traceEvent.Error?.Kind == "cancelled" ? NodeReplayStatus.Cancelled
-                    : NodeReplayStatus.Failed;
+                node.Status = traceEvent.Error?.WillRetry == true ? NodeStatus.Retrying
+                    : traceEvent.Error?.Kind == "cancelled" ? NodeStatus.Cancelled
+                    : NodeStatus.Failed;
                 node.Error = traceEvent.Error ?? node.Error;
-                node.CompletedAt = node.Status == NodeReplayStatus.Retrying ? null : traceEvent.Timestamp;
+                node.CompletedAt = node.Status == NodeStatus.Retrying ? null : traceEvent.Timestamp;
                 node.Message(traceEvent);
                 break;
             case TraceEventType.NodeSkipped:
-                node.Status = traceEvent.Error?.Kind == "cancelled" ? NodeReplayStatus.Cancelled : NodeReplayStatus.Skipped;
+                node.Status = traceEvent.Error?.Kind == "cancelled" ? NodeStatus.Cancelled : NodeStatus.Skipped;
                 node.Error = traceEvent.Error ?? node.Error;
                 node.CompletedAt = traceEvent.Timestamp;
                 node.Message(traceEvent);
@@ -177,9 +177,9 @@ public sealed class RunStateFolder
             nodes[i] = node.ToState();
             switch (node.Status)
             {
-                case NodeReplayStatus.Completed: completed++; break;
-                case NodeReplayStatus.Failed: failed++; break;
-                case NodeReplayStatus.Running or NodeReplayStatus.Retrying: running++; break;
+                case NodeStatus.Completed: completed++; break;
+                case NodeStatus.Failed: failed++; break;
+                case NodeStatus.Running or NodeStatus.Retrying: running++; break;
                 default: break;
             }
         }
@@ -211,7 +211,7 @@ public sealed class RunStateFolder
 
     private sealed class NodeFold(string nodeId)
     {
-        public NodeReplayStatus Status;
+        public NodeStatus Status;
         public int Attempt;
         public TraceProgress? Progress;
         public string? LastMessage;

@@ -39,8 +39,11 @@ public enum NodeStatus
     /// <summary>Failed after its last attempt.</summary>
     [JsonStringEnumMemberName("failed")] Failed,
 
-    /// <summary>Not run because an upstream node failed or the run was cancelled.</summary>
+    /// <summary>Not run because an upstream node failed.</summary>
     [JsonStringEnumMemberName("skipped")] Skipped,
+
+    /// <summary>Stopped, or never run, because the run was cancelled.</summary>
+    [JsonStringEnumMemberName("cancelled")] Cancelled,
 }
 
 /// <summary>Which node ended the run failed, and why.</summary>

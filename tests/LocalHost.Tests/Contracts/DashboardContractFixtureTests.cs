@@ -5,6 +5,7 @@ using ShipSec.Shared.Json;
 using ShipSec.Shared.Replay;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
+using ShipSec.TestSupport;
 
 namespace ShipSec.LocalHost.Tests.Contracts;
 
@@ -37,7 +38,6 @@ public sealed class DashboardContractFixtureTests
         traceEventLevels = Enum.GetValues<TraceEventLevel>(),
         runStatuses = Enum.GetValues<RunStatus>(),
         nodeStatuses = Enum.GetValues<NodeStatus>(),
-        runStateNodeStatuses = Enum.GetValues<NodeReplayStatus>(),
         nodeChanges = Enum.GetValues<NodeChange>(),
     });
 
@@ -150,7 +150,7 @@ public sealed class DashboardContractFixtureTests
                 new NodeState
                 {
                     NodeId = "scan",
-                    Status = NodeReplayStatus.Failed,
+                    Status = NodeStatus.Failed,
                     Attempt = 2,
                     Progress = new TraceProgress(89, 127),
                     LastMessage = "boom",
@@ -162,7 +162,7 @@ public sealed class DashboardContractFixtureTests
                     DurationMs = 2000,
                     LogCount = 7,
                 },
-                new NodeState { NodeId = "report", Status = NodeReplayStatus.Idle, Artifacts = [] },
+                new NodeState { NodeId = "report", Status = NodeStatus.Idle, Artifacts = [] },
             ],
             Progress = new RunProgress(2, 0, 1, 0),
         };
@@ -179,7 +179,7 @@ public sealed class DashboardContractFixtureTests
                 {
                     NodeId = "scan",
                     Change = NodeChange.Changed,
-                    Status = new ValueChange<NodeReplayStatus?>(NodeReplayStatus.Completed, NodeReplayStatus.Failed),
+                    Status = new ValueChange<NodeStatus?>(NodeStatus.Completed, NodeStatus.Failed),
                     OutputSummary = new ValueChange<JsonElement?>(summary.RootElement.Clone(), other.RootElement.Clone()),
                     Attempts = new ValueChange<int?>(1, 2),
                     DurationMs = new ValueChange<long?>(100, 900),
@@ -312,7 +312,7 @@ public sealed class DashboardContractFixtureTests
 
     private static void AssertFixture(string name, object value)
     {
-        var path = Path.Combine(RepositoryRoot(), "src", "Dashboard", "src", "api", "fixtures", name);
+        var path = RepositoryPaths.Of("src", "Dashboard", "src", "api", "fixtures", name);
         var expected = JsonSerializer.Serialize(value, FixtureOptions).ReplaceLineEndings("\n") + "\n";
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
@@ -326,18 +326,5 @@ public sealed class DashboardContractFixtureTests
             $"{path} no longer matches the C# contract records; regenerate fixtures with {UpdateVariable}=1 "
             + $"(dotnet test tests/LocalHost.Tests with {UpdateVariable}=1), then fix src/Dashboard/src/api/contracts.ts until `npm run build` passes.\n"
             + $"Expected:\n{expected}\nActual:\n{actual}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "ShipSec.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"ShipSec.sln not found above {AppContext.BaseDirectory}.");
     }
 }

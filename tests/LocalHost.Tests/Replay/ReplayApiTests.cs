@@ -53,7 +53,7 @@ public sealed class ReplayApiTests(InMemoryLocalHostFixture host) : IClassFixtur
         Assert.Equal(summary.Progress, latest.Progress);
         Assert.Equal(trace[^1].Sequence, latest.Sequence);
         Assert.Equal(5, latest.Nodes.Single(n => n.NodeId == "a").LogCount);
-        Assert.All(latest.Nodes, n => Assert.Equal(NodeReplayStatus.Completed, n.Status));
+        Assert.All(latest.Nodes, n => Assert.Equal(NodeStatus.Completed, n.Status));
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class ReplayApiTests(InMemoryLocalHostFixture host) : IClassFixtur
             Assert.Equal(Json(expected), Json(actual));
         }
 
-        Assert.All((await StateAsync(runId, "?sequence=0")).Nodes, n => Assert.Equal(NodeReplayStatus.Idle, n.Status));
+        Assert.All((await StateAsync(runId, "?sequence=0")).Nodes, n => Assert.Equal(NodeStatus.Idle, n.Status));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class ReplayApiTests(InMemoryLocalHostFixture host) : IClassFixtur
         {
             folder.Apply(trace[i]);
             var gap = trace[i + 1].Timestamp - trace[i].Timestamp;
-            if (folder.State().Nodes[0].Status != NodeReplayStatus.Running || gap < TimeSpan.FromMicroseconds(4))
+            if (folder.State().Nodes[0].Status != NodeStatus.Running || gap < TimeSpan.FromMicroseconds(4))
             {
                 continue;
             }
@@ -94,8 +94,8 @@ public sealed class ReplayApiTests(InMemoryLocalHostFixture host) : IClassFixtur
             var at = trace[i].Timestamp + (gap / 2);
             var state = await StateAsync(runId, $"?at={Uri.EscapeDataString(at.ToString("O"))}");
             Assert.Equal(trace[i].Sequence, state.Sequence);
-            Assert.Equal(NodeReplayStatus.Running, state.Nodes.Single(n => n.NodeId == "a").Status);
-            Assert.Equal(NodeReplayStatus.Idle, state.Nodes.Single(n => n.NodeId == "b").Status);
+            Assert.Equal(NodeStatus.Running, state.Nodes.Single(n => n.NodeId == "a").Status);
+            Assert.Equal(NodeStatus.Idle, state.Nodes.Single(n => n.NodeId == "b").Status);
             return;
         }
 
@@ -152,7 +152,7 @@ public sealed class ReplayApiTests(InMemoryLocalHostFixture host) : IClassFixtur
         Assert.False(diff.Identical);
         var added = Assert.Single(diff.Nodes, n => n.NodeId == "extra");
         Assert.Equal(NodeChange.Added, added.Change);
-        Assert.Equal(NodeReplayStatus.Completed, added.Status!.After);
+        Assert.Equal(NodeStatus.Completed, added.Status!.After);
         var changed = Assert.Single(diff.Nodes, n => n.NodeId == "a");
         Assert.Equal(NodeChange.Changed, changed.Change);
         Assert.Equal(3, changed.OutputSummary!.Before!.Value.GetProperty("count").GetInt32());

@@ -32,7 +32,7 @@ public sealed class RunStateFolderTests
     {
         var state = Folder().State();
         Assert.Equal(["a", "b"], state.Nodes.Select(n => n.NodeId));
-        Assert.All(state.Nodes, n => Assert.Equal(NodeReplayStatus.Idle, n.Status));
+        Assert.All(state.Nodes, n => Assert.Equal(NodeStatus.Idle, n.Status));
         Assert.Equal(new RunProgress(2, 0, 0, 0), state.Progress);
         Assert.Equal(RunStatus.Queued, state.Status);
         Assert.Equal(0, state.Sequence);
@@ -50,13 +50,13 @@ public sealed class RunStateFolderTests
 
         folder.Apply(Event(TraceEventType.NodeFailed, "a") with { Error = new TraceError("boom", "exception", WillRetry: true) });
         var retrying = folder.State().Nodes[0];
-        Assert.Equal(NodeReplayStatus.Retrying, retrying.Status);
+        Assert.Equal(NodeStatus.Retrying, retrying.Status);
         Assert.Equal("boom", retrying.LastMessage);
         Assert.Null(retrying.CompletedAt);
 
         folder.Apply(Event(TraceEventType.NodeStarted, "a", attempt: 2));
         var second = folder.State().Nodes[0];
-        Assert.Equal((NodeReplayStatus.Running, 2), (second.Status, second.Attempt));
+        Assert.Equal((NodeStatus.Running, 2), (second.Status, second.Attempt));
         Assert.Null(second.Progress);
         Assert.Null(second.Error);
 
@@ -64,7 +64,7 @@ public sealed class RunStateFolderTests
         using var outputs = JsonDocument.Parse("""{"count":1}""");
         folder.Apply(Event(TraceEventType.NodeCompleted, "a", 2) with { OutputSummary = outputs.RootElement.Clone() });
         var done = folder.State().Nodes[0];
-        Assert.Equal(NodeReplayStatus.Completed, done.Status);
+        Assert.Equal(NodeStatus.Completed, done.Status);
         Assert.Equal(1, done.LogCount);
         Assert.Equal("line", done.LastMessage);
         Assert.Equal(T0.AddSeconds(1), done.StartedAt);
@@ -79,14 +79,14 @@ public sealed class RunStateFolderTests
         var folder = Folder();
         folder.Apply(Event(TraceEventType.NodeFailed, "a") with { Error = new TraceError("stopped", "cancelled") });
         folder.Apply(Event(TraceEventType.NodeSkipped, "b", 0) with { Error = new TraceError("run cancelled", "cancelled") });
-        Assert.All(folder.State().Nodes, n => Assert.Equal(NodeReplayStatus.Cancelled, n.Status));
+        Assert.All(folder.State().Nodes, n => Assert.Equal(NodeStatus.Cancelled, n.Status));
 
         var failing = Folder();
         failing.Apply(Event(TraceEventType.NodeFailed, "a") with { Error = new TraceError("boom", "exception") });
         failing.Apply(Event(TraceEventType.NodeSkipped, "b", 0) with { Error = new TraceError("upstream", "upstream-failed") });
         failing.Apply(Event(TraceEventType.WorkflowStatus, "a", 0) with { Status = RunStatus.Failed, Error = new TraceError("boom", "exception") });
         var state = failing.State();
-        Assert.Equal([NodeReplayStatus.Failed, NodeReplayStatus.Skipped], state.Nodes.Select(n => n.Status));
+        Assert.Equal([NodeStatus.Failed, NodeStatus.Skipped], state.Nodes.Select(n => n.Status));
         Assert.Equal(new RunFailure("a", "boom"), state.Failure);
         Assert.Equal(new RunProgress(2, 0, 1, 0), state.Progress);
     }

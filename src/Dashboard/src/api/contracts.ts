@@ -24,7 +24,7 @@ export const runStatuses = ['queued', 'running', 'completed', 'failed', 'cancell
 export type RunStatus = (typeof runStatuses)[number];
 
 /** NodeStatus (src/Shared/Runs/RunContracts.cs). */
-export const nodeStatuses = ['idle', 'running', 'retrying', 'completed', 'failed', 'skipped'] as const;
+export const nodeStatuses = ['idle', 'running', 'retrying', 'completed', 'failed', 'skipped', 'cancelled'] as const;
 export type NodeStatus = (typeof nodeStatuses)[number];
 
 /** Any JSON value (System.Text.Json.JsonElement). */
@@ -189,17 +189,13 @@ export interface Problem {
   detail?: string;
 }
 
-// Replay, state and diff (REPLAY-CONTRACT.md). Mirrors the contract; no fixtures yet because the C# records
-// land on the replay backend branch (add run-state.json, run-diff.json, run-timeline.json then).
+// Replay, state and diff (REPLAY-CONTRACT.md), checked against fixtures/replay.json.
 
-/** A node's status in a RunState or RunDiff: NodeStatus plus cancelled (the replay contract's list). */
-export const runStateNodeStatuses = ['idle', 'running', 'retrying', 'completed', 'failed', 'skipped', 'cancelled'] as const;
-export type RunStateNodeStatus = (typeof runStateNodeStatuses)[number];
 
 /** One node of GET /api/workflows/runs/{runId}/state. */
 export interface RunStateNode {
   nodeId: string;
-  status: RunStateNodeStatus;
+  status: NodeStatus;
   attempt: number;
   progress?: TraceProgress;
   lastMessage?: string;
@@ -252,7 +248,7 @@ export interface FirstDivergence {
 export interface NodeDiff {
   nodeId: string;
   change: NodeChange;
-  status?: BeforeAfter<RunStateNodeStatus>;
+  status?: BeforeAfter<NodeStatus>;
   outputSummary?: BeforeAfter<JsonValue>;
   attempts?: BeforeAfter<number>;
   /** Only when the difference exceeds max(250 ms, 50%). */
