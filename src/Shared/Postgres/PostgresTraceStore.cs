@@ -7,87 +7,91 @@ namespace ShipSec.Shared.Postgres;
 
 /// <summary>
 /// The trace in PostgreSQL. An append is one transaction and one round trip before the commit: the batch
-/// (repeated ids dropped here, the first copy kept) goes as column arrays into a temporary staging table,
-/// then the same batch of statements locks the runs' sequence counters (in run id order, so writers never
-/// deadlock), drops ids already stored, numbers the rest gaplessly, inserts them and folds lifecycle events
-/// into the run and node summaries. A transport checkpoint, when given, is upserted in that same transaction.
+/// (repeated ids dropped here, the first copy kept) goes as column arrays; the same batch of statements
+/// locks the runs' sequence counters (in run id order, so writers never deadlock), leaves out ids already
+/// stored, numbers the rest gaplessly, inserts them and folds lifecycle events into the run and node
+/// summaries. A transport checkpoint, when given, is upserted in that same transaction.
 /// </summary>
 public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpointingTraceStore
 {
-    private const string CreateStaging = """
-        CREATE TEMP TABLE trace_staging (
-            ord      integer     NOT NULL,
-            id       text        NOT NULL,
-            run_id   text        NOT NULL,
-            node_id  text,
-            attempt  integer     NOT NULL,
-            type     text        NOT NULL,
-            level    text        NOT NULL,
-            ts       timestamptz NOT NULL,
-            message  text,
-            payload  jsonb
-        ) ON COMMIT DROP
-        """;
-
-    // Column arrays rather than a binary COPY: COPY needs round trips of its own (the staging table must
-    // exist first, then the copy, then the statements), and on a busy machine each round trip costs more
-    // than encoding the arrays, which PostgreSQL unnests as fast as it reads COPY rows.
-    private const string FillStaging = """
-        INSERT INTO pg_temp.trace_staging (ord, id, run_id, node_id, attempt, type, level, ts, message, payload)
-        SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::text[], $7::text[],
-                             $8::timestamptz[], $9::text[], $10::jsonb[])
-        """;
-
-    // Inserted in run id order too: a new counter row is a lock its inserter holds until commit.
+    // Inserted in run id order: a new counter row is a lock its inserter holds until commit.
     private const string EnsureSequences = """
         INSERT INTO run_sequences (run_id)
-        SELECT DISTINCT run_id FROM pg_temp.trace_staging ORDER BY run_id
+        SELECT run_id FROM unnest($1::text[]) AS r(run_id) ORDER BY run_id
         ON CONFLICT (run_id) DO NOTHING
         """;
 
     private const string LockSequences = """
         SELECT run_id FROM run_sequences
-        WHERE run_id IN (SELECT run_id FROM pg_temp.trace_staging)
+        WHERE run_id = ANY($1)
         ORDER BY run_id
         FOR UPDATE
         """;
 
-    // Only after the lock: a concurrent append of the same ids to the same run has committed by now.
-    // Ids repeated within the batch were dropped before staging.
-    private const string DropKnownIds = """
-        DELETE FROM pg_temp.trace_staging s
-        USING trace_events e
-        WHERE e.id = s.id
-        """;
-
-    private const string InsertEvents = """
-        WITH counts AS (
-            SELECT run_id, count(*) AS n FROM pg_temp.trace_staging GROUP BY run_id
+    // Column arrays rather than a binary COPY into a staging table: COPY needs round trips of its own
+    // (the table must exist first, then the copy, then the statements), and a staging table is catalog
+    // work per append besides; PostgreSQL unnests the arrays about as fast as it reads COPY rows.
+    //
+    // rank is an event's 1-based place among its run's events in the batch, so its sequence is the run's
+    // counter plus its rank: no sort or window. The append first runs with $11 = false, assuming every id
+    // is new (the usual case): then known is empty at no cost, and the id index checks uniqueness once,
+    // on insert, as it would for COPY. A unique violation means part of the batch was delivered before;
+    // the append is rolled back to its savepoint and runs again with $11 = true: known then holds the ids
+    // already stored (a separate statement after the lock, so every earlier append of these runs has
+    // committed and is visible), they are left out, and each shifts the ranks after it down by one.
+    // Probing on every append instead cost as much again as the insert when the planner, misled by a
+    // young table's statistics, filtered a sequential scan of trace_events by the whole id array.
+    private const string InsertEventsHead = """
+        WITH input AS (
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::text[], $6::text[],
+                                 $7::timestamptz[], $8::text[], $9::jsonb[], $10::integer[])
+                AS i(id, run_id, node_id, attempt, type, level, ts, message, payload, rank)
+        ), known AS (
+            SELECT i.id, i.run_id, i.rank FROM input i
+            WHERE $11::boolean AND EXISTS (SELECT 1 FROM trace_events e WHERE e.id = i.id)
+        ), counts AS (
+            SELECT i.run_id, count(*) - (SELECT count(*) FROM known k WHERE k.run_id = i.run_id) AS n
+            FROM input i
+            GROUP BY i.run_id
         ), bumped AS (
             UPDATE run_sequences r SET last = r.last + c.n
             FROM counts c
             WHERE r.run_id = c.run_id
             RETURNING r.run_id, r.last - c.n AS base
-        )
-        INSERT INTO trace_events (run_id, sequence, id, node_id, attempt, type, level, ts, message, payload)
-        SELECT s.run_id, b.base + row_number() OVER (PARTITION BY s.run_id ORDER BY s.ord),
-               s.id, s.node_id, s.attempt, s.type, s.level, s.ts, s.message, s.payload
-        FROM pg_temp.trace_staging s
-        JOIN bumped b ON b.run_id = s.run_id
-        RETURNING id, sequence
+        ), inserted AS (
+            INSERT INTO trace_events (run_id, sequence, id, node_id, attempt, type, level, ts, message, payload)
+            SELECT i.run_id,
+                   b.base + i.rank - CASE WHEN NOT $11::boolean THEN 0
+                       ELSE (SELECT count(*) FROM known k WHERE k.run_id = i.run_id AND k.rank < i.rank) END,
+                   i.id, i.node_id, i.attempt, i.type, i.level, i.ts, i.message, i.payload
+            FROM input i
+            JOIN bumped b ON b.run_id = i.run_id
+            WHERE NOT $11::boolean OR NOT EXISTS (SELECT 1 FROM known k WHERE k.id = i.id)
         """;
 
-    // New sequences of a run are always above the stored ones (the counter is locked), so within the
-    // batch the latest lifecycle event per node wins; the WHERE guards against a stale row all the same.
-    private const string UpdateNodes = """
-        WITH lifecycle AS (
-            SELECT e.run_id, e.node_id, e.sequence, e.type, e.attempt, e.ts,
-                   coalesce((e.payload -> 'error' ->> 'willRetry')::boolean, false) AS will_retry
-            FROM pg_temp.trace_staging s
-            JOIN trace_events e ON e.id = s.id
-            WHERE s.node_id IS NOT NULL
-              AND s.type IN ('NODE_STARTED', 'NODE_COMPLETED', 'NODE_FAILED', 'NODE_SKIPPED')
-        ), latest AS (
+    // The base of each run's new numbers, and the ids that were already stored.
+    private const string InsertEventsTail = """
+
+        )
+        SELECT run_id, base, NULL::text AS known_id FROM bumped
+        UNION ALL
+        SELECT run_id, NULL, id FROM known
+        """;
+
+    // Only for batches that hold lifecycle events (most hold log lines alone): the new rows fold into the
+    // run and node summaries in the same statement. New sequences of a run are always above the stored
+    // ones (the counter is locked), so within the batch the latest lifecycle event per node wins; the WHERE
+    // guards against a stale row all the same. Runs without a row (events of an unknown run) match nothing.
+    private const string FoldSummaries = """
+
+            RETURNING run_id, node_id, sequence, type, attempt, ts, message, payload
+        ), lifecycle AS (
+            SELECT run_id, node_id, sequence, type, attempt, ts,
+                   coalesce((payload -> 'error' ->> 'willRetry')::boolean, false) AS will_retry
+            FROM inserted
+            WHERE node_id IS NOT NULL
+              AND type IN ('NODE_STARTED', 'NODE_COMPLETED', 'NODE_FAILED', 'NODE_SKIPPED')
+        ), latest_node AS (
             SELECT DISTINCT ON (run_id, node_id) run_id, node_id, sequence, type, attempt, ts, will_retry
             FROM lifecycle
             ORDER BY run_id, node_id, sequence DESC
@@ -96,72 +100,71 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
             FROM lifecycle
             WHERE type = 'NODE_STARTED'
             GROUP BY run_id, node_id
-        )
-        INSERT INTO run_nodes AS n (run_id, node_id, status, attempt, started_at, completed_at, last_sequence)
-        SELECT l.run_id, l.node_id,
-               CASE l.type
-                   WHEN 'NODE_STARTED' THEN 'running'
-                   WHEN 'NODE_COMPLETED' THEN 'completed'
-                   WHEN 'NODE_SKIPPED' THEN 'skipped'
-                   WHEN 'NODE_FAILED' THEN CASE WHEN l.will_retry THEN 'retrying' ELSE 'failed' END
-               END,
-               l.attempt,
-               f.started_at,
-               CASE WHEN l.type IN ('NODE_COMPLETED', 'NODE_SKIPPED') OR (l.type = 'NODE_FAILED' AND NOT l.will_retry) THEN l.ts END,
-               l.sequence
-        FROM latest l
-        LEFT JOIN first_start f ON f.run_id = l.run_id AND f.node_id = l.node_id
-        ORDER BY l.run_id, l.node_id
-        ON CONFLICT (run_id, node_id) DO UPDATE SET
-            status = EXCLUDED.status,
-            attempt = EXCLUDED.attempt,
-            started_at = coalesce(n.started_at, EXCLUDED.started_at),
-            completed_at = EXCLUDED.completed_at,
-            last_sequence = EXCLUDED.last_sequence
-        WHERE n.last_sequence < EXCLUDED.last_sequence
-        """;
-
-    // Runs without a row (events of an unknown run) simply match nothing here: their events are kept.
-    private const string UpdateRuns = """
-        WITH changes AS (
-            SELECT e.run_id, e.sequence, e.type, e.node_id, e.ts, e.message, e.payload
-            FROM pg_temp.trace_staging s
-            JOIN trace_events e ON e.id = s.id
-            WHERE s.type IN ('NODE_STARTED', 'NODE_COMPLETED', 'NODE_FAILED', 'NODE_SKIPPED', 'WORKFLOW_STATUS')
+        ), nodes AS (
+            INSERT INTO run_nodes AS n (run_id, node_id, status, attempt, started_at, completed_at, last_sequence)
+            SELECT l.run_id, l.node_id,
+                   CASE l.type
+                       WHEN 'NODE_STARTED' THEN 'running'
+                       WHEN 'NODE_COMPLETED' THEN 'completed'
+                       WHEN 'NODE_SKIPPED' THEN 'skipped'
+                       WHEN 'NODE_FAILED' THEN CASE WHEN l.will_retry THEN 'retrying' ELSE 'failed' END
+                   END,
+                   l.attempt,
+                   f.started_at,
+                   CASE WHEN l.type IN ('NODE_COMPLETED', 'NODE_SKIPPED') OR (l.type = 'NODE_FAILED' AND NOT l.will_retry) THEN l.ts END,
+                   l.sequence
+            FROM latest_node l
+            LEFT JOIN first_start f ON f.run_id = l.run_id AND f.node_id = l.node_id
+            ORDER BY l.run_id, l.node_id
+            ON CONFLICT (run_id, node_id) DO UPDATE SET
+                status = EXCLUDED.status,
+                attempt = EXCLUDED.attempt,
+                started_at = coalesce(n.started_at, EXCLUDED.started_at),
+                completed_at = EXCLUDED.completed_at,
+                last_sequence = EXCLUDED.last_sequence
+            WHERE n.last_sequence < EXCLUDED.last_sequence
         ), statuses AS (
             SELECT run_id, sequence, node_id, ts, payload ->> 'status' AS status,
                    coalesce(payload -> 'error' ->> 'message', message, '') AS reason
-            FROM changes
+            FROM inserted
             WHERE type = 'WORKFLOW_STATUS' AND payload ->> 'status' IS NOT NULL
-        ), latest AS (
+        ), latest_status AS (
             SELECT DISTINCT ON (run_id) run_id, status, node_id, ts, reason
             FROM statuses
             ORDER BY run_id, sequence DESC
         ), first_running AS (
             SELECT run_id, min(ts) AS started_at FROM statuses WHERE status = 'running' GROUP BY run_id
         ), touched AS (
-            SELECT DISTINCT run_id FROM changes
-        )
-        UPDATE runs r SET
-            status = coalesce(l.status, r.status),
-            started_at = coalesce(r.started_at, f.started_at),
-            completed_at = CASE
-                WHEN l.status IS NULL THEN r.completed_at
-                WHEN l.status IN ('completed', 'failed', 'cancelled') THEN l.ts
-            END,
-            failure = CASE
-                WHEN l.status IS NULL THEN r.failure
-                WHEN l.status = 'failed' THEN jsonb_build_object('nodeId', coalesce(l.node_id, ''), 'message', l.reason)
-            END,
-            updated_at = now()
-        FROM touched t
-        LEFT JOIN latest l ON l.run_id = t.run_id
-        LEFT JOIN first_running f ON f.run_id = t.run_id
-        WHERE r.run_id = t.run_id
+            SELECT DISTINCT run_id FROM inserted
+            WHERE type IN ('NODE_STARTED', 'NODE_COMPLETED', 'NODE_FAILED', 'NODE_SKIPPED', 'WORKFLOW_STATUS')
+        ), run_summaries AS (
+            UPDATE runs r SET
+                status = coalesce(l.status, r.status),
+                started_at = coalesce(r.started_at, f.started_at),
+                completed_at = CASE
+                    WHEN l.status IS NULL THEN r.completed_at
+                    WHEN l.status IN ('completed', 'failed', 'cancelled') THEN l.ts
+                END,
+                failure = CASE
+                    WHEN l.status IS NULL THEN r.failure
+                    WHEN l.status = 'failed' THEN jsonb_build_object('nodeId', coalesce(l.node_id, ''), 'message', l.reason)
+                END,
+                updated_at = now()
+            FROM touched t
+            LEFT JOIN latest_status l ON l.run_id = t.run_id
+            LEFT JOIN first_running f ON f.run_id = t.run_id
+            WHERE r.run_id = t.run_id
         """;
 
-    // Dropped at once (not only on commit) so a caller's transaction can append more than once.
-    private const string DropStaging = "DROP TABLE pg_temp.trace_staging";
+    private const string InsertEvents = InsertEventsHead + InsertEventsTail;
+
+    // Named by PostgreSQL for the UNIQUE (id) of 0001_initial.sql.
+    private const string IdConstraint = "trace_events_id_key";
+
+    // Taken before each append, so a retry (or a failure) leaves a caller's transaction usable.
+    private const string Savepoint = "trace_append";
+
+    private const string InsertEventsAndFoldSummaries = InsertEventsHead + FoldSummaries + InsertEventsTail;
 
     private const string CountStarts = """
         SELECT count(*)::int FROM trace_events
@@ -232,45 +235,64 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
             return [];
         }
 
-        var staged = Stage(events);
-        var sequences = new Dictionary<string, long>(staged.Count, StringComparer.Ordinal);
-        await using (var batch = new NpgsqlBatch(connection, transaction))
+        var batch = TraceAppendBatch.Of(events);
+        try
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(CreateStaging));
-            batch.BatchCommands.Add(FillStagingCommand(staged));
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(EnsureSequences));
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(LockSequences));
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(DropKnownIds));
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(InsertEvents));
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(UpdateNodes));
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(UpdateRuns));
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(DropStaging));
+            return await AppendOnceAsync(connection, transaction, batch, withKnownIds: false, cancellationToken);
+        }
+        catch (PostgresException exception) when (exception is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: IdConstraint })
+        {
+            await using (var rollback = new NpgsqlCommand($"ROLLBACK TO SAVEPOINT {Savepoint}", connection, transaction))
+            {
+                await rollback.ExecuteNonQueryAsync(cancellationToken);
+            }
 
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            return await AppendOnceAsync(connection, transaction, batch, withKnownIds: true, cancellationToken);
+        }
+    }
+
+    private static async Task<IReadOnlyList<TraceEvent>> AppendOnceAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, TraceAppendBatch batch, bool withKnownIds, CancellationToken cancellationToken)
+    {
+        var bases = new Dictionary<string, long>(batch.Runs.Length, StringComparer.Ordinal);
+        HashSet<string>? known = null;
+        await using (var command = new NpgsqlBatch(connection, transaction))
+        {
+            if (!withKnownIds)
+            {
+                command.BatchCommands.Add(new NpgsqlBatchCommand($"SAVEPOINT {Savepoint}"));
+            }
+
+            command.BatchCommands.Add(RunsCommand(EnsureSequences, batch.Runs));
+            command.BatchCommands.Add(RunsCommand(LockSequences, batch.Runs));
+            command.BatchCommands.Add(batch.InsertCommand(batch.HasLifecycle ? InsertEventsAndFoldSummaries : InsertEvents, withKnownIds));
+            command.BatchCommands.Add(new NpgsqlBatchCommand($"RELEASE SAVEPOINT {Savepoint}"));
+
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             do
             {
-                // Only the insert returns (id, sequence); the lock's result set is just run ids.
-                if (reader.FieldCount == 2 && reader.GetName(1) == "sequence")
+                // Only the insert returns (run_id, base, known_id); the lock's result set is just run ids.
+                if (reader.FieldCount != 3)
                 {
-                    while (await reader.ReadAsync(cancellationToken))
+                    continue;
+                }
+
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    if (reader.IsDBNull(2))
                     {
-                        sequences.Add(reader.GetString(0), reader.GetInt64(1));
+                        bases.Add(reader.GetString(0), reader.GetInt64(1));
+                    }
+                    else
+                    {
+                        (known ??= new HashSet<string>(StringComparer.Ordinal)).Add(reader.GetString(2));
                     }
                 }
             }
             while (await reader.NextResultAsync(cancellationToken));
         }
 
-        var appended = new List<TraceEvent>(sequences.Count);
-        foreach (var (traceEvent, _) in staged)
-        {
-            if (sequences.TryGetValue(traceEvent.Id, out var sequence))
-            {
-                appended.Add(traceEvent with { Sequence = sequence });
-            }
-        }
-
-        return appended;
+        return batch.Numbered(bases, known);
     }
 
     /// <inheritdoc />
@@ -313,63 +335,10 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
         return new TracePage(events, events.Count > 0 ? events[^1].Sequence : afterSequence, hasMore);
     }
 
-    /// <summary>The events as stored, in batch order, each id once (its first copy).</summary>
-    private static List<(TraceEvent Event, string? Payload)> Stage(IReadOnlyList<TraceEvent> events)
+    private static NpgsqlBatchCommand RunsCommand(string sql, string[] runs)
     {
-        var staged = new List<(TraceEvent Event, string? Payload)>(events.Count);
-        var ids = new HashSet<string>(events.Count, StringComparer.Ordinal);
-        foreach (var traceEvent in events)
-        {
-            var stored = TraceEventColumns.ForStorage(traceEvent ?? throw new ArgumentException("The batch holds a null event.", nameof(events)));
-            if (ids.Add(stored.Event.Id))
-            {
-                staged.Add(stored);
-            }
-        }
-
-        return staged;
-    }
-
-    private static NpgsqlBatchCommand FillStagingCommand(List<(TraceEvent Event, string? Payload)> staged)
-    {
-        var count = staged.Count;
-        var ord = new int[count];
-        var id = new string[count];
-        var runId = new string[count];
-        var nodeId = new string?[count];
-        var attempt = new int[count];
-        var type = new string[count];
-        var level = new string[count];
-        var ts = new DateTimeOffset[count];
-        var message = new string?[count];
-        var payload = new string?[count];
-        for (var i = 0; i < count; i++)
-        {
-            var (e, json) = staged[i];
-            ord[i] = i;
-            id[i] = e.Id;
-            runId[i] = e.RunId;
-            nodeId[i] = e.NodeId;
-            attempt[i] = e.Attempt;
-            type[i] = TraceEventColumns.TypeName(e.Type);
-            level[i] = TraceEventColumns.LevelName(e.Level);
-            // timestamptz only takes UTC offsets.
-            ts[i] = e.Timestamp.ToUniversalTime();
-            message[i] = e.Message;
-            payload[i] = json;
-        }
-
-        var command = new NpgsqlBatchCommand(FillStaging);
-        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = ord });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = id, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = runId, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = nodeId, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = attempt });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = type, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = level, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = ts, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = message, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = payload, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = runs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         return command;
     }
 

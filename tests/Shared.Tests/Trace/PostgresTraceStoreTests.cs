@@ -131,6 +131,27 @@ public sealed class PostgresTraceStoreTests(PostgresSchemaFixture database) : IC
     }
 
     [Fact]
+    public async Task A_redelivered_batch_of_two_runs_with_new_events_between_the_known_ones_numbers_each_run_without_gaps()
+    {
+        var a = TraceEvents.NewRunId();
+        var b = TraceEvents.NewRunId();
+        var ea = Enumerable.Range(1, 5).Select(i => TraceEvents.Log(a, "n", i)).ToArray();
+        var eb = Enumerable.Range(1, 5).Select(i => TraceEvents.Log(b, "n", i)).ToArray();
+        await _store.AppendAsync([ea[1], eb[0], ea[3], eb[3]]);
+
+        var appended = await _store.AppendAsync([ea[0], eb[0], ea[1], eb[1], ea[2], eb[2], ea[3], eb[3], ea[4], eb[4]]);
+
+        Assert.Equal(
+            [(ea[0].Id, 3L), (eb[1].Id, 3L), (ea[2].Id, 4L), (eb[2].Id, 4L), (ea[4].Id, 5L), (eb[4].Id, 5L)],
+            appended.Select(x => (x.Id, x.Sequence)));
+        foreach (var (run, expected) in new[] { (a, new[] { ea[1], ea[3], ea[0], ea[2], ea[4] }), (b, new[] { eb[0], eb[3], eb[1], eb[2], eb[4] }) })
+        {
+            var stored = (await _store.ReadAsync(run, 0, 10)).Events;
+            Assert.Equal(expected.Select((e, i) => (e.Id, i + 1L)), stored.Select(x => (x.Id, x.Sequence)));
+        }
+    }
+
+    [Fact]
     public async Task Reading_pages_by_cursor_reports_whether_more_follow()
     {
         var runId = TraceEvents.NewRunId();
