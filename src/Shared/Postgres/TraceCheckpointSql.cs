@@ -21,7 +21,18 @@ internal static class TraceCheckpointSql
     public static void Prepare(NpgsqlCommand command, TraceCheckpoint checkpoint)
     {
         command.CommandText = Upsert;
-        var parameters = command.Parameters;
+        AddParameters(command.Parameters, checkpoint);
+    }
+
+    public static NpgsqlBatchCommand BatchCommand(TraceCheckpoint checkpoint)
+    {
+        var command = new NpgsqlBatchCommand(Upsert);
+        AddParameters(command.Parameters, checkpoint);
+        return command;
+    }
+
+    private static void AddParameters(NpgsqlParameterCollection parameters, TraceCheckpoint checkpoint)
+    {
         parameters.Add(new NpgsqlParameter<string> { TypedValue = checkpoint.FullyQualifiedNamespace });
         parameters.Add(new NpgsqlParameter<string> { TypedValue = checkpoint.EventHubName });
         parameters.Add(new NpgsqlParameter<string> { TypedValue = checkpoint.ConsumerGroup });

@@ -20,8 +20,12 @@ namespace ShipSec.Shared.Trace;
 public sealed class InProcessTraceConsumer(
     InProcessTracePublisher publisher, TraceCollector collector, ILogger<InProcessTraceConsumer> logger) : IHostedService, IDisposable
 {
-    /// <summary>Most events collected in one append when coalescing batches (a single larger batch still goes alone).</summary>
-    internal const int MaxEventsPerCollect = 4096;
+    /// <summary>
+    /// Most events collected in one append when coalescing batches (a single larger batch still goes alone).
+    /// Each append has a fixed cost (three round trips and a commit): measured with bench/, one busy run's
+    /// appends of ~1,000 events took 40% of a raw COPY's rate, of ~4,000 events two thirds.
+    /// </summary>
+    internal const int MaxEventsPerCollect = 8192;
 
     /// <summary>Concurrent appends, one per lane (measured with bench/: 4 lanes on 2 cores take ~1.6x one).</summary>
     internal const int Lanes = 4;

@@ -18,9 +18,11 @@ public sealed class InProcessTracePublisher : ITracePublisher
     /// <inheritdoc />
     /// <remarks>
     /// The channel is first in, first out and its single consumer commits batches in that order (merging
-    /// queued ones), so publishes started in order are stored in order however many are in flight.
+    /// queued ones), so publishes started in order are stored in order however many are in flight. A busy
+    /// writer's window is what the consumer can merge into one append: 32 batches of a few hundred events
+    /// fill the consumer's largest append (see <see cref="InProcessTraceConsumer.MaxEventsPerCollect"/>).
     /// </remarks>
-    public int OrderedPublishesInFlight => 8;
+    public int OrderedPublishesInFlight => 32;
 
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">The consumer has stopped and takes no more batches.</exception>

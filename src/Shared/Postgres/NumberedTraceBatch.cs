@@ -1,0 +1,100 @@
+using Npgsql;
+using NpgsqlTypes;
+using ShipSec.Shared.Trace;
+
+namespace ShipSec.Shared.Postgres;
+
+/// <summary>
+/// The new events of one append with their sequences (see <see cref="TraceAppendBatch.Number"/>): the rows
+/// <see cref="PostgresTraceStore"/> copies into <c>trace_events</c>, and what the counters and summaries
+/// become once they are stored.
+/// </summary>
+internal sealed class NumberedTraceBatch(List<TraceEvent> events, List<string?> payloads, IReadOnlyDictionary<string, long> counters)
+{
+    /// <summary>The new events, in batch order, with their sequence.</summary>
+    public IReadOnlyList<TraceEvent> Events => events;
+
+    /// <summary>Writes every event as a row of <c>run_id, sequence, id, node_id, attempt, type, level, ts, message, payload</c>.</summary>
+    public async Task WriteAsync(NpgsqlBinaryImporter importer, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(e.RunId, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(e.Sequence, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(e.Id, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(importer, e.NodeId, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(e.Attempt, NpgsqlDbType.Integer, cancellationToken);
+            await importer.WriteAsync(TraceEventColumns.TypeName(e.Type), NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(TraceEventColumns.LevelName(e.Level), NpgsqlDbType.Text, cancellationToken);
+            // timestamptz only takes UTC offsets.
+            await importer.WriteAsync(e.Timestamp.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+            await WriteNullableAsync(importer, e.Message, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(importer, payloads[i], NpgsqlDbType.Jsonb, cancellationToken);
+        }
+    }
+
+    /// <summary>Sets each run's counter to its last new sequence: <c>$1 run_id[], $2 last[]</c>.</summary>
+    public NpgsqlBatchCommand AdvanceCommand(string sql)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(Texts([.. counters.Keys]));
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. counters.Values] });
+        return command;
+    }
+
+    /// <summary>
+    /// The lifecycle events (those that change a node's or the run's summary) as <c>$1 run_id[] … $8 payload[]</c>
+    /// for <paramref name="sql"/>, or null when the batch has none, as most do.
+    /// </summary>
+    public NpgsqlBatchCommand? FoldCommand(string sql)
+    {
+        var lifecycle = new List<int>();
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (IsLifecycle(events[i]))
+            {
+                lifecycle.Add(i);
+            }
+        }
+
+        if (lifecycle.Count == 0)
+        {
+            return null;
+        }
+
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(Texts([.. lifecycle.Select(i => events[i].RunId)]));
+        command.Parameters.Add(Texts([.. lifecycle.Select(i => events[i].NodeId)]));
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. lifecycle.Select(i => events[i].Sequence)] });
+        command.Parameters.Add(Texts([.. lifecycle.Select(i => TraceEventColumns.TypeName(events[i].Type))]));
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. lifecycle.Select(i => events[i].Attempt)] });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>
+        {
+            TypedValue = [.. lifecycle.Select(i => events[i].Timestamp.ToUniversalTime())],
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
+        });
+        command.Parameters.Add(Texts([.. lifecycle.Select(i => events[i].Message)]));
+        command.Parameters.Add(new NpgsqlParameter<string?[]>
+        {
+            TypedValue = [.. lifecycle.Select(i => payloads[i])],
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+        });
+        return command;
+    }
+
+    private static bool IsLifecycle(TraceEvent traceEvent) => traceEvent.Type switch
+    {
+        TraceEventType.NodeStarted or TraceEventType.NodeCompleted or TraceEventType.NodeFailed or TraceEventType.NodeSkipped
+            => traceEvent.NodeId is not null,
+        TraceEventType.WorkflowStatus => true,
+        _ => false,
+    };
+
+    private static Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type, CancellationToken cancellationToken)
+        => value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
+
+    private static NpgsqlParameter<string?[]> Texts(string?[] values)
+        => new() { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+}
