@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Npgsql;
 using ShipSec.Shared.Artifacts;
 using ShipSec.Shared.Postgres;
 using ShipSec.Shared.Runs;
@@ -117,6 +118,37 @@ public sealed class PostgresTraceStoreTests(PostgresSchemaFixture database) : IC
         }
 
         Assert.Equal([1L, 2], (await _store.ReadAsync(runId, 0, 10)).Events.Select(x => x.Sequence));
+    }
+
+    [Fact]
+    public async Task An_append_cancelled_while_another_writer_holds_its_run_stores_nothing_and_leaves_the_numbering_gapless()
+    {
+        var runId = TraceEvents.NewRunId();
+        await _store.AppendAsync([TraceEvents.Log(runId, "n", 1)]);
+
+        await using var holder = await database.DataSource.OpenConnectionAsync();
+        await using var transaction = await holder.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand("SELECT last FROM run_sequences WHERE run_id = $1 FOR UPDATE", holder, transaction))
+        {
+            hold.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
+            await hold.ExecuteScalarAsync();
+        }
+
+        using var cancel = new CancellationTokenSource();
+        var blocked = _store.AppendAsync([TraceEvents.Log(runId, "n", 2)], cancel.Token);
+        await WaitUntilBlockedByAsync(holder.ProcessID, TimeSpan.FromSeconds(30));
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => blocked);
+        await transaction.RollbackAsync();
+
+        // The cancelled append's connection went back to the pool inside its transaction; the next ones must
+        // neither see its event nor inherit its transaction.
+        for (var ordinal = 2; ordinal <= 4; ordinal++)
+        {
+            Assert.Equal(ordinal, (await _store.AppendAsync([TraceEvents.Log(runId, "n", ordinal)])).Single().Sequence);
+        }
+
+        Assert.Equal([1L, 2, 3, 4], (await ReadAllAsync(runId)).Select(e => e.Sequence));
     }
 
     [Fact]
@@ -241,6 +273,17 @@ public sealed class PostgresTraceStoreTests(PostgresSchemaFixture database) : IC
 
     private static (string Sequences, long NextCursor, bool HasMore) Shape(TracePage page)
         => (string.Join(",", page.Events.Select(x => x.Sequence)), page.NextCursor, page.HasMore);
+
+    private async Task WaitUntilBlockedByAsync(int holderPid, TimeSpan deadline)
+    {
+        using var timeout = new CancellationTokenSource(deadline);
+        await using var command = database.DataSource.CreateCommand("SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))");
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = holderPid });
+        while ((long)(await command.ExecuteScalarAsync(timeout.Token))! == 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), timeout.Token);
+        }
+    }
 
     private async Task<List<TraceEvent>> ReadAllAsync(string runId)
     {
