@@ -42,23 +42,37 @@ public sealed class RealtimeTraceObserver(
             return;
         }
 
-        foreach (var run in committed.GroupBy(e => e.RunId, StringComparer.Ordinal))
+        foreach (var (runId, events) in ByRun(committed))
         {
-            var events = run.OrderBy(e => e.Sequence).ToList();
             try
             {
-                await PushAsync(run.Key, events, cancellationToken);
+                await PushAsync(runId, events, cancellationToken);
             }
 #pragma warning disable CA1031 // The events are committed: a push failure must not fail collection; dashboards re-fetch by cursor.
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
             {
-                RealtimeLog.PushFailed(logger, exception, run.Key, events.Count);
+                RealtimeLog.PushFailed(logger, exception, runId, events.Count);
             }
         }
     }
 
-    private async Task PushAsync(string runId, List<TraceEvent> events, CancellationToken cancellationToken)
+    /// <summary>Each run's events in sequence order; a batch that is one run in order already (the usual case) is used as it is.</summary>
+    private static IEnumerable<(string RunId, IReadOnlyList<TraceEvent> Events)> ByRun(IReadOnlyList<TraceEvent> committed)
+    {
+        var runId = committed[0].RunId;
+        var ordered = true;
+        for (var i = 1; i < committed.Count && ordered; i++)
+        {
+            ordered = string.Equals(committed[i].RunId, runId, StringComparison.Ordinal) && committed[i].Sequence > committed[i - 1].Sequence;
+        }
+
+        return ordered
+            ? [(runId, committed)]
+            : committed.GroupBy(e => e.RunId, StringComparer.Ordinal).Select(run => (run.Key, (IReadOnlyList<TraceEvent>)[.. run.OrderBy(e => e.Sequence)]));
+    }
+
+    private async Task PushAsync(string runId, IReadOnlyList<TraceEvent> events, CancellationToken cancellationToken)
     {
         var group = RealtimeGroups.Run(runId);
         foreach (var chunk in Split(runId, events))
@@ -82,71 +96,110 @@ public sealed class RealtimeTraceObserver(
         await realtime.SendToGroupAsync(RealtimeGroups.Runs, RealtimeTargets.RunUpdated, summary, cancellationToken);
     }
 
-    /// <summary>Consecutive runs of events whose serialized message stays under <see cref="MaxMessageBytes"/>.</summary>
-    internal IEnumerable<List<TraceEvent>> Split(string runId, List<TraceEvent> events)
+    /// <summary>
+    /// Consecutive runs of events whose serialized message stays under <see cref="MaxMessageBytes"/>, the whole
+    /// batch itself when it fits.
+    /// </summary>
+    /// <remarks>
+    /// Sized by an upper bound of each event's JSON rather than by serializing it (SignalR serializes what
+    /// it sends; measuring every event too used to be most of the ingest path's allocations): a message may
+    /// end up below what it could hold, never above. Events whose bound is open (artifacts, output summaries)
+    /// or too large for a message are serialized to measure them.
+    /// </remarks>
+    internal IEnumerable<IReadOnlyList<TraceEvent>> Split(string runId, IReadOnlyList<TraceEvent> events)
     {
-        var overhead = EnvelopeBytes + JsonSerializer.SerializeToUtf8Bytes(new TraceEventsMessage(runId, []), ShipSecJson.Options).Length;
-
-        // Usually the whole batch fits with room to spare: a cheap upper bound says so without serializing
-        // every event a second time (SignalR serializes them to send), which used to be most of the ingest
-        // path's allocations. Only batches that might not fit are measured event by event.
-        long bound = overhead;
-        foreach (var traceEvent in events)
-        {
-            bound += UpperBound(traceEvent);
-            if (bound > MaxMessageBytes)
-            {
-                break;
-            }
-        }
-
-        if (bound <= MaxMessageBytes)
-        {
-            yield return events;
-            yield break;
-        }
-
-        var chunk = new List<TraceEvent>();
+        long overhead = EnvelopeBytes + JsonSerializer.SerializeToUtf8Bytes(new TraceEventsMessage(runId, []), ShipSecJson.Options).Length;
+        var start = 0;
         var size = overhead;
-        foreach (var traceEvent in events)
+        var whole = true;
+        for (var i = 0; i < events.Count; i++)
         {
-            // +1 for the comma between array elements.
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(traceEvent, ShipSecJson.Options).Length + 1;
+            var bytes = UpperBound(events[i]);
+            if (overhead + bytes > MaxMessageBytes)
+            {
+                // +1 for the comma between array elements.
+                bytes = JsonSerializer.SerializeToUtf8Bytes(events[i], ShipSecJson.Options).Length + 1;
+            }
+
             if (overhead + bytes > MaxMessageBytes)
             {
                 // No message can carry it; the gap it leaves makes dashboards re-fetch it from the trace.
-                RealtimeLog.EventTooLarge(logger, traceEvent.Id, runId, bytes);
+                // Measured above, so within int.
+                RealtimeLog.EventTooLarge(logger, events[i].Id, runId, (int)bytes);
+                if (i > start)
+                {
+                    yield return Range(events, start, i);
+                }
+
+                whole = false;
+                start = i + 1;
+                size = overhead;
                 continue;
             }
 
-            if (size + bytes > MaxMessageBytes && chunk.Count > 0)
+            if (size + bytes > MaxMessageBytes && i > start)
             {
-                yield return chunk;
-                chunk = [];
+                yield return Range(events, start, i);
+                whole = false;
+                start = i;
                 size = overhead;
             }
 
-            chunk.Add(traceEvent);
             size += bytes;
         }
 
-        if (chunk.Count > 0)
+        if (whole)
         {
-            yield return chunk;
+            yield return events;
+        }
+        else if (start < events.Count)
+        {
+            yield return Range(events, start, events.Count);
         }
     }
 
-    /// <summary>Bytes the event's JSON takes at most (comma included); <see cref="long.MaxValue"/> for shapes not bounded here.</summary>
+    private static TraceEvent[] Range(IReadOnlyList<TraceEvent> events, int start, int end)
+    {
+        var range = new TraceEvent[end - start];
+        for (var i = start; i < end; i++)
+        {
+            range[i - start] = events[i];
+        }
+
+        return range;
+    }
+
+    /// <summary>Bytes the event's JSON takes at most, comma included; beyond any message for shapes not bounded here.</summary>
     private static long UpperBound(TraceEvent traceEvent)
     {
         if (traceEvent.Artifact is not null || traceEvent.OutputSummary is not null)
         {
-            return long.MaxValue / 2;
+            return MaxMessageBytes + 1L;
         }
 
-        var chars = traceEvent.Id.Length + traceEvent.RunId.Length + (traceEvent.NodeId?.Length ?? 0) + (traceEvent.Message?.Length ?? 0)
-            + (traceEvent.Error is { } error ? error.Message.Length + error.Kind.Length : 0);
-        return EventFixedBytes + ((long)chars * MaxBytesPerChar);
+        return EventFixedBytes + JsonStringBound(traceEvent.Id) + JsonStringBound(traceEvent.RunId) + JsonStringBound(traceEvent.NodeId)
+            + JsonStringBound(traceEvent.Message)
+            + (traceEvent.Error is { } error ? JsonStringBound(error.Message) + JsonStringBound(error.Kind) : 0);
+    }
+
+    /// <summary>
+    /// Bytes of a string's JSON content at most: printable ASCII that no encoder escapes is one byte, anything
+    /// else at most <see cref="MaxBytesPerChar"/> (an escape like \u00e9; a surrogate pair is two of them).
+    /// </summary>
+    private static long JsonStringBound(string? value)
+    {
+        if (value is null)
+        {
+            return 0;
+        }
+
+        long bytes = 0;
+        foreach (var c in value)
+        {
+            bytes += c is >= ' ' and < '\x7f' and not ('"' or '\\' or '<' or '>' or '&' or '\'' or '+' or '`') ? 1 : MaxBytesPerChar;
+        }
+
+        return bytes;
     }
 
     private static bool ChangesState(TraceEventType type) => type is TraceEventType.NodeStarted or TraceEventType.NodeCompleted

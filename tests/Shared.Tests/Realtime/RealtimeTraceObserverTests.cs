@@ -47,6 +47,28 @@ public sealed class RealtimeTraceObserverTests
         Assert.Equal(Enumerable.Range(1, 300).Select(i => (long)i), messages.SelectMany(m => m.Events).Select(e => e.Sequence));
     }
 
+    [Theory]
+    [InlineData('x')]
+    [InlineData('<')]
+    [InlineData('é')]
+    [InlineData('\n')]
+    public async Task Messages_stay_under_one_megabyte_whatever_characters_the_lines_hold_and_one_that_fits_goes_whole(char filler)
+    {
+        var runId = TraceEvents.NewRunId();
+        var line = new string(filler, 10_000);
+        var committed = Enumerable.Range(1, 600).Select(i => Seq(TraceEvents.Log(runId, "scan", i, i % 7 == 0 ? line : $"line {i}"), i)).ToList();
+
+        await CreateObserver().OnCommittedAsync(committed);
+
+        var messages = _realtime.Sent.Select(s => Assert.IsType<TraceEventsMessage>(s.Payload)).ToList();
+        Assert.All(messages, m => Assert.True(HubMessageBytes(m) < 1_048_576, $"{HubMessageBytes(m)} bytes"));
+        Assert.Equal(Enumerable.Range(1, 600).Select(i => (long)i), messages.SelectMany(m => m.Events).Select(e => e.Sequence));
+
+        _realtime.Sent.Clear();
+        await CreateObserver().OnCommittedAsync(committed.Take(20).ToList());
+        Assert.Single(_realtime.Sent);
+    }
+
     [Fact]
     public async Task An_event_too_large_for_any_message_is_left_to_the_trace_and_the_rest_still_go()
     {
