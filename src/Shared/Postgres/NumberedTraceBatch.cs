@@ -14,24 +14,12 @@ internal sealed class NumberedTraceBatch(List<TraceEvent> events, List<string?> 
     /// <summary>The new events, in batch order, with their sequence.</summary>
     public IReadOnlyList<TraceEvent> Events => events;
 
-    /// <summary>Writes every event as a row of <c>run_id, sequence, id, node_id, attempt, type, level, ts, message, payload</c>.</summary>
+    /// <summary>Writes every event as a row of <see cref="TraceEventColumns.Copy"/>.</summary>
     public async Task WriteAsync(NpgsqlBinaryImporter importer, CancellationToken cancellationToken)
     {
         for (var i = 0; i < events.Count; i++)
         {
-            var e = events[i];
-            await importer.StartRowAsync(cancellationToken);
-            await importer.WriteAsync(e.RunId, NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(e.Sequence, NpgsqlDbType.Bigint, cancellationToken);
-            await importer.WriteAsync(e.Id, NpgsqlDbType.Text, cancellationToken);
-            await WriteNullableAsync(importer, e.NodeId, NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(e.Attempt, NpgsqlDbType.Integer, cancellationToken);
-            await importer.WriteAsync(TraceEventColumns.TypeName(e.Type), NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(TraceEventColumns.LevelName(e.Level), NpgsqlDbType.Text, cancellationToken);
-            // timestamptz only takes UTC offsets.
-            await importer.WriteAsync(e.Timestamp.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
-            await WriteNullableAsync(importer, e.Message, NpgsqlDbType.Text, cancellationToken);
-            await WriteNullableAsync(importer, payloads[i], NpgsqlDbType.Jsonb, cancellationToken);
+            await TraceEventColumns.WriteRowAsync(importer, events[i], payloads[i], cancellationToken);
         }
     }
 
@@ -91,9 +79,6 @@ internal sealed class NumberedTraceBatch(List<TraceEvent> events, List<string?> 
         TraceEventType.WorkflowStatus => true,
         _ => false,
     };
-
-    private static Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type, CancellationToken cancellationToken)
-        => value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
 
     private static NpgsqlParameter<string?[]> Texts(string?[] values)
         => new() { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };

@@ -1,5 +1,4 @@
 using Npgsql;
-using NpgsqlTypes;
 using ShipSec.Shared.Replay;
 using ShipSec.Shared.Runs;
 
@@ -21,11 +20,6 @@ public static class PostgresSyntheticRuns
     private const string InsertSequence = """
         INSERT INTO run_sequences (run_id, last) VALUES ($1, $2)
         ON CONFLICT (run_id) DO UPDATE SET last = EXCLUDED.last
-        """;
-
-    private const string Copy = """
-        COPY trace_events (run_id, sequence, id, node_id, attempt, type, level, ts, message, payload)
-        FROM STDIN (FORMAT BINARY)
         """;
 
     /// <summary>Creates run <paramref name="runId"/> of <paramref name="workflowId"/> v<paramref name="workflowVersion"/> with <paramref name="eventCount"/> events.</summary>
@@ -63,22 +57,12 @@ public static class PostgresSyntheticRuns
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var importer = await connection.BeginBinaryImportAsync(Copy, cancellationToken))
+        await using (var importer = await connection.BeginBinaryImportAsync(TraceEventColumns.Copy, cancellationToken))
         {
             foreach (var traceEvent in SyntheticRunTrace.Generate(runId, nodeIds, eventCount, start))
             {
                 var (e, payload) = TraceEventColumns.ForStorage(traceEvent);
-                await importer.StartRowAsync(cancellationToken);
-                await importer.WriteAsync(e.RunId, NpgsqlDbType.Text, cancellationToken);
-                await importer.WriteAsync(e.Sequence, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(e.Id, NpgsqlDbType.Text, cancellationToken);
-                await WriteAsync(importer, e.NodeId, NpgsqlDbType.Text, cancellationToken);
-                await importer.WriteAsync(e.Attempt, NpgsqlDbType.Integer, cancellationToken);
-                await importer.WriteAsync(TraceEventColumns.TypeName(e.Type), NpgsqlDbType.Text, cancellationToken);
-                await importer.WriteAsync(TraceEventColumns.LevelName(e.Level), NpgsqlDbType.Text, cancellationToken);
-                await importer.WriteAsync(e.Timestamp.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
-                await WriteAsync(importer, e.Message, NpgsqlDbType.Text, cancellationToken);
-                await WriteAsync(importer, payload, NpgsqlDbType.Jsonb, cancellationToken);
+                await TraceEventColumns.WriteRowAsync(importer, e, payload, cancellationToken);
             }
 
             await importer.CompleteAsync(cancellationToken);
@@ -87,7 +71,4 @@ public static class PostgresSyntheticRuns
         return await new PostgresRunStore(dataSource).GetAsync(runId, cancellationToken)
             ?? throw new InvalidOperationException($"Run {runId} was not stored.");
     }
-
-    private static Task WriteAsync(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type, CancellationToken cancellationToken)
-        => value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
 }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
 using ShipSec.Shared.Artifacts;
 using ShipSec.Shared.Json;
 using ShipSec.Shared.Runs;
@@ -21,6 +23,11 @@ internal static class TraceEventColumns
     public const string NodeFailed = "NODE_FAILED";
     public const string NodeSkipped = "NODE_SKIPPED";
     public const string WorkflowStatus = "WORKFLOW_STATUS";
+
+    /// <summary>Binary COPY of whole rows into <c>trace_events</c>, in the column order <see cref="WriteRowAsync"/> writes.</summary>
+    public const string Copy = """
+        COPY trace_events (run_id, sequence, id, node_id, attempt, type, level, ts, message, payload) FROM STDIN (FORMAT BINARY)
+        """;
 
     public static string TypeName(TraceEventType type) => type switch
     {
@@ -132,6 +139,26 @@ internal static class TraceEventColumns
             Status = payload.Status,
         };
     }
+
+    /// <summary>Writes the event (as stored, with its sequence) and its payload column as one row of <see cref="Copy"/>.</summary>
+    public static async Task WriteRowAsync(NpgsqlBinaryImporter importer, TraceEvent e, string? payload, CancellationToken cancellationToken)
+    {
+        await importer.StartRowAsync(cancellationToken);
+        await importer.WriteAsync(e.RunId, NpgsqlDbType.Text, cancellationToken);
+        await importer.WriteAsync(e.Sequence, NpgsqlDbType.Bigint, cancellationToken);
+        await importer.WriteAsync(e.Id, NpgsqlDbType.Text, cancellationToken);
+        await WriteNullableAsync(importer, e.NodeId, NpgsqlDbType.Text, cancellationToken);
+        await importer.WriteAsync(e.Attempt, NpgsqlDbType.Integer, cancellationToken);
+        await importer.WriteAsync(TypeName(e.Type), NpgsqlDbType.Text, cancellationToken);
+        await importer.WriteAsync(LevelName(e.Level), NpgsqlDbType.Text, cancellationToken);
+        // timestamptz only takes UTC offsets.
+        await importer.WriteAsync(e.Timestamp.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+        await WriteNullableAsync(importer, e.Message, NpgsqlDbType.Text, cancellationToken);
+        await WriteNullableAsync(importer, payload, NpgsqlDbType.Jsonb, cancellationToken);
+    }
+
+    private static Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type, CancellationToken cancellationToken)
+        => value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
 
     private sealed record TracePayload(
         TraceError? Error, TraceProgress? Progress, ArtifactReference? Artifact, JsonElement? OutputSummary, RunStatus? Status);
