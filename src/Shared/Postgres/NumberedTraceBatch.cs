@@ -27,7 +27,7 @@ internal sealed class NumberedTraceBatch(List<TraceEvent> events, List<string?> 
     public NpgsqlBatchCommand AdvanceCommand(string sql)
     {
         var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.Add(Texts([.. counters.Keys]));
+        command.Parameters.Add(PostgresArrays.Texts([.. counters.Keys]));
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. counters.Values] });
         return command;
     }
@@ -41,7 +41,7 @@ internal sealed class NumberedTraceBatch(List<TraceEvent> events, List<string?> 
         var lifecycle = new List<int>();
         for (var i = 0; i < events.Count; i++)
         {
-            if (IsLifecycle(events[i]))
+            if (TraceEventTypes.ChangesState(events[i].Type))
             {
                 lifecycle.Add(i);
             }
@@ -53,17 +53,17 @@ internal sealed class NumberedTraceBatch(List<TraceEvent> events, List<string?> 
         }
 
         var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.Add(Texts([.. lifecycle.Select(i => events[i].RunId)]));
-        command.Parameters.Add(Texts([.. lifecycle.Select(i => events[i].NodeId)]));
+        command.Parameters.Add(PostgresArrays.Texts([.. lifecycle.Select(i => events[i].RunId)]));
+        command.Parameters.Add(PostgresArrays.Texts([.. lifecycle.Select(i => events[i].NodeId)]));
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. lifecycle.Select(i => events[i].Sequence)] });
-        command.Parameters.Add(Texts([.. lifecycle.Select(i => TraceEventColumns.TypeName(events[i].Type))]));
+        command.Parameters.Add(PostgresArrays.Texts([.. lifecycle.Select(i => TraceEventColumns.TypeName(events[i].Type))]));
         command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. lifecycle.Select(i => events[i].Attempt)] });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>
         {
             TypedValue = [.. lifecycle.Select(i => events[i].Timestamp.ToUniversalTime())],
             NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
         });
-        command.Parameters.Add(Texts([.. lifecycle.Select(i => events[i].Message)]));
+        command.Parameters.Add(PostgresArrays.Texts([.. lifecycle.Select(i => events[i].Message)]));
         command.Parameters.Add(new NpgsqlParameter<string?[]>
         {
             TypedValue = [.. lifecycle.Select(i => payloads[i])],
@@ -71,15 +71,4 @@ internal sealed class NumberedTraceBatch(List<TraceEvent> events, List<string?> 
         });
         return command;
     }
-
-    private static bool IsLifecycle(TraceEvent traceEvent) => traceEvent.Type switch
-    {
-        TraceEventType.NodeStarted or TraceEventType.NodeCompleted or TraceEventType.NodeFailed or TraceEventType.NodeSkipped
-            => traceEvent.NodeId is not null,
-        TraceEventType.WorkflowStatus => true,
-        _ => false,
-    };
-
-    private static NpgsqlParameter<string?[]> Texts(string?[] values)
-        => new() { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 }

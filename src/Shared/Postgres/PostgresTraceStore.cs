@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using Npgsql;
-using NpgsqlTypes;
 using ShipSec.Shared.Trace;
 
 namespace ShipSec.Shared.Postgres;
@@ -229,11 +228,11 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
                 command.BatchCommands.Add(new NpgsqlBatchCommand(boundary.Open));
             }
 
-            command.BatchCommands.Add(Command(EnsureSequences, Texts(batch.Runs)));
-            command.BatchCommands.Add(Command(LockSequences, Texts(batch.Runs)));
+            command.BatchCommands.Add(Command(EnsureSequences, PostgresArrays.Texts(batch.Runs)));
+            command.BatchCommands.Add(Command(LockSequences, PostgresArrays.Texts(batch.Runs)));
             if (leaveOutKnown)
             {
-                command.BatchCommands.Add(Command(KnownIds, Texts(batch.Ids())));
+                command.BatchCommands.Add(Command(KnownIds, PostgresArrays.Texts(batch.Ids())));
             }
 
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -339,8 +338,6 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
         return command;
     }
 
-    private static NpgsqlParameter<string[]> Texts(string[] values)
-        => new() { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 
     /// <summary>Reads a row of <c>id, run_id, node_id, attempt, type, level, ts, sequence, message, payload</c>.</summary>
     internal static TraceEvent ReadEvent(NpgsqlDataReader reader)

@@ -80,7 +80,7 @@ public sealed class RealtimeTraceObserver(
             await realtime.SendToGroupAsync(group, RealtimeTargets.TraceEvents, new TraceEventsMessage(runId, chunk), cancellationToken);
         }
 
-        if (!events.Any(e => ChangesState(e.Type)))
+        if (!events.Any(e => TraceEventTypes.ChangesState(e.Type)))
         {
             return;
         }
@@ -201,7 +201,4 @@ public sealed class RealtimeTraceObserver(
 
         return bytes;
     }
-
-    private static bool ChangesState(TraceEventType type) => type is TraceEventType.NodeStarted or TraceEventType.NodeCompleted
-        or TraceEventType.NodeFailed or TraceEventType.NodeSkipped or TraceEventType.WorkflowStatus;
 }

@@ -54,6 +54,17 @@ public sealed record TraceEvent
     public RunStatus? Status { get; init; }
 }
 
+/// <summary>What the kinds of trace event mean beyond their name.</summary>
+public static class TraceEventTypes
+{
+    /// <summary>
+    /// Whether an event of <paramref name="type"/> changes a node's or the run's state (its summary), rather than
+    /// only adding to the trace as logs, progress and artifacts do.
+    /// </summary>
+    public static bool ChangesState(TraceEventType type) => type is TraceEventType.NodeStarted or TraceEventType.NodeCompleted
+        or TraceEventType.NodeFailed or TraceEventType.NodeSkipped or TraceEventType.WorkflowStatus;
+}
+
 /// <summary>The kinds of trace event.</summary>
 public enum TraceEventType
 {
