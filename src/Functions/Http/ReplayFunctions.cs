@@ -125,15 +125,7 @@ public sealed class ReplayFunctions(RunReplay replay, IRunStore runs, IRunHistor
                 : Problems.WorkflowVersionNotFound(workflowId, number);
         }
 
-        return ApiResponses.Ok(new
-        {
-            id = stored.Definition.Id,
-            name = stored.Definition.Name,
-            version = stored.Version,
-            createdAt = stored.CreatedAt,
-            nodeCount = stored.Definition.Nodes.Count,
-            definition = WorkflowRedaction.Redact(stored.Definition, components),
-        });
+        return ApiResponses.Ok(WorkflowDescription.Of(stored, components));
     }
 
     private static bool TryReadTime(HttpRequest request, string name, out DateTimeOffset? value, out IActionResult? problem)

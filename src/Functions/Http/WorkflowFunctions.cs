@@ -56,14 +56,6 @@ public sealed class WorkflowFunctions(
             ? ApiResponses.Ok(Describe(request, stored))
             : Problems.WorkflowNotFound(workflowId);
 
-    private object Describe(HttpRequest request, StoredWorkflow stored) => new
-    {
-        id = stored.Definition.Id,
-        name = stored.Definition.Name,
-        version = stored.Version,
-        createdAt = stored.CreatedAt,
-        nodeCount = stored.Definition.Nodes.Count,
-        definition = WorkflowRedaction.Redact(stored.Definition, components),
-        runsUrl = ApiResponses.Url(request, $"workflows/{stored.Definition.Id}/runs"),
-    };
+    private WorkflowDescription Describe(HttpRequest request, StoredWorkflow stored)
+        => WorkflowDescription.Of(stored, components, ApiResponses.Url(request, $"workflows/{stored.Definition.Id}/runs"));
 }
