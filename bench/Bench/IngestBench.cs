@@ -6,6 +6,7 @@ using NpgsqlTypes;
 using Microsoft.Extensions.DependencyInjection;
 using ShipSec.Shared.Json;
 using ShipSec.Shared.Trace;
+using ShipSec.TestSupport;
 
 namespace ShipSec.Bench;
 
@@ -14,7 +15,7 @@ namespace ShipSec.Bench;
 /// PostgresTraceStore of the real host) to committed rows, beside a raw binary COPY of the same rows into a
 /// clone of <c>trace_events</c> in a scratch schema: what PostgreSQL takes at most on this machine.
 /// </summary>
-internal sealed class IngestBench(BenchHost host)
+internal sealed class IngestBench(IsolatedLocalHost host)
 {
     /// <summary>Events per publish: what a busy node's trace writer hands over at once (it sends up to 512).</summary>
     public const int PublishBatch = 256;
@@ -184,7 +185,7 @@ internal sealed class IngestBench(BenchHost host)
 
     private static async Task<long> CountAsync(string table, TraceEvent[][] runs)
     {
-        await using var connection = new NpgsqlConnection(BenchHost.PostgresConnectionString);
+        await using var connection = new NpgsqlConnection(IsolatedLocalHost.PostgresConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"SELECT count(*) FROM {table} WHERE run_id = ANY($1)", connection);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. runs.Select(r => r[0].RunId)] });
@@ -193,7 +194,7 @@ internal sealed class IngestBench(BenchHost host)
 
     private static async Task<NpgsqlConnection> OpenAsync()
     {
-        var connection = new NpgsqlConnection(BenchHost.PostgresConnectionString);
+        var connection = new NpgsqlConnection(IsolatedLocalHost.PostgresConnectionString);
         await connection.OpenAsync();
         return connection;
     }

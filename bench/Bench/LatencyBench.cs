@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
+using ShipSec.TestSupport;
 
 namespace ShipSec.Bench;
 
@@ -15,7 +16,7 @@ namespace ShipSec.Bench;
 /// client: a SignalR connection on loopback subscribed to the run, beside a client that polls the trace
 /// endpoint every second, both watching the same run at once.
 /// </summary>
-internal sealed class LatencyBench(BenchHost host)
+internal sealed class LatencyBench(IsolatedLocalHost host)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 

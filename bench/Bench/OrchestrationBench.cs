@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ShipSec.Shared.Artifacts;
 using ShipSec.Shared.Sdk;
 using ShipSec.Shared.Trace;
+using ShipSec.TestSupport;
 
 namespace ShipSec.Bench;
 
@@ -14,7 +15,7 @@ namespace ShipSec.Bench;
 /// Wall time per level of a DAG of no-op nodes (<c>core.log</c> with count 0), run by the host's orchestrator,
 /// beside calling the same component instance level by level in a loop in this process.
 /// </summary>
-internal sealed class OrchestrationBench(BenchHost host, int levels, int width)
+internal sealed class OrchestrationBench(IsolatedLocalHost host, int levels, int width)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(5);
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ShipSec.Bench;
 using ShipSec.Shared.Json;
+using ShipSec.TestSupport;
 
 // scripts/bench [all|ingest|memory|latency|orchestration|replay] [--quick]
 var quick = args.Contains("--quick");
@@ -22,9 +23,13 @@ const int FullPass = 64 * 2000;
 
 var reps = quick ? 1 : 3;
 var startedAt = DateTimeOffset.UtcNow;
+// The bench serves no dashboard: its output has no wwwroot, which is expected here.
+static Task<IsolatedLocalHost> StartHostAsync(string backend) => IsolatedLocalHost.StartAsync(backend, "bench", TimeSpan.FromSeconds(60),
+    new Dictionary<string, string?> { ["Logging:LogLevel:Microsoft.AspNetCore.StaticFiles"] = "Error" });
+
 void Say(string line) => Console.WriteLine($"[bench {DateTimeOffset.UtcNow - startedAt:mm\\:ss}] {line}");
 
-await using (var host = await BenchHost.StartAsync("InMemory"))
+await using (var host = await StartHostAsync("InMemory"))
 {
     if (Runs("ingest") || Runs("memory"))
     {
@@ -171,7 +176,7 @@ if (Runs("orchestration"))
     }
     else
     {
-        await using var azurite = await BenchHost.StartAsync("AzureStorage");
+        await using var azurite = await StartHostAsync("AzureStorage");
         figures.Add(await OrchestrateAsync(azurite, "AzureStorage (Azurite)"));
     }
 }
@@ -179,7 +184,7 @@ if (Runs("orchestration"))
 Report();
 return 0;
 
-async Task<Figure> OrchestrateAsync(BenchHost host, string backend)
+async Task<Figure> OrchestrateAsync(IsolatedLocalHost host, string backend)
 {
     var dag = new OrchestrationBench(host, levels: 10, width: 5);
     await dag.DirectAsync();
@@ -196,7 +201,7 @@ async Task<Figure> OrchestrateAsync(BenchHost host, string backend)
     return Figure.Cost($"DAG 10x5 per level, {backend}", "ms", Stats.Median(ours), Stats.Median(direct));
 }
 
-static async Task<double> TimeWholeTraceAsync(BenchHost host, string runId)
+static async Task<double> TimeWholeTraceAsync(IsolatedLocalHost host, string runId)
 {
     var clock = System.Diagnostics.Stopwatch.StartNew();
     long after = 0;

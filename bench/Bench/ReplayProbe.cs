@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using ShipSec.TestSupport;
 
 namespace ShipSec.Bench;
 
@@ -8,7 +9,7 @@ namespace ShipSec.Bench;
 /// Finds out whether this build has the replay endpoints (state-at and diff): an unknown run's
 /// <c>/state</c> answers the <c>run-not-found</c> problem when the route exists, and a bare 404 when it does not.
 /// </summary>
-internal sealed class ReplayProbe(BenchHost host)
+internal sealed class ReplayProbe(IsolatedLocalHost host)
 {
     public async Task<bool> IsAvailableAsync()
     {

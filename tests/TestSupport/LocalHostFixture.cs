@@ -1,13 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
-using ShipSec.LocalHost;
 using ShipSec.Shared.Json;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
@@ -20,66 +13,37 @@ namespace ShipSec.TestSupport;
 /// </summary>
 public abstract class LocalHostFixture : IAsyncLifetime
 {
-    private readonly string schema = $"t_{Guid.NewGuid():N}";
-    private WebApplication? app;
+    private IsolatedLocalHost? host;
 
     /// <summary>The orchestration backend this fixture runs on.</summary>
     protected abstract string Backend { get; }
 
-    public HttpClient Http { get; private set; } = null!;
+    private IsolatedLocalHost Host => host ?? throw new InvalidOperationException("The fixture has not started its host.");
 
-    public IServiceProvider Services => app!.Services;
+    public HttpClient Http => Host.Http;
 
-    public string Schema => schema;
+    public IServiceProvider Services => Host.Services;
+
+    public string Schema => Host.Schema;
 
     /// <summary>The API key this host requires; <see cref="Http"/> sends it.</summary>
-    public string ApiKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+    public string ApiKey => Host.ApiKey;
 
     /// <summary>The host's base address.</summary>
     public Uri BaseAddress => Http.BaseAddress!;
 
-    public static string PostgresConnectionString => Environment.GetEnvironmentVariable("ConnectionStrings__Postgres")
-        ?? "Host=127.0.0.1;Port=5433;Username=postgres;Database=shipsec";
+    public static string PostgresConnectionString => IsolatedLocalHost.PostgresConnectionString;
 
-    public static string StorageConnectionString => Environment.GetEnvironmentVariable("ConnectionStrings__Storage")
-        ?? "UseDevelopmentStorage=true";
+    public static string StorageConnectionString => IsolatedLocalHost.StorageConnectionString;
 
-    public async Task InitializeAsync()
-    {
-        var suffix = Guid.NewGuid().ToString("N")[..12];
-        app = LocalHostApp.Create(["--urls", "http://127.0.0.1:0"], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Postgres"] = PostgresConnectionString,
-                ["ConnectionStrings:Storage"] = StorageConnectionString,
-                ["Postgres:Schema"] = schema,
-                ["Artifacts:Container"] = $"t-{suffix}",
-                ["DurableTask:Backend"] = Backend,
-                ["DurableTask:TaskHubName"] = $"T{suffix}",
-                ["Logging:LogLevel:Default"] = "Warning",
-                ["Access:ApiKey"] = ApiKey,
-            });
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Http = new HttpClient { BaseAddress = new Uri(address + "/"), Timeout = TimeSpan.FromSeconds(30) };
-        Http.DefaultRequestHeaders.Add("x-functions-key", ApiKey);
-    }
+    public async Task InitializeAsync() => host = await IsolatedLocalHost.StartAsync(Backend, "t", TimeSpan.FromSeconds(30));
 
     public async Task DisposeAsync()
     {
-        Http.Dispose();
-        if (app is not null)
+        if (host is not null)
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            await host.DisposeAsync();
         }
-
-        await using var connection = new NpgsqlConnection(PostgresConnectionString);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
-        await drop.ExecuteNonQueryAsync();
     }
 
     /// <summary>Registers a workflow (JSON text) and starts a run of it; returns the run id.</summary>

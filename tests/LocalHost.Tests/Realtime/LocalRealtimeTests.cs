@@ -7,10 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 using ShipSec.Shared.Json;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
+using ShipSec.TestSupport;
 
 namespace ShipSec.LocalHost.Tests.Realtime;
 
-public sealed class LocalRealtimeTests(RealtimeHostFixture host) : IClassFixture<RealtimeHostFixture>
+public sealed class LocalRealtimeTests(InMemoryLocalHostFixture host) : IClassFixture<InMemoryLocalHostFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
@@ -33,7 +34,7 @@ public sealed class LocalRealtimeTests(RealtimeHostFixture host) : IClassFixture
         await client.SubscribeAsync($"api/workflows/runs/{runId}/subscribe");
         await client.SubscribeAsync("api/workflows/runs/subscribe");
 
-        var publisher = host.App.Services.GetRequiredService<ITracePublisher>();
+        var publisher = host.Services.GetRequiredService<ITracePublisher>();
         TraceEvent[] logs = [Log(runId, 1), Log(runId, 2), Log(runId, 3)];
         await publisher.PublishAsync(logs);
 
@@ -69,7 +70,7 @@ public sealed class LocalRealtimeTests(RealtimeHostFixture host) : IClassFixture
         await client.SubscribeAsync("api/workflows/runs/subscribe");
         await client.SubscribeAsync($"api/workflows/runs/{runId}/unsubscribe");
 
-        var publisher = host.App.Services.GetRequiredService<ITracePublisher>();
+        var publisher = host.Services.GetRequiredService<ITracePublisher>();
         await publisher.PublishAsync([Log(runId, 1), Status(runId, RunStatus.Running)]);
 
         // The all-runs update comes after the run's trace events would have: their absence is now certain.
@@ -119,7 +120,7 @@ public sealed class LocalRealtimeTests(RealtimeHostFixture host) : IClassFixture
         await client.SubscribeAsync("api/workflows/runs/subscribe", HttpStatusCode.Forbidden);
         await client.SubscribeAsync($"api/workflows/runs/{granted}/subscribe");
 
-        var publisher = host.App.Services.GetRequiredService<ITracePublisher>();
+        var publisher = host.Services.GetRequiredService<ITracePublisher>();
         await publisher.PublishAsync([Log(other, 1)]);
         await publisher.PublishAsync([Log(granted, 1)]);
 
@@ -143,7 +144,7 @@ public sealed class LocalRealtimeTests(RealtimeHostFixture host) : IClassFixture
     private async Task<string> CreateRunAsync()
     {
         var runId = "run-" + Guid.NewGuid().ToString("N");
-        await host.App.Services.GetRequiredService<IRunStore>().CreateAsync(new NewRun(runId, "wf", 1, 2, DateTimeOffset.UtcNow));
+        await host.Services.GetRequiredService<IRunStore>().CreateAsync(new NewRun(runId, "wf", 1, 2, DateTimeOffset.UtcNow));
         return runId;
     }
 

@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Builder;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
@@ -7,20 +7,22 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ShipSec.LocalHost;
 
-namespace ShipSec.Bench;
+namespace ShipSec.TestSupport;
 
 /// <summary>
-/// The real local host, in this process on a free loopback port with its own schema, task hub and artifact
-/// container (as tests/TestSupport/LocalHostFixture does), so a bench never touches a developer's data.
+/// The real local host, started in this process on a free loopback port with its own PostgreSQL schema,
+/// task hub, artifact container and API key, and its schema dropped again on dispose: what the test
+/// fixtures and the bench run against, so that neither touches a developer's data or each other's runs.
 /// </summary>
-internal sealed class BenchHost : IAsyncDisposable
+public sealed class IsolatedLocalHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private BenchHost(WebApplication app, string schema, HttpClient http)
+    private IsolatedLocalHost(WebApplication app, string schema, string apiKey, HttpClient http)
     {
         _app = app;
         Schema = schema;
+        ApiKey = apiKey;
         Http = http;
     }
 
@@ -34,13 +36,22 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public string Schema { get; }
 
-    /// <summary>Sends the host's API key; its base address is the host's.</summary>
+    /// <summary>The API key this host requires; <see cref="Http"/> sends it.</summary>
+    public string ApiKey { get; }
+
+    /// <summary>Sends <see cref="ApiKey"/>; its base address is the host's.</summary>
     public HttpClient Http { get; }
 
-    public static async Task<BenchHost> StartAsync(string backend)
+    /// <summary>
+    /// Starts a host on the <paramref name="backend"/> orchestration backend. Its schema, container and task hub
+    /// are named from <paramref name="prefix"/> (lowercase letters) and a random suffix; <paramref name="settings"/>
+    /// are added to its configuration last.
+    /// </summary>
+    public static async Task<IsolatedLocalHost> StartAsync(
+        string backend, string prefix, TimeSpan requestTimeout, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var suffix = Guid.NewGuid().ToString("N")[..12];
-        var schema = $"bench_{suffix}";
+        var schema = $"{prefix}_{suffix}";
         var apiKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         var app = LocalHostApp.Create(["--urls", "http://127.0.0.1:0"], builder =>
         {
@@ -49,20 +60,22 @@ internal sealed class BenchHost : IAsyncDisposable
                 ["ConnectionStrings:Postgres"] = PostgresConnectionString,
                 ["ConnectionStrings:Storage"] = StorageConnectionString,
                 ["Postgres:Schema"] = schema,
-                ["Artifacts:Container"] = $"bench-{suffix}",
+                ["Artifacts:Container"] = $"{prefix}-{suffix}",
                 ["DurableTask:Backend"] = backend,
-                ["DurableTask:TaskHubName"] = $"Bench{suffix}",
+                ["DurableTask:TaskHubName"] = $"{char.ToUpperInvariant(prefix[0])}{prefix[1..]}{suffix}",
                 ["Logging:LogLevel:Default"] = "Warning",
-                // The bench serves no dashboard: its output has no wwwroot, which is expected here.
-                ["Logging:LogLevel:Microsoft.AspNetCore.StaticFiles"] = "Error",
                 ["Access:ApiKey"] = apiKey,
             });
+            if (settings is not null)
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+            }
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var http = new HttpClient { BaseAddress = new Uri(address + "/"), Timeout = TimeSpan.FromSeconds(60) };
+        var http = new HttpClient { BaseAddress = new Uri(address + "/"), Timeout = requestTimeout };
         http.DefaultRequestHeaders.Add("x-functions-key", apiKey);
-        return new BenchHost(app, schema, http);
+        return new IsolatedLocalHost(app, schema, apiKey, http);
     }
 
     public async ValueTask DisposeAsync()
