@@ -2,6 +2,7 @@ using System.Text.Json;
 using Npgsql;
 using ShipSec.Shared.Json;
 using ShipSec.Shared.Runs;
+using ShipSec.Shared.Trace;
 
 namespace ShipSec.Shared.Postgres;
 
@@ -13,7 +14,8 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
 {
     private const string SummaryColumns = """
         SELECT r.run_id, r.workflow_id, r.status, r.created_at, r.started_at, r.updated_at, r.completed_at, r.failure,
-               r.nodes_total, n.completed, n.failed, n.running, r.workflow_version
+               r.nodes_total, n.completed, n.failed, n.running, r.workflow_version, r.inputs,
+               f.info, f.low, f.medium, f.high, f.critical
         FROM runs r
         CROSS JOIN LATERAL (
             SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed,
@@ -22,11 +24,24 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
             FROM run_nodes
             WHERE run_nodes.run_id = r.run_id
         ) n
+        CROSS JOIN LATERAL (
+            SELECT count(*) FILTER (WHERE severity = 'info')::int AS info,
+                   count(*) FILTER (WHERE severity = 'low')::int AS low,
+                   count(*) FILTER (WHERE severity = 'medium')::int AS medium,
+                   count(*) FILTER (WHERE severity = 'high')::int AS high,
+                   count(*) FILTER (WHERE severity = 'critical')::int AS critical
+            FROM (
+                SELECT DISTINCT ON (fingerprint) severity
+                FROM run_findings
+                WHERE run_findings.run_id = r.run_id
+                ORDER BY fingerprint, sequence DESC
+            ) latest
+        ) f
         """;
 
     private const string InsertRun = """
-        INSERT INTO runs (run_id, workflow_id, workflow_version, status, nodes_total, created_at, updated_at)
-        VALUES ($1, $2, $3, 'queued', $4, $5, $5)
+        INSERT INTO runs (run_id, workflow_id, workflow_version, status, nodes_total, created_at, updated_at, inputs)
+        VALUES ($1, $2, $3, 'queued', $4, $5, $5, $6)
         ON CONFLICT (run_id) DO NOTHING
         """;
 
@@ -54,6 +69,11 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = run.WorkflowVersion });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = run.NodesTotal });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = run.CreatedAt.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter<string?>
+        {
+            TypedValue = run.Inputs is null ? null : PostgresText.StripJson(JsonSerializer.Serialize(run.Inputs, ShipSecJson.Options)),
+            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb,
+        });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -114,5 +134,7 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
         Failure = reader.IsDBNull(7) ? null : JsonSerializer.Deserialize<RunFailure>(reader.GetString(7), ShipSecJson.Options),
         Progress = new RunProgress(reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10), reader.GetInt32(11)),
         WorkflowVersion = reader.GetInt32(12),
+        Inputs = reader.IsDBNull(13) ? null : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(reader.GetString(13), ShipSecJson.Options),
+        Findings = new FindingCounts(reader.GetInt32(14), reader.GetInt32(15), reader.GetInt32(16), reader.GetInt32(17), reader.GetInt32(18)),
     };
 }

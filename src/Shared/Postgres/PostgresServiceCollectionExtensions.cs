@@ -56,6 +56,8 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowStore>(provider => provider.GetRequiredService<PostgresWorkflowStore>());
         services.TryAddSingleton<PostgresRunHistory>();
         services.TryAddSingleton<IRunHistory>(provider => provider.GetRequiredService<PostgresRunHistory>());
+        services.TryAddSingleton<PostgresRunFindings>();
+        services.TryAddSingleton<IRunFindings>(provider => provider.GetRequiredService<PostgresRunFindings>());
         services.TryAddSingleton<RunReplay>();
         return services;
     }

@@ -122,6 +122,15 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
         WHERE r.run_id = t.run_id
         """;
 
+    // Findings are indexed with the events that carry them, in the same transaction (0004_findings_and_inputs.sql).
+    private const string IndexFindings = """
+        INSERT INTO run_findings (run_id, sequence, fingerprint, rule_id, severity, node_id, attempt, ts, finding)
+        SELECT run_id, sequence, payload -> 'finding' ->> 'fingerprint', payload -> 'finding' ->> 'ruleId',
+               payload -> 'finding' ->> 'severity', node_id, attempt, ts, payload -> 'finding'
+        FROM unnest($1::text[], $2::bigint[], $3::text[], $4::integer[], $5::timestamptz[], $6::jsonb[])
+            AS f(run_id, sequence, node_id, attempt, ts, payload)
+        """;
+
     // Named by PostgreSQL for the UNIQUE (id) of 0001_initial.sql.
     private const string IdConstraint = "trace_events_id_key";
 
@@ -271,6 +280,11 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
             if (numbered.FoldCommand(FoldSummaries) is { } fold)
             {
                 command.BatchCommands.Add(fold);
+            }
+
+            if (numbered.FindingsCommand(IndexFindings) is { } findings)
+            {
+                command.BatchCommands.Add(findings);
             }
 
             if (boundary.Checkpoint is not null)

@@ -23,6 +23,7 @@ internal static class TraceEventColumns
     public const string NodeFailed = "NODE_FAILED";
     public const string NodeSkipped = "NODE_SKIPPED";
     public const string WorkflowStatus = "WORKFLOW_STATUS";
+    public const string NodeFinding = "NODE_FINDING";
 
     /// <summary>Binary COPY of whole rows into <c>trace_events</c>, in the column order <see cref="WriteRowAsync"/> writes.</summary>
     public const string Copy = """
@@ -39,6 +40,7 @@ internal static class TraceEventColumns
         TraceEventType.NodeFailed => NodeFailed,
         TraceEventType.NodeSkipped => NodeSkipped,
         TraceEventType.WorkflowStatus => WorkflowStatus,
+        TraceEventType.NodeFinding => NodeFinding,
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown trace event type."),
     };
 
@@ -52,6 +54,7 @@ internal static class TraceEventColumns
         NodeFailed => TraceEventType.NodeFailed,
         NodeSkipped => TraceEventType.NodeSkipped,
         WorkflowStatus => TraceEventType.WorkflowStatus,
+        NodeFinding => TraceEventType.NodeFinding,
         _ => throw new InvalidDataException($"Unknown trace event type '{name}' in the trace store."),
     };
 
@@ -109,12 +112,12 @@ internal static class TraceEventColumns
             ? traceEvent
             : traceEvent with { Id = id, RunId = runId, NodeId = nodeId, Message = message };
         if (traceEvent.Error is null && traceEvent.Progress is null && traceEvent.Artifact is null
-            && traceEvent.OutputSummary is null && traceEvent.Status is null)
+            && traceEvent.OutputSummary is null && traceEvent.Status is null && traceEvent.Finding is null)
         {
             return (sanitized, null);
         }
 
-        var payload = new TracePayload(traceEvent.Error, traceEvent.Progress, traceEvent.Artifact, traceEvent.OutputSummary, traceEvent.Status);
+        var payload = new TracePayload(traceEvent.Error, traceEvent.Progress, traceEvent.Artifact, traceEvent.OutputSummary, traceEvent.Status, traceEvent.Finding);
         var json = JsonSerializer.Serialize(payload, ShipSecJson.Options);
         var stripped = PostgresText.StripJson(json);
         return ReferenceEquals(json, stripped) ? (sanitized, json) : (WithPayload(sanitized, stripped), stripped);
@@ -137,6 +140,7 @@ internal static class TraceEventColumns
             Artifact = payload.Artifact,
             OutputSummary = payload.OutputSummary,
             Status = payload.Status,
+            Finding = payload.Finding,
         };
     }
 
@@ -161,5 +165,5 @@ internal static class TraceEventColumns
         => value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
 
     private sealed record TracePayload(
-        TraceError? Error, TraceProgress? Progress, ArtifactReference? Artifact, JsonElement? OutputSummary, RunStatus? Status);
+        TraceError? Error, TraceProgress? Progress, ArtifactReference? Artifact, JsonElement? OutputSummary, RunStatus? Status, Finding? Finding);
 }
