@@ -25,6 +25,7 @@ public static class ComponentServiceCollectionExtensions
             ServiceDescriptor.Singleton<IComponent, SleepComponent>(),
         ]);
         services.TryAddSingleton<IComponentCatalog, ComponentCatalog>();
+        services.AddShipSecScope();
         return services;
     }
 }

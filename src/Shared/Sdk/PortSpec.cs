@@ -1,0 +1,51 @@
+using System.Globalization;
+
+namespace ShipSec.Shared.Sdk;
+
+/// <summary>Parses port lists such as <c>22,80,8000-8100</c>: one rule for workflow inputs of type ports and for components.</summary>
+public static class PortSpec
+{
+    /// <summary>The distinct ports of <paramref name="spec"/>, ascending; the error names <paramref name="input"/>.</summary>
+    public static IReadOnlyList<int> Parse(string spec, string input)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return TryParse(spec, out var ports, out var problem) ? ports : throw new ComponentInputException(input, problem);
+    }
+
+    /// <summary>The distinct ports of <paramref name="spec"/>, ascending; false with a problem such as "has '0', which is not a port".</summary>
+    public static bool TryParse(string spec, out IReadOnlyList<int> ports, out string problem)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var set = new SortedSet<int>();
+        ports = [];
+        problem = string.Empty;
+        foreach (var part in spec.Split(',', StringSplitOptions.TrimEntries))
+        {
+            var dash = part.IndexOf('-', StringComparison.Ordinal);
+            var firstText = dash < 0 ? part : part[..dash];
+            var lastText = dash < 0 ? part : part[(dash + 1)..];
+            if (!TryPort(firstText, out var first) || !TryPort(lastText, out var last))
+            {
+                problem = $"has '{part}', which is not a port (1-65535) or a range such as 1-1024; write ports like \"22,80,8000-8100\"";
+                return false;
+            }
+
+            if (first > last)
+            {
+                problem = $"has the range '{part}', whose start is after its end";
+                return false;
+            }
+
+            for (var port = first; port <= last; port++)
+            {
+                set.Add(port);
+            }
+        }
+
+        ports = [.. set];
+        return true;
+    }
+
+    private static bool TryPort(string text, out int port)
+        => int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is >= 1 and <= 65535;
+}
