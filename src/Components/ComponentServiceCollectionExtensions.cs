@@ -18,6 +18,8 @@ public static class ComponentServiceCollectionExtensions
         [
             ServiceDescriptor.Singleton<IComponent, PortScanComponent>(),
             ServiceDescriptor.Singleton<IComponent, HttpProbeComponent>(),
+            ServiceDescriptor.Singleton<IComponent, NmapComponent>(),
+            ServiceDescriptor.Singleton<IComponent, TlsComponent>(),
             ServiceDescriptor.Singleton<IComponent, ExecComponent>(),
             ServiceDescriptor.Singleton<IComponent, ReportComponent>(),
             ServiceDescriptor.Singleton<IComponent, LogComponent>(),

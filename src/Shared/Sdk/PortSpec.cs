@@ -46,6 +46,24 @@ public static class PortSpec
         return true;
     }
 
+    /// <summary>Ascending ports as ranges, such as <c>22, 80-82</c>: a tool's port argument stays short however many ports.</summary>
+    public static IEnumerable<string> ToRanges(this IReadOnlyList<int> ports)
+    {
+        ArgumentNullException.ThrowIfNull(ports);
+        for (var i = 0; i < ports.Count;)
+        {
+            var start = ports[i];
+            var end = start;
+            while (i + 1 < ports.Count && ports[i + 1] == end + 1)
+            {
+                end = ports[++i];
+            }
+
+            i++;
+            yield return start == end ? start.ToString(CultureInfo.InvariantCulture) : $"{start}-{end}";
+        }
+    }
+
     private static bool TryPort(string text, out int port)
         => int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is >= 1 and <= 65535;
 }
