@@ -36,7 +36,10 @@ public abstract class LocalHostFixture : IAsyncLifetime
 
     public static string StorageConnectionString => IsolatedLocalHost.StorageConnectionString;
 
-    public async Task InitializeAsync() => host = await IsolatedLocalHost.StartAsync(Backend, "t", TimeSpan.FromSeconds(30));
+    /// <summary>Configuration added to the host's last (none by default).</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
+    public async Task InitializeAsync() => host = await IsolatedLocalHost.StartAsync(Backend, "t", TimeSpan.FromSeconds(30), Settings);
 
     public async Task DisposeAsync()
     {
@@ -97,6 +100,14 @@ public abstract class LocalHostFixture : IAsyncLifetime
 public sealed class InMemoryLocalHostFixture : LocalHostFixture
 {
     protected override string Backend => "InMemory";
+}
+
+/// <summary>The in-memory local host with its scope narrowed to 127.0.0.1/32, so 127.0.0.2 is out of scope.</summary>
+public sealed class NarrowScopeLocalHostFixture : LocalHostFixture
+{
+    protected override string Backend => "InMemory";
+
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?> { ["Scope:Allowed:0"] = "127.0.0.1/32" };
 }
 
 /// <summary>The local host on the Azure Storage backend against Azurite: the default, durable shape.</summary>
