@@ -11,7 +11,7 @@ using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
 using ShipSec.TestSupport;
 
-namespace ShipSec.LocalHost.Tests.Findings;
+namespace ShipSec.LocalHost.Tests.Scanning;
 
 /// <summary>
 /// Runs that take inputs, the deployment scope, and findings end to end through the API. The host's scope is
