@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ShipSec.Shared.Dsl;
+using ShipSec.Shared.Json;
 
 namespace ShipSec.Cli;
 
@@ -19,7 +20,7 @@ internal static class RunInputs
             return true;
         }
 
-        var declared = WorkflowParser.Parse(workflowJson).Workflow?.Inputs ?? new Dictionary<string, WorkflowInputDefinition>();
+        var declared = Declared(workflowJson);
         var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var option in options)
         {
@@ -37,6 +38,20 @@ internal static class RunInputs
 
         inputs = values;
         return true;
+    }
+
+    // The server validates the file; here a file it would refuse simply declares nothing, and values go as text.
+    private static IReadOnlyDictionary<string, WorkflowInputDefinition> Declared(string workflowJson)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<WorkflowDefinition>(workflowJson, ShipSecJson.Options)?.Inputs
+                ?? new Dictionary<string, WorkflowInputDefinition>();
+        }
+        catch (JsonException)
+        {
+            return new Dictionary<string, WorkflowInputDefinition>();
+        }
     }
 
     private static JsonElement Typed(WorkflowInputType type, string text) => type switch

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Options;
 
 namespace ShipSec.Shared.Sdk;
 
@@ -41,9 +40,9 @@ public sealed class TargetScope
     private readonly List<string> domains = [];
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> resolve;
 
-    /// <summary>The scope configured in <see cref="ScopeOptions"/>; throws <see cref="OptionsValidationException"/> on an entry it cannot read.</summary>
-    public TargetScope(IOptions<ScopeOptions> options)
-        : this(options?.Value.Allowed ?? throw new ArgumentNullException(nameof(options)), Dns.GetHostAddressesAsync)
+    /// <summary>The scope configured in <see cref="ScopeOptions"/>; throws <see cref="ArgumentException"/> on an entry it cannot read.</summary>
+    public TargetScope(ScopeOptions options)
+        : this(options?.Allowed ?? throw new ArgumentNullException(nameof(options)), Dns.GetHostAddressesAsync)
     {
     }
 
@@ -78,8 +77,7 @@ public sealed class TargetScope
             }
             else
             {
-                throw new OptionsValidationException(ScopeOptions.SectionName, typeof(ScopeOptions),
-                    [$"Scope:Allowed entry '{entry}' is not a CIDR network, an address, a host name or a domain (*.example.com)."]);
+                throw new ArgumentException($"Scope:Allowed entry '{entry}' is not a CIDR network, an address, a host name or a domain (*.example.com).", nameof(allowed));
             }
         }
 

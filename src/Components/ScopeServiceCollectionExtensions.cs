@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using ShipSec.Shared.Sdk;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -22,14 +23,23 @@ public static class ScopeServiceCollectionExtensions
 
         services.AddOptions<ScopeOptions>()
             .Configure<IServiceProvider>((options, provider) => provider.GetService<IConfiguration>()?.GetSection(ScopeOptions.SectionName).Bind(options))
-            .Validate(options =>
-            {
-                // The scope's own parser is the rule: an entry it cannot read fails the host's start.
-                _ = new TargetScope(options.Allowed, (_, _) => Task.FromResult(Array.Empty<System.Net.IPAddress>()));
-                return true;
-            })
+            .Validate(
+                options =>
+                {
+                    // The scope's own parser is the rule: an entry it cannot read fails the host's start.
+                    try
+                    {
+                        _ = new TargetScope(options);
+                        return true;
+                    }
+                    catch (ArgumentException)
+                    {
+                        return false;
+                    }
+                },
+                "Scope:Allowed holds an entry that is not a CIDR network, an address, a host name or a domain (*.example.com).")
             .ValidateOnStart();
-        services.TryAddSingleton<TargetScope>();
+        services.TryAddSingleton(provider => new TargetScope(provider.GetRequiredService<IOptions<ScopeOptions>>().Value));
         return services;
     }
 }

@@ -32,8 +32,8 @@ public sealed record NodeDefinition
 
     /// <summary>
     /// Input values by input name: a JSON literal, a reference to an upstream node's output written
-    /// as <c>{"$ref": "nodeId.outputName"}</c> (see <see cref="InputReference"/>), or a workflow input
-    /// <c>{"$input": "name"}</c> anywhere a literal may stand (see <see cref="WorkflowInputBinding"/>).
+    /// as <c>{"$ref": "nodeId.outputName"}</c> (see <c>InputReference</c> in the DSL), or a workflow input
+    /// <c>{"$input": "name"}</c> anywhere a literal may stand (see <c>WorkflowInputBinding</c> in the DSL).
     /// </summary>
     public IReadOnlyDictionary<string, JsonElement> Inputs { get; init; } = new Dictionary<string, JsonElement>();
 
