@@ -42,20 +42,7 @@ public sealed class PostgresRunFindings(NpgsqlDataSource dataSource) : IRunFindi
         {
             var finding = JsonSerializer.Deserialize<Finding>(reader.GetString(4), ShipSecJson.Options)
                 ?? throw new InvalidDataException($"Run {runId} has a null finding at sequence {reader.GetInt64(2)}.");
-            findings.Add(new RunFinding
-            {
-                Fingerprint = finding.Fingerprint,
-                RuleId = finding.RuleId,
-                Title = finding.Title,
-                Severity = finding.Severity,
-                Asset = finding.Asset,
-                Evidence = finding.Evidence,
-                Details = finding.Details,
-                NodeId = reader.GetString(0),
-                Attempt = reader.GetInt32(1),
-                Sequence = reader.GetInt64(2),
-                Timestamp = reader.GetFieldValue<DateTimeOffset>(3),
-            });
+            findings.Add(RunFinding.From(finding, reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3)));
         }
 
         return findings;

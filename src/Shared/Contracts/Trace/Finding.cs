@@ -130,21 +130,28 @@ public sealed record RunFinding
     {
         ArgumentNullException.ThrowIfNull(traceEvent);
         return traceEvent is { Type: TraceEventType.NodeFinding, Finding: { } finding, NodeId: { } nodeId }
-            ? new RunFinding
-            {
-                Fingerprint = finding.Fingerprint,
-                RuleId = finding.RuleId,
-                Title = finding.Title,
-                Severity = finding.Severity,
-                Asset = finding.Asset,
-                Evidence = finding.Evidence,
-                Details = finding.Details,
-                NodeId = nodeId,
-                Attempt = traceEvent.Attempt,
-                Sequence = traceEvent.Sequence,
-                Timestamp = traceEvent.Timestamp,
-            }
+            ? From(finding, nodeId, traceEvent.Attempt, traceEvent.Sequence, traceEvent.Timestamp)
             : null;
+    }
+
+    /// <summary><paramref name="finding"/> as reported by <paramref name="nodeId"/> in the event at <paramref name="sequence"/>.</summary>
+    public static RunFinding From(Finding finding, string nodeId, int attempt, long sequence, DateTimeOffset timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(finding);
+        return new RunFinding
+        {
+            Fingerprint = finding.Fingerprint,
+            RuleId = finding.RuleId,
+            Title = finding.Title,
+            Severity = finding.Severity,
+            Asset = finding.Asset,
+            Evidence = finding.Evidence,
+            Details = finding.Details,
+            NodeId = nodeId,
+            Attempt = attempt,
+            Sequence = sequence,
+            Timestamp = timestamp,
+        };
     }
 }
 
