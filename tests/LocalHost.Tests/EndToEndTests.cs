@@ -94,7 +94,11 @@ public sealed class EndToEndTests(AzuriteLocalHostFixture host) : IClassFixture<
         }
 
         var markdown = await host.Http.GetStringAsync(new Uri($"api/workflows/runs/{runId}/artifacts/{artifacts[0].ArtifactId}", UriKind.Relative));
-        Assert.Contains("# Local recon of 127.0.0.1", markdown, StringComparison.Ordinal);
+        Assert.Contains("# Local recon", markdown, StringComparison.Ordinal);
+        // The report lists the findings the scan and probe reported (the local host's own port answers HTTP at least).
+        Assert.Contains("## Reported findings", markdown, StringComparison.Ordinal);
+        Assert.Contains("network.open-port", markdown, StringComparison.Ordinal);
+        Assert.Contains(trace, e => e.Type == TraceEventType.NodeFinding && e.NodeId == "scan");
     }
 
     [Fact]
