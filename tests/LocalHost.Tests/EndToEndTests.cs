@@ -13,7 +13,7 @@ namespace ShipSec.LocalHost.Tests;
 /// The local host as a user runs it: orchestrations on Azurite, trace in PostgreSQL, artifacts in Blob,
 /// driven through the HTTP API.
 /// </summary>
-public sealed class EndToEndTests(AzuriteLocalHostFixture host) : IClassFixture<AzuriteLocalHostFixture>
+public sealed class EndToEndTests(AzuriteLocalHostFixture host, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<AzuriteLocalHostFixture>
 {
     private static readonly string[] TerminalStatuses = ["completed", "failed", "cancelled"];
 
@@ -82,6 +82,8 @@ public sealed class EndToEndTests(AzuriteLocalHostFixture host) : IClassFixture<
         var trace = await host.GetTraceAsync(runId);
         var artifacts = trace.Where(e => e.Type == TraceEventType.NodeArtifact && e.NodeId == "report").Select(e => e.Artifact!).ToList();
         Assert.Equal(["report.md", "report.json"], artifacts.Select(a => a.Name));
+        // What the sample costs on this machine (reported, not asserted: speed belongs in bench/).
+        output.WriteLine($"sample run: {trace.Count} events; " + string.Join("; ", trace.Where(e => e.Type == TraceEventType.NodeCompleted).Select(e => $"{e.NodeId}: {e.Message}")));
 
         foreach (var artifact in artifacts)
         {
