@@ -23,6 +23,7 @@ public sealed class RunNodeActivity(
     ITraceStore traces,
     IArtifactStore artifacts,
     IRunStore runs,
+    ProcessSandbox sandbox,
     IOptions<TraceLimitsOptions> limits,
     TimeProvider clock,
     ILogger<RunNodeActivity> logger) : TaskActivity<RunNodeInput, NodeAttemptResult>
@@ -98,7 +99,7 @@ public sealed class RunNodeActivity(
                 trace.Secrets.Add(inputs[secret.Name]);
             }
 
-            var context = new NodeComponentContext(trace, artifacts, new ComponentInputs(inputs), attempt.Token);
+            var context = new NodeComponentContext(trace, artifacts, new ComponentInputs(inputs), sandbox, attempt.Token);
             var outputs = await component.ExecuteAsync(context);
             return new NodeAttemptResult(NodeAttemptOutcome.Succeeded, await ToBoundaryAsync(input, outputs, attempt.Token), null);
         }
@@ -109,6 +110,10 @@ public sealed class RunNodeActivity(
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             return Failed($"Timed out after {node.TimeoutSeconds} s.", "timeout", willRetry);
+        }
+        catch (ComponentRefusedException refused)
+        {
+            return Failed(refused.Message, refused.Kind, willRetry: false);
         }
 #pragma warning disable CA1031 // Whatever a component throws fails this attempt; it must never crash the activity.
         catch (Exception exception)

@@ -128,7 +128,9 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         {
             var input = new RunNodeInput { RunId = runId, Node = node, Attempt = attempt, Upstream = upstream };
             result = await RunAttemptAsync(context, input);
-            if (result.Outcome != NodeAttemptOutcome.Failed || attempt == maxAttempts)
+            // An attempt that says it will not be retried (a refused program, an unknown component) cannot
+            // succeed the next time either.
+            if (result.Outcome != NodeAttemptOutcome.Failed || attempt == maxAttempts || result.Error is { WillRetry: false })
             {
                 return result;
             }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ShipSec.Shared.Dsl;
 using ShipSec.Shared.Json;
@@ -14,7 +15,7 @@ public sealed class SampleWorkflowTests
     public void The_local_recon_sample_uses_only_declared_components_inputs_and_outputs()
     {
         var workflow = Load();
-        using var provider = new ServiceCollection().AddShipSecComponents().BuildServiceProvider();
+        using var provider = WithLocalDefaults().AddShipSecComponents().BuildServiceProvider();
         var catalog = provider.GetRequiredService<IComponentCatalog>();
         var nodes = workflow.Nodes.ToDictionary(n => n.Id);
 
@@ -45,7 +46,7 @@ public sealed class SampleWorkflowTests
         // A minimal sequential runner (the file lists nodes in dependency order): the orchestrator's job
         // in the product, here only to prove the components chain as the sample wires them.
         var workflow = Load();
-        using var provider = new ServiceCollection().AddShipSecComponents().BuildServiceProvider();
+        using var provider = WithLocalDefaults().AddShipSecComponents().BuildServiceProvider();
         var catalog = provider.GetRequiredService<IComponentCatalog>();
         var outputs = new Dictionary<string, ComponentOutputs>();
         var contexts = new Dictionary<string, RecordingComponentContext>();
@@ -69,6 +70,16 @@ public sealed class SampleWorkflowTests
             contexts["tool"].Logs.Where(l => l.Message.StartsWith("step", StringComparison.Ordinal)).Select(l => l.Message));
         Assert.Contains(contexts["tool"].Logs, l => l is { Level: Shared.Trace.TraceEventLevel.Warn, Message: "finished (this line goes to stderr)" });
         Assert.Equal(["report.md", "report.json"], contexts["report"].Artifacts.Select(a => a.Reference.Name));
+    }
+
+    // The local host's own appsettings.json: the sample must run with what ./scripts/run ships.
+    private static ServiceCollection WithLocalDefaults()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(RepositoryRoot(), "src", "LocalHost", "appsettings.json"), optional: false)
+            .Build());
+        return services;
     }
 
     private static WorkflowDefinition Load()

@@ -35,6 +35,9 @@ public interface IComponentContext
     /// <summary>Fires when the attempt times out or the run is cancelled.</summary>
     CancellationToken CancellationToken { get; }
 
+    /// <summary>How processes the component starts are confined; the machine's defaults unless the host configures it.</summary>
+    ProcessSandbox Sandbox => ProcessSandbox.Default;
+
     /// <summary>Emits a NODE_LOG event. Never blocks on I/O: events are flushed in the background and before the node ends.</summary>
     void Log(TraceEventLevel level, string message);
 
