@@ -36,7 +36,10 @@ public abstract class LocalHostFixture : IAsyncLifetime
 
     public static string StorageConnectionString => IsolatedLocalHost.StorageConnectionString;
 
-    public async Task InitializeAsync() => host = await IsolatedLocalHost.StartAsync(Backend, "t", TimeSpan.FromSeconds(30));
+    public async Task InitializeAsync() => host = await IsolatedLocalHost.StartAsync(Backend, "t", TimeSpan.FromSeconds(30), Settings);
+
+    /// <summary>Configuration added on top of the local host's own (null: its defaults).</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
 
     public async Task DisposeAsync()
     {
@@ -97,6 +100,14 @@ public abstract class LocalHostFixture : IAsyncLifetime
 public sealed class InMemoryLocalHostFixture : LocalHostFixture
 {
     protected override string Backend => "InMemory";
+}
+
+/// <summary>The in-memory local host with <c>core.exec</c> turned off, as a deployment that does not enable it.</summary>
+public sealed class ExecDisabledLocalHostFixture : LocalHostFixture
+{
+    protected override string Backend => "InMemory";
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Components:Exec:Enabled"] = "false" };
 }
 
 /// <summary>The local host on the Azure Storage backend against Azurite: the default, durable shape.</summary>
