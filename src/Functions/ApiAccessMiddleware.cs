@@ -20,7 +20,7 @@ internal sealed class ApiAccessMiddleware(ApiAccessPolicy policy) : IFunctionsWo
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var http = context.GetHttpContext();
-        if (http is null || IsAnonymous(context.FunctionDefinition.EntryPoint) || policy.IsAuthorized(http.Request))
+        if (http is null || IsAnonymous(context.FunctionDefinition.EntryPoint) || await policy.IsAuthorizedAsync(http.Request, context.CancellationToken))
         {
             await next(context);
             return;

@@ -18,9 +18,15 @@ public static class ShipSecServiceCollectionExtensions
         services.AddShipSecComponents();
         services.AddWorkflowDsl();
         services.AddOptions<ShipSec.Functions.Http.AccessOptions>().BindConfiguration(ShipSec.Functions.Http.AccessOptions.SectionName);
+        services.AddOptions<ShipSec.Functions.Http.EntraOptions>().BindConfiguration(ShipSec.Functions.Http.EntraOptions.SectionName);
+        services.AddSingleton<ShipSec.Functions.Http.EntraTokenValidator>();
         services.AddSingleton<ShipSec.Functions.Http.ApiAccessPolicy>();
         services.AddOptions<ShipSec.Functions.Http.ApiOptions>()
             .BindConfiguration(ShipSec.Functions.Http.ApiOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<ShipSec.Shared.Dsl.WorkflowOptions>()
+            .BindConfiguration(ShipSec.Shared.Dsl.WorkflowOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddOptions<ShipSec.Shared.Trace.TraceLimitsOptions>()
@@ -29,6 +35,7 @@ public static class ShipSecServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<ShipSec.Shared.Artifacts.IRunArtifacts, ShipSec.Shared.Postgres.PostgresRunArtifacts>();
         services.AddSingleton<RunLauncher>();
+        services.AddSingleton<ShipSec.Orchestrations.RunCancellationWatcher>();
         foreach (var activity in ShipSec.Orchestrations.OrchestrationCatalog.Activities.Values)
         {
             services.AddTransient(activity);

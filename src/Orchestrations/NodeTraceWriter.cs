@@ -8,8 +8,9 @@ namespace ShipSec.Orchestrations;
 /// The trace of one node attempt. Components write to it without waiting (<see cref="Emit"/>); a single
 /// pump forwards events in order to the <see cref="ITracePublisher"/> in batches while the node runs, and
 /// <see cref="CompleteAsync"/> returns only when every event has been acknowledged, so a node's events are
-/// flushed before its activity returns. Event ids are derived from run, node, attempt and an ordinal, so a
-/// re-executed attempt re-emits the same ids and the store keeps one copy.
+/// flushed before its activity returns. Event ids are derived from run, node, attempt, this execution's nonce
+/// and an ordinal, so a resent batch keeps its ids and the store keeps one copy, while a redelivered
+/// activity writes beside the first delivery instead of being taken for it.
 /// Every message is sanitised, truncated to the configured length and stripped of secret input values;
 /// log and progress events beyond the per-node rate are held back and replaced by one warning event that
 /// says how many were dropped (the latest progress is kept and sent once the rate allows).
@@ -34,9 +35,9 @@ public sealed class NodeTraceWriter : IAsyncDisposable
     private TraceEvent? heldProgress;
 
     /// <summary>Starts the pump for one attempt.</summary>
-    public NodeTraceWriter(ITracePublisher publisher, TimeProvider clock, ILogger logger, TraceLimitsOptions limits, string runId, string nodeId, int attempt, int delivery = 1)
+    public NodeTraceWriter(ITracePublisher publisher, TimeProvider clock, ILogger logger, TraceLimitsOptions limits, string runId, string nodeId, int attempt, string? execution = null)
     {
-        Delivery = delivery;
+        Execution = execution ?? TraceEventIds.NewExecution();
         this.publisher = publisher ?? throw new ArgumentNullException(nameof(publisher));
         this.clock = clock ?? throw new ArgumentNullException(nameof(clock));
         this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
@@ -58,8 +59,11 @@ public sealed class NodeTraceWriter : IAsyncDisposable
     /// <summary>The attempt.</summary>
     public int Attempt { get; }
 
-    /// <summary>Which delivery of the attempt's activity this is: 1, or more after a worker stopped mid-attempt.</summary>
-    public int Delivery { get; }
+    /// <summary>
+    /// The nonce of this execution of the attempt's activity, part of its event ids: a redelivered activity
+    /// (after a worker stopped mid-attempt) writes under ids of its own, however far the consumer lags.
+    /// </summary>
+    public string Execution { get; }
 
     /// <summary>Secret values masked in everything this attempt writes.</summary>
     public SecretRedactor Secrets { get; } = new();
@@ -81,14 +85,14 @@ public sealed class NodeTraceWriter : IAsyncDisposable
 
     /// <summary>A lifecycle event (started, completed, failed) of this attempt with its derived id.</summary>
     public TraceEvent Lifecycle(TraceEventType type, TraceEventLevel level)
-        => Create(TraceEventIds.NodeLifecycle(RunId, NodeId, Attempt, type, Delivery), type, level);
+        => Create(TraceEventIds.NodeLifecycle(RunId, NodeId, Attempt, type, Execution), type, level);
 
     /// <summary>A log, progress or artifact event of this attempt with the next ordinal id.</summary>
     public TraceEvent Next(TraceEventType type, TraceEventLevel level) => At(NextOrdinal(), type, level);
 
     /// <summary>A log, progress or artifact event with the id of an ordinal reserved by <see cref="NextOrdinal"/>.</summary>
     public TraceEvent At(long reservedOrdinal, TraceEventType type, TraceEventLevel level)
-        => Create(TraceEventIds.NodeEvent(RunId, NodeId, Attempt, reservedOrdinal, Delivery), type, level);
+        => Create(TraceEventIds.NodeEvent(RunId, NodeId, Attempt, reservedOrdinal, Execution), type, level);
 
     private TraceEvent Create(string id, TraceEventType type, TraceEventLevel level) => new()
     {

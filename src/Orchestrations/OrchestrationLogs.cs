@@ -24,6 +24,6 @@ internal static partial class OrchestrationLogs
     [LoggerMessage(2012, LogLevel.Warning, "Run {RunId}: publishing {Count} trace events failed (try {Try}); retrying")]
     public static partial void PublishRetry(ILogger logger, Exception exception, string runId, int count, int @try);
 
-    [LoggerMessage(2013, LogLevel.Warning, "Run {RunId}: checking for cancellation failed")]
-    public static partial void CancellationCheckFailed(ILogger logger, Exception exception, string runId);
+    [LoggerMessage(2013, LogLevel.Warning, "Checking {RunCount} runs for cancellation failed; trying again in a second")]
+    public static partial void CancellationCheckFailed(ILogger logger, Exception exception, int runCount);
 }

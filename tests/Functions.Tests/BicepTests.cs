@@ -65,7 +65,7 @@ public sealed class BicepTests
                      "AzureWebJobsStorage__accountName", "APPLICATIONINSIGHTS_CONNECTION_STRING", "ConnectionStrings__Postgres",
                      "Postgres__Schema", "Artifacts__ServiceUri", "Artifacts__Container", "Trace__Transport",
                      "Trace__EventHubs__FullyQualifiedNamespace", "Trace__EventHubs__EventHubName", "Trace__EventHubs__ConsumerGroup",
-                     "Realtime__Provider", "Realtime__AzureSignalR__ConnectionString", "Access__ApiKey", "Access__TrustPlatformAuthentication",
+                     "Realtime__Provider", "Realtime__AzureSignalR__ConnectionString", "Access__ApiKey", "Access__Entra__TenantId", "Access__Entra__Audience", "Postgres__EntraAuthentication",
                  })
         {
             Assert.Contains(name, settings);

@@ -21,24 +21,17 @@ public sealed class AccessOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Access";
 
-    /// <summary>The API key callers send as <c>x-functions-key</c> (or <c>?code=</c>); when empty and no platform authentication is trusted, the API is open.</summary>
+    /// <summary>The API key callers send as <c>x-functions-key</c> (or <c>?code=</c>); when empty and Entra ID is off (<see cref="EntraOptions"/>), the API is open.</summary>
     public string? ApiKey { get; set; }
-
-    /// <summary>
-    /// True only behind App Service Authentication (Entra ID): the platform validates bearer tokens, removes
-    /// any client-sent <c>X-MS-CLIENT-PRINCIPAL*</c> headers and sets them for authenticated callers, so their
-    /// presence proves a valid Entra ID token. Anywhere else a client could forge them: keep false.
-    /// </summary>
-    public bool TrustPlatformAuthentication { get; set; }
 }
 
 /// <summary>
-/// The one access rule of the HTTP API: a caller presents the API key, or (in Azure, with App Service
-/// Authentication) an Entra ID bearer token the platform has validated. The local host applies it in its
-/// endpoint mapper, the Functions app in <see cref="ApiAccessMiddleware"/>; triggers are Anonymous at the
-/// Functions host so that either credential reaches this rule.
+/// The one access rule of the HTTP API: a caller presents the API key, or an Entra ID bearer token that
+/// <see cref="EntraTokenValidator"/> accepts (validated here, not trusted from headers a proxy sets). The
+/// local host applies it in its endpoint mapper, the Functions app in <see cref="ApiAccessMiddleware"/>;
+/// triggers are Anonymous at the Functions host so that either credential reaches this rule.
 /// </summary>
-public sealed class ApiAccessPolicy(IOptions<AccessOptions> options)
+public sealed class ApiAccessPolicy(IOptions<AccessOptions> options, EntraTokenValidator entra)
 {
     /// <summary>The header carrying the key, as Azure Functions names function keys.</summary>
     public const string HeaderName = "x-functions-key";
@@ -46,31 +39,26 @@ public sealed class ApiAccessPolicy(IOptions<AccessOptions> options)
     /// <summary>The cookie the local dashboard link stores the key in.</summary>
     public const string CookieName = "shipsec-key";
 
-    /// <summary>The header App Service Authentication sets for an authenticated caller.</summary>
-    public const string PlatformPrincipalHeader = "X-MS-CLIENT-PRINCIPAL-ID";
-
     private readonly byte[]? key = string.IsNullOrEmpty(options.Value.ApiKey) ? null : Encoding.UTF8.GetBytes(options.Value.ApiKey);
-    private readonly bool trustPlatform = options.Value.TrustPlatformAuthentication;
+    private readonly bool trustEntra = entra.IsEnabled;
 
     /// <summary>True when no credential is configured at all: the API is open (local development only).</summary>
-    public bool IsOpen => key is null && !trustPlatform;
+    public bool IsOpen => key is null && !trustEntra;
 
-    /// <summary>True when the request may call a guarded function.</summary>
-    public bool IsAuthorized(HttpRequest request)
+    /// <summary>True when the request may call a guarded function: the API key, or a valid Entra ID bearer token.</summary>
+    public async ValueTask<bool> IsAuthorizedAsync(HttpRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (IsOpen)
+        if (IsOpen || HasKey(request))
         {
             return true;
         }
 
-        if (trustPlatform && !string.IsNullOrEmpty(request.Headers[PlatformPrincipalHeader].FirstOrDefault()))
-        {
-            return true;
-        }
-
-        return key is not null && Matches(request.Headers[HeaderName].FirstOrDefault() ?? request.Query["code"].FirstOrDefault() ?? request.Cookies[CookieName]);
+        return trustEntra && await entra.ValidateAsync(request.Headers.Authorization.FirstOrDefault(), cancellationToken).ConfigureAwait(false) is not null;
     }
+
+    private bool HasKey(HttpRequest request)
+        => key is not null && Matches(request.Headers[HeaderName].FirstOrDefault() ?? request.Query["code"].FirstOrDefault() ?? request.Cookies[CookieName]);
 
     /// <summary>True when <paramref name="presented"/> is the API key (constant-time).</summary>
     public bool Matches(string? presented)
@@ -78,7 +66,7 @@ public sealed class ApiAccessPolicy(IOptions<AccessOptions> options)
 
     /// <summary>401 problem details naming what to send.</summary>
     public ObjectResult Unauthorized() => Problems.Unauthorized(
-        trustPlatform
+        trustEntra
             ? $"Send the API key in the {HeaderName} header, or an Entra ID bearer token for this app."
             : $"Send the API key in the {HeaderName} header (scripts/run prints it).");
 }

@@ -63,7 +63,7 @@ internal static class FunctionEndpointMapper
         {
             // The same access rule the Functions app applies in ApiAccessMiddleware.
             var policy = context.RequestServices.GetRequiredService<ApiAccessPolicy>();
-            if (requiresKey && !policy.IsAuthorized(context.Request))
+            if (requiresKey && !await policy.IsAuthorizedAsync(context.Request, context.RequestAborted))
             {
                 await policy.Unauthorized().ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
                 return;

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Azure.Core;
+using Azure.Identity;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -25,11 +27,35 @@ public sealed class PostgresOptions
     [RegularExpression("^[a-z_][a-z0-9_]{0,62}$", ErrorMessage = "Schema must be a lowercase PostgreSQL identifier (a-z, 0-9, _; at most 63 characters).")]
     public string Schema { get; set; } = "shipsec";
 
+    /// <summary>
+    /// Sign in with an Entra ID access token of the app's identity (Azure Database for PostgreSQL with Entra
+    /// authentication) instead of a password: the connection string names the role and holds no secret.
+    /// </summary>
+    public bool EntraAuthentication { get; set; }
+
+    /// <summary>The token audience of Azure Database for PostgreSQL.</summary>
+    public const string EntraScope = "https://ossrdbms-aad.database.windows.net/.default";
+
     /// <summary>A data source whose connections use <see cref="Schema"/> as their <c>search_path</c>.</summary>
-    public NpgsqlDataSource CreateDataSource(ILoggerFactory? loggerFactory = null)
+    /// <param name="loggerFactory">Npgsql's logging.</param>
+    /// <param name="credential">The identity for <see cref="EntraAuthentication"/>; <see cref="DefaultAzureCredential"/> (the managed identity in Azure) when null.</param>
+    public NpgsqlDataSource CreateDataSource(ILoggerFactory? loggerFactory = null, TokenCredential? credential = null)
     {
         var builder = new NpgsqlDataSourceBuilder(ConnectionString);
         builder.ConnectionStringBuilder.SearchPath = Schema;
+        if (EntraAuthentication)
+        {
+            var identity = credential ?? new DefaultAzureCredential();
+            var request = new TokenRequestContext([EntraScope]);
+
+            // Tokens live about an hour: refreshed well before, and retried quickly after a failure. Only
+            // new physical connections ask for one, so pooled connections keep working meanwhile.
+            builder.UsePeriodicPasswordProvider(
+                async (_, cancellationToken) => (await identity.GetTokenAsync(request, cancellationToken).ConfigureAwait(false)).Token,
+                TimeSpan.FromMinutes(30),
+                TimeSpan.FromSeconds(5));
+        }
+
         if (loggerFactory is not null)
         {
             builder.UseLoggerFactory(loggerFactory);

@@ -41,7 +41,7 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
 
     private const string RequestCancellation = "UPDATE runs SET cancel_requested = true WHERE run_id = $1";
 
-    private const string SelectCancellation = "SELECT cancel_requested FROM runs WHERE run_id = $1";
+    private const string SelectCancellation = "SELECT run_id FROM runs WHERE run_id = ANY($1) AND cancel_requested";
 
     /// <inheritdoc />
     /// <remarks>Creating a run that already exists does nothing, so a retried request is harmless.</remarks>
@@ -94,12 +94,24 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> IsCancellationRequestedAsync(string runId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyCollection<string>> CancellationRequestedAmongAsync(IReadOnlyCollection<string> runIds, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(runIds);
+        if (runIds.Count == 0)
+        {
+            return [];
+        }
+
         await using var command = dataSource.CreateCommand(SelectCancellation);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
-        return await command.ExecuteScalarAsync(cancellationToken) is true;
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. runIds] });
+        var cancelled = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            cancelled.Add(reader.GetString(0));
+        }
+
+        return cancelled;
     }
 
     private static RunSummary ReadSummary(NpgsqlDataReader reader) => new()

@@ -129,12 +129,6 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
     private static readonly AppendBoundary InCallersTransaction = new(
         "SAVEPOINT trace_append", "ROLLBACK TO SAVEPOINT trace_append", OpenAgainAfterUndo: false, "RELEASE SAVEPOINT trace_append", null);
 
-    private const string CountStarts = """
-        SELECT count(*)::int FROM trace_events
-        WHERE run_id = $1 AND node_id = $2 AND attempt = $3 AND type = 'NODE_STARTED'
-        """;
-
-
     private const string SelectPage = """
         SELECT id, run_id, node_id, attempt, type, level, ts, sequence, message, payload
         FROM trace_events
@@ -283,16 +277,6 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
         }
 
         return numbered.Events;
-    }
-
-    /// <inheritdoc />
-    public async Task<int> CountStartsAsync(string runId, string nodeId, int attempt, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand(CountStarts);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = nodeId });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = attempt });
-        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <inheritdoc />

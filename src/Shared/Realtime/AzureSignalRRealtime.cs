@@ -50,8 +50,9 @@ public sealed class AzureSignalRRealtime : IRealtime
     }
 
     /// <inheritdoc />
+    /// <remarks>The membership expires with the token that asked for it (<c>ttl</c> = the token lifetime), so memberships do not pile up.</remarks>
     public Task AddUserToGroupAsync(string userId, string group, CancellationToken cancellationToken = default)
-        => CallAsync(HttpMethod.Put, UserUrl(userId, group), null, cancellationToken);
+        => CallAsync(HttpMethod.Put, UserUrl(userId, group), null, cancellationToken, $"ttl={(long)_tokenLifetime.TotalSeconds}");
 
     /// <inheritdoc />
     public Task RemoveUserFromGroupAsync(string userId, string group, CancellationToken cancellationToken = default)
@@ -84,10 +85,10 @@ public sealed class AzureSignalRRealtime : IRealtime
         return $"{GroupUrl(group)}/users/{Uri.EscapeDataString(userId)}";
     }
 
-    private async Task CallAsync(HttpMethod method, string url, HttpContent? body, CancellationToken cancellationToken)
+    private async Task CallAsync(HttpMethod method, string url, HttpContent? body, CancellationToken cancellationToken, string? query = null)
     {
-        using var request = new HttpRequestMessage(method, url) { Content = body };
-        // The audience is the request URL without query; none of these routes has one.
+        using var request = new HttpRequestMessage(method, query is null ? url : $"{url}?{query}") { Content = body };
+        // The audience is the request URL without its query.
         var token = SignalRAccessToken.Create(url, _service.AccessKey, _clock.GetUtcNow(), _tokenLifetime);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
 

@@ -74,4 +74,10 @@ public sealed record NodeState
 
     /// <summary>How many NODE_LOG events it emitted.</summary>
     public long LogCount { get; init; }
+
+    /// <summary>
+    /// How many times its latest attempt started, when more than once: its activity was delivered again
+    /// after a worker stopped mid-attempt. Null for a single start.
+    /// </summary>
+    public int? Deliveries { get; init; }
 }

@@ -81,6 +81,8 @@ public sealed class RunStateFolder
             fold.StartedAt = node.StartedAt;
             fold.CompletedAt = node.CompletedAt;
             fold.LogCount = node.LogCount;
+            fold.StartedAttempt = node.Attempt;
+            fold.Deliveries = node.Deliveries ?? (node.StartedAt is null ? 0 : 1);
         }
 
         return folder;
@@ -117,6 +119,10 @@ public sealed class RunStateFolder
         switch (traceEvent.Type)
         {
             case TraceEventType.NodeStarted:
+                // A second start of the same attempt is a redelivery of its activity (each execution writes
+                // under its own ids, so every start is kept): counted here, not by the emitter.
+                node.Deliveries = traceEvent.Attempt == node.StartedAttempt ? node.Deliveries + 1 : 1;
+                node.StartedAttempt = traceEvent.Attempt;
                 node.Status = NodeStatus.Running;
                 node.Progress = null;
                 node.Error = null;
@@ -221,6 +227,8 @@ public sealed class RunStateFolder
         public DateTimeOffset? StartedAt;
         public DateTimeOffset? CompletedAt;
         public long LogCount;
+        public int StartedAttempt;
+        public int Deliveries;
 
         public void Message(TraceEvent traceEvent) => LastMessage = traceEvent.Message ?? traceEvent.Error?.Message ?? LastMessage;
 
@@ -238,6 +246,7 @@ public sealed class RunStateFolder
             CompletedAt = CompletedAt,
             DurationMs = StartedAt is { } started && CompletedAt is { } done ? (long)(done - started).TotalMilliseconds : null,
             LogCount = LogCount,
+            Deliveries = Deliveries > 1 ? Deliveries : null,
         };
     }
 }

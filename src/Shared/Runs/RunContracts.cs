@@ -100,6 +100,9 @@ public interface IRunStore
     /// <summary>Marks a run for cancellation; false when the run does not exist.</summary>
     Task<bool> RequestCancellationAsync(string runId, CancellationToken cancellationToken = default);
 
-    /// <summary>True once cancellation was requested for the run.</summary>
-    Task<bool> IsCancellationRequestedAsync(string runId, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Those of <paramref name="runIds"/> whose cancellation was requested: one query for every run a worker
+    /// has nodes of, rather than one per running node.
+    /// </summary>
+    Task<IReadOnlyCollection<string>> CancellationRequestedAmongAsync(IReadOnlyCollection<string> runIds, CancellationToken cancellationToken = default);
 }

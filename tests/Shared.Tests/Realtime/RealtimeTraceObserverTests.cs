@@ -176,6 +176,6 @@ public sealed class RealtimeTraceObserverTests
 
         public Task<bool> RequestCancellationAsync(string runId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<bool> IsCancellationRequestedAsync(string runId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<IReadOnlyCollection<string>> CancellationRequestedAmongAsync(IReadOnlyCollection<string> runIds, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

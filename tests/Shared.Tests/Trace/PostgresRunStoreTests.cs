@@ -96,12 +96,13 @@ public sealed class PostgresRunStoreTests(PostgresSchemaFixture database) : ICla
     public async Task Cancellation_is_recorded_for_existing_runs_only()
     {
         var runId = await CreateRunAsync("cancel-me", 2, TraceEvents.At(0));
+        var other = await CreateRunAsync("keep-me", 2, TraceEvents.At(0));
 
-        Assert.False(await _runs.IsCancellationRequestedAsync(runId));
+        Assert.Empty(await _runs.CancellationRequestedAmongAsync([runId, other]));
         Assert.True(await _runs.RequestCancellationAsync(runId));
-        Assert.True(await _runs.IsCancellationRequestedAsync(runId));
+        Assert.Equal([runId], await _runs.CancellationRequestedAmongAsync([runId, other, "no-such-run"]));
         Assert.False(await _runs.RequestCancellationAsync("no-such-run"));
-        Assert.False(await _runs.IsCancellationRequestedAsync("no-such-run"));
+        Assert.Empty(await _runs.CancellationRequestedAmongAsync(["no-such-run"]));
     }
 
     [Fact]

@@ -206,6 +206,8 @@ export interface RunStateNode {
   completedAt?: string;
   durationMs?: number;
   logCount: number;
+  /** How many times the latest attempt started, when more than once (its activity was redelivered). */
+  deliveries?: number;
 }
 
 /** GET /api/workflows/runs/{runId}/state?at= | ?sequence=: the folded run at one moment. */
