@@ -68,6 +68,7 @@ public static class TraceServiceCollectionExtensions
             provider.GetRequiredService<PostgresPartitionStore>(),
             provider.GetRequiredService<ILogger<TraceEventProcessor>>()));
         services.TryAddSingleton<EventHubsTraceConsumer>();
+        services.TryAddSingleton<TraceConsumerStatus>();
 
         services.TryAddSingleton<ITracePublisher>(provider => Chosen(provider) == TraceTransport.EventHubs
             ? provider.GetRequiredService<EventHubsTracePublisher>()
