@@ -7,5 +7,6 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<ApiAccessMiddleware>();
 builder.Services.AddShipSecRuns();
+builder.Services.AddShipSecTraceTransport(builder.Configuration);
 builder.Services.PostConfigure<ShipSec.Shared.Dsl.WorkflowOptions>(FunctionsHostLimits.Apply);
 builder.Build().Run();
