@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ShipSec.Shared.Dsl;
@@ -26,8 +27,8 @@ public sealed class HostLimitsTests
     public void The_functions_app_refuses_a_node_timeout_beyond_what_the_host_holds()
     {
         var services = new ServiceCollection();
-        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(
-            new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+        services.AddSingleton<IConfiguration>(
+            new ConfigurationBuilder()
                 .AddInMemoryCollection(new Dictionary<string, string?> { ["Workflows:MaxNodeTimeoutSeconds"] = "86400" })
                 .Build());
         services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.SectionName);
