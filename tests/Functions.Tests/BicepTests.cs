@@ -55,10 +55,7 @@ public sealed class BicepTests
         Assert.Equal(0, result.ExitCode);
         using var template = JsonDocument.Parse(result.Output);
 
-        var settings = Find(template.RootElement, "appSettings")
-            .SelectMany(array => array.EnumerateArray())
-            .Select(setting => setting.GetProperty("name").GetString()!)
-            .ToHashSet();
+        var settings = AppSettings(template.RootElement).Keys.ToHashSet();
 
         foreach (var name in new[]
                  {
@@ -105,9 +102,7 @@ public sealed class BicepTests
         var result = await MainTemplate.Value;
         Assert.Equal(0, result.ExitCode);
         using var template = JsonDocument.Parse(result.Output);
-        var settings = Find(template.RootElement, "appSettings")
-            .SelectMany(array => array.EnumerateArray())
-            .ToDictionary(setting => setting.GetProperty("name").GetString()!, setting => setting.GetProperty("value").ToString());
+        var settings = AppSettings(template.RootElement);
 
         // Values are template expressions, such as [format('@Microsoft.KeyVault(VaultName={0};SecretName=api-key)', …)].
         Assert.Contains("'@Microsoft.KeyVault(VaultName=", settings["Access__ApiKey"], StringComparison.Ordinal);
@@ -137,6 +132,12 @@ public sealed class BicepTests
         Assert.DoesNotContain(Find(template.RootElement, "allowedOrigins").SelectMany(a => a.ValueKind == JsonValueKind.Array ? a.EnumerateArray() : []),
             origin => origin.ValueKind == JsonValueKind.String && origin.GetString() == "*");
     }
+
+    /// <summary>The function app's settings, name to value (a template expression where it is computed).</summary>
+    private static Dictionary<string, string> AppSettings(JsonElement template)
+        => Find(template, "appSettings")
+            .SelectMany(array => array.EnumerateArray())
+            .ToDictionary(setting => setting.GetProperty("name").GetString()!, setting => setting.GetProperty("value").ToString());
 
     /// <summary>Every value of a property with this name anywhere in the document (nested module templates included).</summary>
     private static IEnumerable<JsonElement> Find(JsonElement element, string property)
