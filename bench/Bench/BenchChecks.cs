@@ -8,8 +8,10 @@ internal sealed record BenchCheck(string Name, bool Passed, string Detail);
 /// <summary>
 /// What a bench run asserts, so that <c>scripts/bench --quick</c> inside <c>scripts/test</c> fails on a broken
 /// route, a figure that is not a number, or a regression of an order of magnitude. The floors are loose on
-/// purpose (a tenth of a goal, a quarter of a ceiling measured in the same run): one repetition on a shared
-/// 2-core machine swings by ±30%, and the exact figures belong to the full bench, not to a pass/fail line.
+/// purpose and, where a ceiling exists, relative to it (measured in the same run, under the same load): on
+/// the shared 2-core machine a busy moment made every absolute figure of one quick run 10-20x slower
+/// (ingest 13k events/s, a DAG level 345 ms) while the ratios stayed where they always are. The exact
+/// figures belong to the full bench, not to a pass/fail line.
 /// </summary>
 internal sealed class BenchChecks
 {
@@ -19,14 +21,20 @@ internal sealed class BenchChecks
     /// <summary>Live p99 at 1k events/s must stay under this (10x the 50 ms goal).</summary>
     public const double LiveP99CeilingMs = 500;
 
-    /// <summary>State-at on a long run, median, must stay under this (10x the 5 ms figure of the replay issue).</summary>
-    public const double StateAtMedianCeilingMs = 50;
+    /// <summary>
+    /// State-at on a long run, median, must cost under this multiple of reading one indexed event through the same API
+    /// (measured 4-5x; a fold from scratch instead of from a snapshot is 100x and more).
+    /// </summary>
+    public const double StateAtCostCeiling = 20;
 
     /// <summary>A diff must cost under this multiple of reading both runs' traces through the API (measured about 0.5x).</summary>
     public const double DiffCostCeiling = 10;
 
-    /// <summary>One orchestrated DAG level on the in-memory backend must take under this (measured about 15 ms).</summary>
-    public const double DagLevelCeilingMs = 250;
+    /// <summary>
+    /// One orchestrated DAG level on the in-memory backend must take under this: measured 15 ms on a quiet machine and
+    /// 345 ms on a busy one, so this catches a stalled scheduler (seconds per level), not a slower one.
+    /// </summary>
+    public const double DagLevelCeilingMs = 1000;
 
     private readonly List<BenchCheck> _checks = [];
 
@@ -59,5 +67,5 @@ internal sealed class BenchChecks
 
     private static string Format(double value) => value.ToString("N1", CultureInfo.InvariantCulture);
 
-    private static string Percent(double share) => double.IsFinite(share) ? share.ToString("P0", CultureInfo.InvariantCulture) : "NaN";
+    private static string Percent(double share) => double.IsFinite(share) ? (share * 100).ToString("0", CultureInfo.InvariantCulture) + "%" : "NaN";
 }

@@ -66,7 +66,7 @@ await using (var host = await StartHostAsync("InMemory"))
                 {
                     var (oursRate, copyRate) = (Stats.Median(ours.Select(p => p.EventsPerSecond)), Stats.Median(ceiling.Select(p => p.EventsPerSecond)));
                     figures.Add(Figure.Share($"ingest, {runCount} concurrent run(s)", "events/s", oursRate, copyRate));
-                    checks.ShareAtLeast($"ingest, {runCount} run(s), reaches {BenchChecks.IngestShareFloor:P0} of COPY", oursRate, copyRate, BenchChecks.IngestShareFloor);
+                    checks.ShareAtLeast($"ingest, {runCount} run(s), reaches {BenchChecks.IngestShareFloor * 100:0}% of COPY", oursRate, copyRate, BenchChecks.IngestShareFloor);
                 }
 
                 if (runCount == 8)
@@ -101,6 +101,7 @@ await using (var host = await StartHostAsync("InMemory"))
         }
 
         checks.Under("live p99 at 1k events/s under 10x its 50 ms goal", Stats.Percentile(paced.Live, 99), BenchChecks.LiveP99CeilingMs, "ms");
+        checks.Under("live p99 at 1k events/s sooner than 1 s polling", Stats.Percentile(paced.Live, 99), Stats.Percentile(paced.Polled, 99), "ms");
 
         var saturated = await latency.SaturatedAsync(quick ? 20_000 : 200_000, 8, IngestBench.PublishBatch);
         Say($"live saturated at {saturated.EventsPerSecond:N0} ev/s: p99 {Stats.Percentile(saturated.Live, 99):N1} ms");
@@ -115,7 +116,7 @@ await using (var host = await StartHostAsync("InMemory"))
     {
         var dag = await OrchestrateAsync(host, "InMemory");
         figures.Add(dag);
-        checks.Under("DAG level on InMemory under 250 ms", dag.Ours ?? double.NaN, BenchChecks.DagLevelCeilingMs, "ms");
+        checks.Under("DAG level on InMemory under 1 s", dag.Ours ?? double.NaN, BenchChecks.DagLevelCeilingMs, "ms");
     }
 
     if (Runs("replay"))
@@ -170,7 +171,7 @@ await using (var host = await StartHostAsync("InMemory"))
             figures.Add(Figure.Cost($"replay diff, two {diffSize:N0}-event runs (vs reading both traces)", "ms", Stats.Median(diff), Stats.Median(reads)));
             checks.That("every timed replay request answered 200", probe.Refused.Count == 0,
                 probe.Refused.Count == 0 ? $"{state.Count + oneEvent.Count + diff.Count + 1} requests" : string.Join("; ", probe.Refused.Take(5)));
-            checks.Under($"state-at median on a {size:N0}-event run under 50 ms", Stats.Median(state), BenchChecks.StateAtMedianCeilingMs, "ms");
+            checks.Under($"state-at median on a {size:N0}-event run under 20x one indexed event", Stats.Median(state) / Stats.Median(oneEvent), BenchChecks.StateAtCostCeiling, "x");
             var diffCost = Stats.Median(diff) / Stats.Median(reads);
             checks.Under("diff costs under 10x reading both traces", diffCost, BenchChecks.DiffCostCeiling, "x");
         }
