@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ShipSec.Cli;
@@ -42,10 +41,7 @@ public sealed class CliTests(InMemoryLocalHostFixture host) : IClassFixture<InMe
 
         // The run the CLI started, once its node runs: then cancel it from outside, as a user would.
         var runId = await WaitForRunningNodeAsync(workflowId);
-        using (var cancel = await host.Http.PostAsync(new Uri($"api/workflows/runs/{runId}/cancel", UriKind.Relative), null))
-        {
-            Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
-        }
+        await host.CancelAsync(runId);
 
         Assert.Equal(ShipSecCommandLine.RunDidNotComplete, await watching.WaitAsync(TimeSpan.FromSeconds(60)));
         Assert.Equal(RunStatus.Cancelled, (await host.GetStatusAsync(runId)).Status);

@@ -27,9 +27,6 @@ public sealed class ReplayApiTests(InMemoryLocalHostFixture host) : IClassFixtur
 
     private static string Json(object value) => JsonSerializer.Serialize(value, ShipSecJson.Options);
 
-    private async Task<RunState> StateAsync(string runId, string query = "")
-        => (await host.Http.GetFromJsonAsync<RunState>(new Uri($"api/workflows/runs/{runId}/state{query}", UriKind.Relative), ShipSecJson.Options))!;
-
     private static RunState Fold(string runId, string workflowId, IReadOnlyList<string> nodes, IEnumerable<TraceEvent> events)
     {
         var folder = new RunStateFolder(runId, workflowId, nodes);
@@ -60,7 +57,7 @@ public sealed class ReplayApiTests(InMemoryLocalHostFixture host) : IClassFixtur
             }
 
             var at = trace[i].Timestamp + (gap / 2);
-            var state = await StateAsync(runId, $"?at={Uri.EscapeDataString(at.ToString("O"))}");
+            var state = await host.GetStateAsync(runId, $"?at={Uri.EscapeDataString(at.ToString("O"))}");
             Assert.Equal(trace[i].Sequence, state.Sequence);
             Assert.Equal(NodeStatus.Running, state.Nodes.Single(n => n.NodeId == "a").Status);
             Assert.Equal(NodeStatus.Idle, state.Nodes.Single(n => n.NodeId == "b").Status);
@@ -84,7 +81,7 @@ public sealed class ReplayApiTests(InMemoryLocalHostFixture host) : IClassFixtur
             await store.AppendAsync(batch.Select(e => e with { Sequence = 0 }).ToList());
         }
 
-        var first = await StateAsync(runId, "?sequence=17321");
+        var first = await host.GetStateAsync(runId, "?sequence=17321");
         var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
         await using (var count = dataSource.CreateCommand("SELECT array_agg(sequence ORDER BY sequence) FROM trace_snapshots WHERE run_id = $1"))
         {
@@ -93,13 +90,13 @@ public sealed class ReplayApiTests(InMemoryLocalHostFixture host) : IClassFixtur
             Assert.Equal(new long[] { 5000, 10000, 15000 }, snapshots);
         }
 
-        var fromSnapshot = await StateAsync(runId, "?sequence=17321");
+        var fromSnapshot = await host.GetStateAsync(runId, "?sequence=17321");
         var fromScratch = Fold(runId, "synthetic", [], events.Take(17321));
         Assert.Equal(Json(fromScratch), Json(first));
         Assert.Equal(Json(fromScratch), Json(fromSnapshot));
         Assert.Equal(17321, fromSnapshot.Sequence);
 
-        var latest = await StateAsync(runId);
+        var latest = await host.GetStateAsync(runId);
         Assert.Equal(Json(Fold(runId, "synthetic", [], events)), Json(latest));
         Assert.Equal(RunStatus.Completed, latest.Status);
     }

@@ -27,7 +27,7 @@ public sealed class ScenarioStateTests(InMemoryLocalHostFixture host) : IClassFi
         await run.AppendAsync(FailedRun(run, "[22,80]"));
 
         // While attempt 1 waits for its retry: retrying (a running node), its progress kept.
-        var retrying = await StateAsync(run.RunId, "?sequence=4");
+        var retrying = await host.GetStateAsync(run.RunId, "?sequence=4");
         Assert.Equal(RunStatus.Running, retrying.Status);
         Assert.Equal(
             [
@@ -40,10 +40,10 @@ public sealed class ScenarioStateTests(InMemoryLocalHostFixture host) : IClassFi
         Assert.Equal(new RunProgress(4, 0, 0, 1), retrying.Progress);
 
         // Attempt 2 starts afresh: no progress, no error.
-        var second = await StateAsync(run.RunId, "?sequence=5");
+        var second = await host.GetStateAsync(run.RunId, "?sequence=5");
         Assert.Equal(new Seen("scan", NodeStatus.Running, 2, null, "attempt 2 started", null, "", 0), Nodes(second)[0]);
 
-        var end = await StateAsync(run.RunId);
+        var end = await host.GetStateAsync(run.RunId);
         Assert.Equal(16, end.Sequence);
         Assert.Equal(
             [
@@ -86,7 +86,7 @@ public sealed class ScenarioStateTests(InMemoryLocalHostFixture host) : IClassFi
             run.Status(RunStatus.Cancelled, null, "The run was cancelled.") with { Error = new("The run was cancelled.", "cancelled") }, // 9
         ]);
 
-        var end = await StateAsync(run.RunId);
+        var end = await host.GetStateAsync(run.RunId);
         Assert.Equal(
             [
                 new Seen("slow", NodeStatus.Cancelled, 1, "2000/20000", "The run was cancelled.", "cancelled", "", 0),
@@ -97,7 +97,7 @@ public sealed class ScenarioStateTests(InMemoryLocalHostFixture host) : IClassFi
         Assert.Equal((RunStatus.Cancelled, (RunFailure?)null, new RunProgress(3, 1, 0, 0)), (end.Status, end.Failure, end.Progress));
 
         // Mid-node, before the cancel reached it: one running, one completed.
-        var before = await StateAsync(run.RunId, "?sequence=6");
+        var before = await host.GetStateAsync(run.RunId, "?sequence=6");
         Assert.Equal(new RunProgress(3, 1, 0, 1), before.Progress);
 
         // A cancelled node is not a failed one in the run's summary either.
@@ -168,9 +168,6 @@ public sealed class ScenarioStateTests(InMemoryLocalHostFixture host) : IClassFi
 
     private async Task<RunDiff> DiffAsync(string runId, string otherRunId)
         => (await host.Http.GetFromJsonAsync<RunDiff>(new Uri($"api/workflows/runs/{runId}/diff/{otherRunId}", UriKind.Relative), ShipSecJson.Options))!;
-
-    private async Task<RunState> StateAsync(string runId, string query = "")
-        => (await host.Http.GetFromJsonAsync<RunState>(new Uri($"api/workflows/runs/{runId}/state{query}", UriKind.Relative), ShipSecJson.Options))!;
 
     private static List<Seen> Nodes(RunState state) => state.Nodes.Select(n => new Seen(
         n.NodeId, n.Status, n.Attempt, n.Progress is { } p ? $"{p.Current}/{p.Total}" : null, n.LastMessage, n.Error?.Kind,

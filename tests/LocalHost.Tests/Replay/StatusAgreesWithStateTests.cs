@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using ShipSec.Shared.Json;
 using ShipSec.Shared.Replay;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
@@ -63,11 +60,7 @@ public sealed class StatusAgreesWithStateTests(InMemoryLocalHostFixture host) : 
             """);
         await host.WaitForTraceAsync(runId, trace =>
             trace.Count(e => e.Type == TraceEventType.NodeStarted && e.NodeId is "left" or "right") == 2);
-        using (var cancel = await host.Http.PostAsync(new Uri($"api/workflows/runs/{runId}/cancel", UriKind.Relative), null))
-        {
-            Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
-        }
-
+        await host.CancelAsync(runId);
         await host.WaitForEndAsync(runId);
 
         var (status, state) = await BothAsync(runId);
@@ -81,11 +74,7 @@ public sealed class StatusAgreesWithStateTests(InMemoryLocalHostFixture host) : 
     }
 
     private async Task<(RunSummary Status, RunState State)> BothAsync(string runId)
-    {
-        var status = await host.GetStatusAsync(runId);
-        var state = (await host.Http.GetFromJsonAsync<RunState>(new Uri($"api/workflows/runs/{runId}/state", UriKind.Relative), ShipSecJson.Options))!;
-        return (status, state);
-    }
+        => (await host.GetStatusAsync(runId), await host.GetStateAsync(runId));
 
     private static void AssertAgree(RunSummary status, RunState state, RunStatus expected, RunProgress progress)
     {
