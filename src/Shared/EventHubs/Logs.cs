@@ -14,6 +14,6 @@ internal static partial class EventHubsLog
     [LoggerMessage(EventId = 1202, Level = LogLevel.Information, Message = "Event Hubs trace consumer {Identifier} started on {EventHub} ({ConsumerGroup})")]
     public static partial void ConsumerStarted(ILogger logger, string identifier, string eventHub, string consumerGroup);
 
-    [LoggerMessage(EventId = 2203, Level = LogLevel.Error, Message = "Event Hubs trace consumer could not start; trying again in {RetrySeconds} s")]
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Error, Message = "Event Hubs trace consumer could not start; trying again in {RetrySeconds} s")]
     public static partial void ConsumerStartFailed(ILogger logger, Exception exception, double retrySeconds);
 }
