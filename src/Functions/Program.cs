@@ -5,6 +5,6 @@ using ShipSec.Functions;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-builder.UseMiddleware<ApiAccessMiddleware>();
+builder.UseMiddleware<ApiGateMiddleware>();
 builder.Services.AddShipSecRuns();
 builder.Build().Run();

@@ -1,3 +1,4 @@
+using ShipSec.Functions.Http;
 using ShipSec.Functions.Runs;
 using ShipSec.Shared.Json;
 
@@ -17,12 +18,7 @@ public static class ShipSecServiceCollectionExtensions
         services.AddShipSecArtifacts();
         services.AddShipSecComponents();
         services.AddWorkflowDsl();
-        services.AddOptions<ShipSec.Functions.Http.AccessOptions>().BindConfiguration(ShipSec.Functions.Http.AccessOptions.SectionName);
-        services.AddSingleton<ShipSec.Functions.Http.ApiAccessPolicy>();
-        services.AddOptions<ShipSec.Functions.Http.ApiOptions>()
-            .BindConfiguration(ShipSec.Functions.Http.ApiOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddShipSecApiAccess();
         services.AddOptions<ShipSec.Shared.Trace.TraceLimitsOptions>()
             .BindConfiguration(ShipSec.Shared.Trace.TraceLimitsOptions.SectionName)
             .ValidateDataAnnotations()
@@ -35,6 +31,32 @@ public static class ShipSecServiceCollectionExtensions
         }
 
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options => ShipSecJson.Configure(options.JsonSerializerOptions));
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the HTTP API's gate: keys with roles (section <c>Access</c>), the platform principal, limits and the
+    /// public base URL (section <c>Api</c>), <c>AllowedHosts</c>. Another <see cref="IApiPrincipalValidator"/>
+    /// registered beside these is asked too.
+    /// </summary>
+    public static IServiceCollection AddShipSecApiAccess(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<AccessOptions>()
+            .BindConfiguration(AccessOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<ApiOptions>()
+            .BindConfiguration(ApiOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<ApiKeyValidator>();
+        services.AddSingleton<IApiPrincipalValidator>(provider => provider.GetRequiredService<ApiKeyValidator>());
+        services.AddSingleton<IApiPrincipalValidator, PlatformPrincipalValidator>();
+        services.AddSingleton<ApiAccessPolicy>();
+        services.AddSingleton<PublicUrls>();
+        services.AddSingleton<RequestTargetRules>();
+        services.AddSingleton<ApiGate>();
         return services;
     }
 }

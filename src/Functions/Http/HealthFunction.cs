@@ -9,7 +9,6 @@ public sealed class HealthFunction(TimeProvider clock)
 {
     /// <summary><c>GET /api/health</c>.</summary>
     [Function(nameof(Health))]
-    [AllowAnonymousAccess]
     public IActionResult Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
         => ApiResponses.Ok(new { status = "ok", time = clock.GetUtcNow() });
