@@ -130,9 +130,10 @@ public sealed class BadInputTests(InMemoryLocalHostFixture host) : IClassFixture
     [InlineData("api/workflows/runs?workflowId=a%00b", "?workflowId")]
     [InlineData("api/workflows/runs?workflowId=a%FFb", "?workflowId")]
     [InlineData("api/workflows/runs?limit=1&x%00=1", "query")]
-    [InlineData("api/workflows/runs/a%00b/status", "runId")]
+    [InlineData("api/workflows/runs/a%00b/status", "path")]
     [InlineData("api/workflows/runs/a%C3%28/trace", "runId")]
-    [InlineData("api/workflows/a%00b/versions/1", "workflowId")]
+    [InlineData("api/workflows/a%FFb/versions/1", "workflowId")]
+    [InlineData("api/workflows/a%00b/versions/1", "path")]
     [InlineData("api/workflows/runs/x/state?at=2026%00", "?at")]
     [InlineData("index%00.html", "path")]
     public async Task Nul_and_invalid_utf8_in_a_path_or_query_value_are_a_400_problem_naming_it(string path, string field)
@@ -155,6 +156,14 @@ public sealed class BadInputTests(InMemoryLocalHostFixture host) : IClassFixture
         await ProblemAsync(wrongMethod, HttpStatusCode.MethodNotAllowed);
         await ProblemAsync(tooLong, HttpStatusCode.RequestUriTooLong);
         await ProblemAsync(hubWithoutToken, HttpStatusCode.Unauthorized);
+
+        // Kestrel's own refusals, before any middleware: headers over its limit, a request line over its limit.
+        using var hugeHeader = new HttpRequestMessage(HttpMethod.Get, "api/health");
+        hugeHeader.Headers.Add("X-Padding", new string('p', 100 * 1024));
+        using var headersTooLarge = await host.Http.SendAsync(hugeHeader);
+        await ProblemAsync(headersTooLarge, HttpStatusCode.RequestHeaderFieldsTooLarge);
+        using var lineTooLong = await host.Http.GetAsync(new Uri("api/health?x=" + new string('a', 70 * 1024), UriKind.Relative));
+        await ProblemAsync(lineTooLong, HttpStatusCode.RequestUriTooLong);
     }
 
     [Fact]

@@ -97,6 +97,24 @@ public static class Problems
         _ => Create(status, "bad-request", "The request is not valid.", $"{method} {path} could not be read as an HTTP request this host accepts.", []),
     };
 
+    /// <summary>Problem details for a request the HTTP server could not parse at all (it answers before any route is known).</summary>
+    public static ObjectResult UnreadableRequest(int status) => Create(status, status switch
+        {
+            StatusCodes.Status414UriTooLong => "uri-too-long",
+            StatusCodes.Status431RequestHeaderFieldsTooLarge => "headers-too-large",
+            StatusCodes.Status413PayloadTooLarge => "body-too-large",
+            _ => "bad-request",
+        },
+        "The request could not be read.",
+        status switch
+        {
+            StatusCodes.Status414UriTooLong => "The request line is longer than the server accepts.",
+            StatusCodes.Status431RequestHeaderFieldsTooLarge => "The request headers are larger than the server accepts.",
+            StatusCodes.Status413PayloadTooLarge => "The body is larger than the server accepts.",
+            _ => "The request line or headers are not valid HTTP, or the path holds a character no path may hold, such as NUL (%00) or a control character.",
+        },
+        [new ProblemItem(status == StatusCodes.Status431RequestHeaderFieldsTooLarge ? "headers" : "path", "unreadable", "The server refused this request before reading it.")]);
+
     /// <summary>
     /// Problem details for an exception a function let escape: a body over its limit is 413, an HTTP-level
     /// error Kestrel raised while reading keeps its status, anything else is 500 without internals.

@@ -78,8 +78,8 @@ public sealed class RequestTargetRules
                 var valueFault = equals < 0 ? null : Fault(pair[(equals + 1)..], plusIsSpace: true);
                 if ((nameFault ?? valueFault) is { } fault)
                 {
-                    var name = nameFault is null ? Uri.UnescapeDataString(rawName.Replace('+', ' ')) : "query";
-                    return Problems.InvalidText($"?{name}", fault);
+                    // A parameter whose very name is bad cannot be named by it.
+                    return Problems.InvalidText(nameFault is null ? $"?{Uri.UnescapeDataString(rawName.Replace('+', ' '))}" : "query", fault);
                 }
             }
         }

@@ -16,6 +16,7 @@ internal static class ErrorResponses
     public const string LoopbackHosts = "localhost;127.0.0.1;[::1]";
 
     /// <summary>
+    /// What Kestrel itself refuses (a request it cannot parse) gets a problem body too (<see cref="KestrelErrorBodies"/>).
     /// Kestrel's own limits sit above <see cref="RequestTargetRules.MaxTargetLength"/>, so an over-long target
     /// meets the rule (414 with a body) rather than Kestrel (414 without one).
     /// </summary>
@@ -25,6 +26,7 @@ internal static class ErrorResponses
         {
             kestrel.Limits.MaxRequestLineSize = 64 * 1024;
             kestrel.Limits.MaxRequestHeadersTotalSize = 96 * 1024;
+            kestrel.ConfigureEndpointDefaults(listen => listen.UseProblemBodiesForKestrelErrors());
         });
 
         // RequestTargetRules applies AllowedHosts itself, with a problem-details answer; ASP.NET Core's own host
