@@ -109,13 +109,21 @@ public static class SignalRAccessToken
 
         foreach (var part in parts)
         {
-            if (part.Length == 0 || part.Length % 4 == 1 || !part.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            if (part.Length == 0 || !part.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
             {
                 return false;
             }
 
-            if (Base64UrlEncoder.Encode(Base64UrlEncoder.DecodeBytes(part)) != part)
+            try
             {
+                if (System.Buffers.Text.Base64Url.EncodeToString(System.Buffers.Text.Base64Url.DecodeFromChars(part)) != part)
+                {
+                    return false;
+                }
+            }
+            catch (FormatException)
+            {
+                // Not base64url at all, or unused low bits set in its last character.
                 return false;
             }
         }

@@ -25,9 +25,15 @@ public sealed class IntegerRange(long minimum, long maximum) : ComponentInputRul
 
     /// <inheritdoc />
     public override string? Check(JsonElement value)
-        => value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) && Contains(number)
-            ? null
-            : $"must be from {Minimum} to {Maximum}, not {value.GetRawText()}";
+    {
+        // JSON's 3.0 is the integer 3, as the type check already agreed.
+        var inRange = value.ValueKind == JsonValueKind.Number
+            && (value.TryGetInt64(out var whole) ? Contains(whole)
+                : value.TryGetDouble(out var number) && double.IsInteger(number) && number >= Minimum && number <= Maximum);
+        return inRange ? null : $"must be from {Minimum} to {Maximum}, not {Shorten(value.GetRawText())}";
+    }
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 37), "...");
 
     /// <summary>True when <paramref name="value"/> is in the range.</summary>
     public bool Contains(long value) => value >= Minimum && value <= Maximum;

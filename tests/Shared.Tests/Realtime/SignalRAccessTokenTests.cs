@@ -47,9 +47,10 @@ public sealed class SignalRAccessTokenTests
         // A trailing '=' or '==' (padding), and the same MAC with different unused low bits in its last character.
         Assert.Null(SignalRAccessToken.ReadGrant(token + "=", Key, Now, Audience));
         Assert.Null(SignalRAccessToken.ReadGrant(token + "==", Key, Now, Audience));
-        var last = signature[^1];
-        var sibling = Enumerable.Range(0, 64).Select(i => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[i])
-            .First(c => c != last && Base64Url.DecodeFromChars((signature[..^1] + c).AsSpan()).SequenceEqual(Base64Url.DecodeFromChars(signature.AsSpan())));
+        // 43 characters carry the 32-byte MAC: the last one's two low bits are unused, so flipping one keeps the MAC.
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        Assert.Equal(43, signature.Length);
+        var sibling = Alphabet[Alphabet.IndexOf(signature[^1], StringComparison.Ordinal) ^ 1];
         Assert.Null(SignalRAccessToken.ReadGrant(token[..^1] + sibling, Key, Now, Audience));
     }
 
