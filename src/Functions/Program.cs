@@ -7,4 +7,5 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<ApiGateMiddleware>();
 builder.Services.AddShipSecRuns();
+builder.Services.AddShipSecTraceTransport(builder.Configuration);
 builder.Build().Run();

@@ -9,10 +9,10 @@ namespace ShipSec.Shared.Postgres;
 /// (in run id order, so writers never deadlock) and read them; binary COPY the events straight into
 /// <c>trace_events</c>, numbered gaplessly from the counters on this side; then advance the counters and
 /// fold lifecycle events into the run and node summaries. Ids already stored are left out (see
-/// <see cref="AppendAsync(NpgsqlTransaction, IReadOnlyList{TraceEvent}, CancellationToken)"/>). A transport
-/// checkpoint, when given, is upserted in that same transaction.
+/// <see cref="AppendAsync(NpgsqlTransaction, IReadOnlyList{TraceEvent}, CancellationToken)"/>, which a transport
+/// uses to commit its own position with the events).
 /// </summary>
-public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpointingTraceStore
+public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStore
 {
     // Inserted in run id order: a new counter row is a lock its inserter holds until commit.
     private const string EnsureSequences = """
@@ -127,7 +127,7 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
 
     // Within a caller's transaction an append is a savepoint, so a retry (or a failure) leaves that transaction usable.
     private static readonly AppendBoundary InCallersTransaction = new(
-        "SAVEPOINT trace_append", "ROLLBACK TO SAVEPOINT trace_append", OpenAgainAfterUndo: false, "RELEASE SAVEPOINT trace_append", null);
+        "SAVEPOINT trace_append", "ROLLBACK TO SAVEPOINT trace_append", OpenAgainAfterUndo: false, "RELEASE SAVEPOINT trace_append");
 
     private const string CountStarts = """
         SELECT count(*)::int FROM trace_events
@@ -144,31 +144,18 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
         """;
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<TraceEvent>> AppendAsync(IReadOnlyList<TraceEvent> events, CancellationToken cancellationToken = default)
-        => AppendAsync(events, null, cancellationToken);
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<TraceEvent>> AppendAsync(
-        IReadOnlyList<TraceEvent> events, TraceCheckpoint? checkpoint, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<TraceEvent>> AppendAsync(IReadOnlyList<TraceEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
         if (events.Count == 0)
         {
-            if (checkpoint is not null)
-            {
-                await using var command = dataSource.CreateCommand();
-                TraceCheckpointSql.Prepare(command, checkpoint);
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-
             return [];
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // BEGIN and COMMIT travel with the append's first and last statements, not in round trips of their
-        // own; the checkpoint commits with the events it covers, or neither does. Whatever fails, the pool
-        // rolls back a connection that comes back inside a transaction.
-        var boundary = new AppendBoundary("BEGIN", "ROLLBACK", OpenAgainAfterUndo: true, "COMMIT", checkpoint);
+        // own. Whatever fails, the pool rolls back a connection that comes back inside a transaction.
+        var boundary = new AppendBoundary("BEGIN", "ROLLBACK", OpenAgainAfterUndo: true, "COMMIT");
         return await AppendAsync(connection, null, TraceAppendBatch.Of(events), boundary, cancellationToken);
     }
 
@@ -273,11 +260,6 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
                 command.BatchCommands.Add(fold);
             }
 
-            if (boundary.Checkpoint is not null)
-            {
-                command.BatchCommands.Add(TraceCheckpointSql.BatchCommand(boundary.Checkpoint));
-            }
-
             command.BatchCommands.Add(new NpgsqlBatchCommand(boundary.Close));
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -329,7 +311,7 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
     /// How an append begins and ends: its own transaction, or a savepoint in the caller's. <see cref="Undo"/>
     /// takes back an attempt; <see cref="Open"/> is sent again before the next one when it has to be.
     /// </summary>
-    private sealed record AppendBoundary(string Open, string Undo, bool OpenAgainAfterUndo, string Close, TraceCheckpoint? Checkpoint);
+    private sealed record AppendBoundary(string Open, string Undo, bool OpenAgainAfterUndo, string Close);
 
     private static NpgsqlBatchCommand Command(string sql, NpgsqlParameter parameter)
     {
