@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Npgsql;
+using ShipSec.Shared.Json;
 using ShipSec.Shared.Trace;
 
 namespace ShipSec.Shared.Postgres;
@@ -42,84 +43,31 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
         WHERE r.run_id = a.run_id
         """;
 
-    // Only for batches that hold lifecycle events (most hold log lines alone), which come as arrays here.
-    // New sequences of a run are always above the stored ones (the counter is locked), so within the batch
-    // the latest lifecycle event per node wins; the WHERE guards against a stale row all the same. Runs
-    // without a row (events of an unknown run) match nothing: their events are kept all the same.
+    // Only for batches that hold lifecycle events (most hold log lines alone). The values were folded on this
+    // side by the one set of rules (RunSummaryChanges, TraceFold); this statement only stores them. New sequences
+    // of a run are always above the stored ones (the counter is locked), and the WHERE guards against a stale row
+    // all the same. Runs without a row (events of an unknown run) match nothing: their events are kept all the same.
     private const string FoldSummaries = """
-        WITH inserted AS (
-            SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::integer[], $6::timestamptz[],
-                                 $7::text[], $8::jsonb[])
-                AS i(run_id, node_id, sequence, type, attempt, ts, message, payload)
-        ), lifecycle AS (
-            SELECT run_id, node_id, sequence, type, attempt, ts,
-                   coalesce((payload -> 'error' ->> 'willRetry')::boolean, false) AS will_retry
-            FROM inserted
-            WHERE node_id IS NOT NULL
-              AND type IN ('NODE_STARTED', 'NODE_COMPLETED', 'NODE_FAILED', 'NODE_SKIPPED')
-        ), latest_node AS (
-            SELECT DISTINCT ON (run_id, node_id) run_id, node_id, sequence, type, attempt, ts, will_retry
-            FROM lifecycle
-            ORDER BY run_id, node_id, sequence DESC
-        ), first_start AS (
-            SELECT run_id, node_id, min(ts) AS started_at
-            FROM lifecycle
-            WHERE type = 'NODE_STARTED'
-            GROUP BY run_id, node_id
-        ), nodes AS (
+        WITH nodes AS (
             INSERT INTO run_nodes AS n (run_id, node_id, status, attempt, started_at, completed_at, last_sequence)
-            SELECT l.run_id, l.node_id,
-                   CASE l.type
-                       WHEN 'NODE_STARTED' THEN 'running'
-                       WHEN 'NODE_COMPLETED' THEN 'completed'
-                       WHEN 'NODE_SKIPPED' THEN 'skipped'
-                       WHEN 'NODE_FAILED' THEN CASE WHEN l.will_retry THEN 'retrying' ELSE 'failed' END
-                   END,
-                   l.attempt,
-                   f.started_at,
-                   CASE WHEN l.type IN ('NODE_COMPLETED', 'NODE_SKIPPED') OR (l.type = 'NODE_FAILED' AND NOT l.will_retry) THEN l.ts END,
-                   l.sequence
-            FROM latest_node l
-            LEFT JOIN first_start f ON f.run_id = l.run_id AND f.node_id = l.node_id
-            ORDER BY l.run_id, l.node_id
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::timestamptz[], $6::timestamptz[], $7::bigint[])
             ON CONFLICT (run_id, node_id) DO UPDATE SET
                 status = EXCLUDED.status,
-                attempt = EXCLUDED.attempt,
+                attempt = greatest(n.attempt, EXCLUDED.attempt),
                 started_at = coalesce(n.started_at, EXCLUDED.started_at),
                 completed_at = EXCLUDED.completed_at,
                 last_sequence = EXCLUDED.last_sequence
             WHERE n.last_sequence < EXCLUDED.last_sequence
-        ), statuses AS (
-            SELECT run_id, sequence, node_id, ts, payload ->> 'status' AS status,
-                   coalesce(payload -> 'error' ->> 'message', message, '') AS reason
-            FROM inserted
-            WHERE type = 'WORKFLOW_STATUS' AND payload ->> 'status' IS NOT NULL
-        ), latest_status AS (
-            SELECT DISTINCT ON (run_id) run_id, status, node_id, ts, reason
-            FROM statuses
-            ORDER BY run_id, sequence DESC
-        ), first_running AS (
-            SELECT run_id, min(ts) AS started_at FROM statuses WHERE status = 'running' GROUP BY run_id
-        ), touched AS (
-            SELECT DISTINCT run_id FROM inserted
-            WHERE type IN ('NODE_STARTED', 'NODE_COMPLETED', 'NODE_FAILED', 'NODE_SKIPPED', 'WORKFLOW_STATUS')
         )
         UPDATE runs r SET
-            status = coalesce(l.status, r.status),
-            started_at = coalesce(r.started_at, f.started_at),
-            completed_at = CASE
-                WHEN l.status IS NULL THEN r.completed_at
-                WHEN l.status IN ('completed', 'failed', 'cancelled') THEN l.ts
-            END,
-            failure = CASE
-                WHEN l.status IS NULL THEN r.failure
-                WHEN l.status = 'failed' THEN jsonb_build_object('nodeId', coalesce(l.node_id, ''), 'message', l.reason)
-            END,
+            status = coalesce(c.status, r.status),
+            started_at = coalesce(r.started_at, c.started_at),
+            completed_at = CASE WHEN c.status IS NULL THEN r.completed_at ELSE c.completed_at END,
+            failure = CASE WHEN c.status IS NULL THEN r.failure ELSE c.failure END,
             updated_at = now()
-        FROM touched t
-        LEFT JOIN latest_status l ON l.run_id = t.run_id
-        LEFT JOIN first_running f ON f.run_id = t.run_id
-        WHERE r.run_id = t.run_id
+        FROM unnest($8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::jsonb[])
+            AS c(run_id, status, started_at, completed_at, failure)
+        WHERE r.run_id = c.run_id
         """;
 
     // Named by PostgreSQL for the UNIQUE (id) of 0001_initial.sql.
@@ -131,7 +79,7 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
 
     private const string CountStarts = """
         SELECT count(*)::int FROM trace_events
-        WHERE run_id = $1 AND node_id = $2 AND attempt = $3 AND type = 'NODE_STARTED'
+        WHERE run_id = $1 AND node_id = $2 AND attempt = $3 AND type = $4
         """;
 
 
@@ -274,6 +222,7 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = nodeId });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = attempt });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = WireName.Of(TraceEventType.NodeStarted) });
         return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -330,8 +279,8 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
             RunId = reader.GetString(1),
             NodeId = reader.IsDBNull(2) ? null : reader.GetString(2),
             Attempt = reader.GetInt32(3),
-            Type = TraceEventColumns.ParseType(reader.GetString(4)),
-            Level = TraceEventColumns.ParseLevel(reader.GetString(5)),
+            Type = WireName.Parse<TraceEventType>(reader.GetString(4)),
+            Level = WireName.Parse<TraceEventLevel>(reader.GetString(5)),
             Timestamp = reader.GetFieldValue<DateTimeOffset>(6),
             Sequence = reader.GetInt64(7),
             Message = reader.IsDBNull(8) ? null : reader.GetString(8),
