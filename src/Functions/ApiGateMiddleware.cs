@@ -11,7 +11,7 @@ namespace ShipSec.Functions;
 /// <see cref="ApiRoutes.Table"/> (found by function name), and whatever a function lets escape becomes
 /// problem details rather than the host's empty 500. Non-HTTP triggers pass through.
 /// </summary>
-internal sealed partial class ApiGateMiddleware(ApiGate gate, ILogger<ApiGateMiddleware> logger) : IFunctionsWorkerMiddleware
+internal sealed class ApiGateMiddleware(ApiGate gate, ILogger<ApiGateMiddleware> logger) : IFunctionsWorkerMiddleware
 {
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
@@ -42,11 +42,8 @@ internal sealed partial class ApiGateMiddleware(ApiGate gate, ILogger<ApiGateMid
         }
         catch (Exception exception) when (!http.Response.HasStarted)
         {
-            LogFunctionFailed(logger, exception, context.FunctionDefinition.Name);
+            FunctionsLog.HttpFunctionFailed(logger, exception, context.FunctionDefinition.Name);
             context.GetInvocationResult().Value = Problems.ForException(exception, http.Request.Method, http.Request.Path);
         }
     }
-
-    [LoggerMessage(3010, LogLevel.Error, "HTTP function {Function} failed")]
-    private static partial void LogFunctionFailed(ILogger logger, Exception exception, string function);
 }

@@ -8,7 +8,7 @@ namespace ShipSec.LocalHost.Access;
 /// handling secrets, and a warning when the host runs open. A cookie alone never changes state: the policy
 /// also asks for the dashboard's anti-forgery proof.
 /// </summary>
-internal sealed partial class ApiKeyAccess(ApiAccessPolicy policy, ApiKeyValidator keys, ILogger<ApiKeyAccess> logger)
+internal sealed class ApiKeyAccess(ApiAccessPolicy policy, ApiKeyValidator keys, ILogger<ApiKeyAccess> logger)
 {
     /// <summary>
     /// Opening any page with <c>?key=</c> stores the key in a cookie and redirects to the same page without
@@ -43,10 +43,7 @@ internal sealed partial class ApiKeyAccess(ApiAccessPolicy policy, ApiKeyValidat
     {
         if (policy.IsOpen)
         {
-            LogOpen(logger);
+            LocalHostLog.ApiOpen(logger);
         }
     }
-
-    [LoggerMessage(4100, LogLevel.Warning, "No key is configured (Access:ApiKey, Access:Keys): the local host API is open to anyone who can reach it")]
-    private static partial void LogOpen(ILogger logger);
 }

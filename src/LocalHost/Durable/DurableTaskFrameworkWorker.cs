@@ -7,7 +7,7 @@ using ShipSec.Orchestrations;
 namespace ShipSec.LocalHost.Durable;
 
 /// <summary>Runs the catalog's orchestrators and activities on a Durable Task Framework <see cref="TaskHubWorker"/>.</summary>
-internal sealed partial class DurableTaskFrameworkWorker(
+internal sealed class DurableTaskFrameworkWorker(
     IOrchestrationService service,
     IServiceProvider services,
     ILoggerFactory loggerFactory,
@@ -36,7 +36,7 @@ internal sealed partial class DurableTaskFrameworkWorker(
             new ShimObjectManager<TaskActivity>(activities),
             loggerFactory);
         await worker.StartAsync();
-        LogStarted(logger, service.GetType().Name);
+        LocalHostLog.DurableWorkerStarted(logger, service.GetType().Name);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -45,7 +45,7 @@ internal sealed partial class DurableTaskFrameworkWorker(
         {
             // Not forced: running activities finish (and flush their trace) before the host exits.
             await worker.StopAsync(isForced: false).WaitAsync(cancellationToken);
-            LogStopped(logger);
+            LocalHostLog.DurableWorkerStopped(logger);
         }
     }
 
@@ -54,10 +54,4 @@ internal sealed partial class DurableTaskFrameworkWorker(
         worker?.Dispose();
         return ValueTask.CompletedTask;
     }
-
-    [LoggerMessage(4000, LogLevel.Information, "Durable Task worker started on {Backend}")]
-    private static partial void LogStarted(ILogger logger, string backend);
-
-    [LoggerMessage(4001, LogLevel.Information, "Durable Task worker stopped")]
-    private static partial void LogStopped(ILogger logger);
 }

@@ -113,6 +113,9 @@ public sealed class DashboardContractFixtureTests
             Event(TraceEventType.NodeFailed, "probe", 1, "timeout") with { Error = new TraceError("timeout", "timeout", WillRetry: true) },
             Event(TraceEventType.NodeStarted, "probe", 2, "probe started again"),
             Event(TraceEventType.NodeProgress, "probe", 2) with { Progress = new TraceProgress(3, 5) },
+            // A crash redelivery: the worker died, the same attempt starts a second time and starts progress afresh.
+            Event(TraceEventType.NodeStarted, "probe", 2, "probe started again (delivery 2)"),
+            Event(TraceEventType.NodeProgress, "probe", 2) with { Progress = new TraceProgress(1, 5) },
             Event(TraceEventType.NodeCompleted, "probe", 2),
             Event(TraceEventType.NodeStarted, "report", 1),
             Event(TraceEventType.NodeFailed, "report", 1) with { Error = new TraceError("disk full", "exception") },

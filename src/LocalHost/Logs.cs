@@ -1,0 +1,14 @@
+namespace ShipSec.LocalHost;
+
+/// <summary>Log messages of the local host (event ids 4000–4099; the ranges of every assembly are listed in README, Architecture).</summary>
+internal static partial class LocalHostLog
+{
+    [LoggerMessage(4000, LogLevel.Information, "Durable Task worker started on {Backend}")]
+    public static partial void DurableWorkerStarted(ILogger logger, string backend);
+
+    [LoggerMessage(4001, LogLevel.Information, "Durable Task worker stopped")]
+    public static partial void DurableWorkerStopped(ILogger logger);
+
+    [LoggerMessage(4002, LogLevel.Warning, "No key is configured (Access:ApiKey, Access:Keys): the local host API is open to anyone who can reach it")]
+    public static partial void ApiOpen(ILogger logger);
+}
