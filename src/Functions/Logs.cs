@@ -10,4 +10,7 @@ internal static partial class FunctionsLog
 
     [LoggerMessage(3001, LogLevel.Information, "Run {RunId}: cancellation requested")]
     public static partial void RunCancelRequested(ILogger logger, string runId);
+
+    [LoggerMessage(3010, LogLevel.Error, "HTTP function {Function} failed")]
+    public static partial void HttpFunctionFailed(ILogger logger, Exception exception, string function);
 }

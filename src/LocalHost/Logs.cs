@@ -9,6 +9,6 @@ internal static partial class LocalHostLog
     [LoggerMessage(4001, LogLevel.Information, "Durable Task worker stopped")]
     public static partial void DurableWorkerStopped(ILogger logger);
 
-    [LoggerMessage(4002, LogLevel.Warning, "Access:ApiKey is not set: the local host API is open to anyone who can reach it")]
+    [LoggerMessage(4002, LogLevel.Warning, "No key is configured (Access:ApiKey, Access:Keys): the local host API is open to anyone who can reach it")]
     public static partial void ApiOpen(ILogger logger);
 }

@@ -9,7 +9,8 @@ namespace ShipSec.Orchestrations;
 /// <summary>Input of <see cref="WorkflowRunOrchestrator"/>.</summary>
 /// <param name="RunId">The run id (also the instance id).</param>
 /// <param name="Workflow">The validated workflow to run.</param>
-public sealed record WorkflowRunInput(string RunId, WorkflowDefinition Workflow);
+/// <param name="StartedBy">The name of the key or principal that started it (never a secret); recorded in the trace.</param>
+public sealed record WorkflowRunInput(string RunId, WorkflowDefinition Workflow, string? StartedBy = null);
 
 /// <summary>Output of <see cref="WorkflowRunOrchestrator"/>.</summary>
 /// <param name="Status">completed, failed or cancelled.</param>

@@ -29,7 +29,8 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         var runId = input.RunId;
         var graph = new WorkflowGraph(input.Workflow);
 
-        await RecordAsync(context, runId, new RunEventSpec(TraceEventType.WorkflowStatus, context.CurrentUtcDateTime, RunStatus.Running));
+        await RecordAsync(context, runId, new RunEventSpec(
+            TraceEventType.WorkflowStatus, context.CurrentUtcDateTime, RunStatus.Running, Message: input.StartedBy is { } by ? $"Run started by '{by}'" : null));
         OrchestrationLogs.RunStarted(logger, runId, input.Workflow.Id, input.Workflow.Nodes.Count);
 
         var outputs = new Dictionary<string, NodeOutputs>(StringComparer.Ordinal);
@@ -38,6 +39,7 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         var cancelRequested = context.WaitForExternalEvent<string>(OrchestrationEventNames.Cancel);
         RunFailure? failure = null;
         var cancelled = false;
+        string? cancelledBy = null;
 
         while (true)
         {
@@ -66,6 +68,7 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
                 // Running attempts notice the cancellation themselves (the activity watches the run's
                 // cancel flag) and report back; nothing new is scheduled from here on.
                 cancelled = true;
+                cancelledBy = cancelRequested.Result;
                 continue;
             }
 
@@ -107,12 +110,16 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
             now,
             status,
             NodeId: failure?.NodeId,
-            Message: failure?.Message ?? (cancelled ? "The run was cancelled." : null),
+            Message: failure?.Message ?? (cancelled ? CancelMessage(cancelledBy) : null),
             ErrorKind: failure is not null ? "node-failed" : cancelled ? TraceFold.CancelledKind : null));
         await RecordAsync(context, runId, [.. closing]);
         OrchestrationLogs.RunEnded(logger, runId, status);
         return new WorkflowRunResult(status, failure);
     }
+
+    /// <summary>The cancelled status message, naming who asked (the cancel event carries the caller's name).</summary>
+    private static string CancelMessage(string? by)
+        => string.IsNullOrEmpty(by) || by == OrchestrationEventNames.CancelRequestedByUnknown ? "The run was cancelled." : $"The run was cancelled by '{by}'.";
 
     private static async Task<NodeAttemptResult> RunWithRetriesAsync(
         TaskOrchestrationContext context, string runId, NodeDefinition node, Dictionary<string, NodeOutputs> outputs)

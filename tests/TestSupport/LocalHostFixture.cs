@@ -30,6 +30,12 @@ public abstract class LocalHostFixture : IAsyncLifetime
     /// <summary>The API key this host requires; <see cref="Http"/> sends it.</summary>
     public string ApiKey => Host.ApiKey;
 
+    /// <summary>A key with the operator role (<see cref="IsolatedLocalHost.OperatorKeyName"/>).</summary>
+    public string OperatorKey => Host.OperatorKey;
+
+    /// <summary>A key with the viewer role (<see cref="IsolatedLocalHost.ViewerKeyName"/>).</summary>
+    public string ViewerKey => Host.ViewerKey;
+
     /// <summary>The host's base address.</summary>
     public Uri BaseAddress => Http.BaseAddress!;
 

@@ -12,7 +12,6 @@ public sealed class HealthFunction(TimeProvider clock, ShipSec.Shared.Trace.Trac
 {
     /// <summary><c>GET /api/health</c>.</summary>
     [Function(nameof(Health))]
-    [AllowAnonymousAccess]
     public IActionResult Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
         => ApiResponses.Ok(new

@@ -25,7 +25,8 @@ public sealed class RunFunctions(RunLauncher launcher, IRunStore runs, ITraceSto
         string workflowId,
         CancellationToken cancellationToken)
     {
-        var run = await launcher.StartAsync(client, workflowId, cancellationToken);
+        ArgumentNullException.ThrowIfNull(request);
+        var run = await launcher.StartAsync(client, workflowId, ApiPrincipal.Of(request).Name, cancellationToken);
         if (run is null)
         {
             return Problems.WorkflowNotFound(workflowId);
@@ -108,7 +109,7 @@ public sealed class RunFunctions(RunLauncher launcher, IRunStore runs, ITraceSto
         [DurableClient] DurableTaskClient client,
         string runId,
         CancellationToken cancellationToken)
-        => await launcher.CancelAsync(client, runId, cancellationToken) switch
+        => await launcher.CancelAsync(client, runId, ApiPrincipal.Of(request).Name, cancellationToken) switch
         {
             CancelOutcome.NotFound => Problems.RunNotFound(runId),
             CancelOutcome.AlreadyEnded => Problems.Conflict("run-ended", $"Run '{runId}' has already ended; there is nothing to cancel."),

@@ -32,8 +32,11 @@ public sealed class RunLauncher(
     TimeProvider clock,
     ILogger<RunLauncher> logger)
 {
-    /// <summary>Starts a run of the latest version of a workflow; null when the workflow does not exist.</summary>
-    public async Task<StartedRun?> StartAsync(DurableTaskClient client, string workflowId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts a run of the latest version of a workflow; null when the workflow does not exist. <paramref name="startedBy"/>
+    /// (a key's or principal's name, never a secret) is recorded in the run's trace.
+    /// </summary>
+    public async Task<StartedRun?> StartAsync(DurableTaskClient client, string workflowId, string? startedBy = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         var stored = await workflows.GetAsync(workflowId, cancellationToken);
@@ -48,7 +51,7 @@ public sealed class RunLauncher(
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
                 OrchestratorNames.WorkflowRun,
-                new WorkflowRunInput(runId, stored.Definition),
+                new WorkflowRunInput(runId, stored.Definition, startedBy),
                 new StartOrchestrationOptions(runId),
                 cancellationToken);
         }
@@ -65,8 +68,8 @@ public sealed class RunLauncher(
         return new StartedRun(runId, workflowId, stored.Version);
     }
 
-    /// <summary>Asks a run to stop: running nodes are cancelled, nothing new is scheduled.</summary>
-    public async Task<CancelOutcome> CancelAsync(DurableTaskClient client, string runId, CancellationToken cancellationToken = default)
+    /// <summary>Asks a run to stop: running nodes are cancelled, nothing new is scheduled; the trace names <paramref name="cancelledBy"/>.</summary>
+    public async Task<CancelOutcome> CancelAsync(DurableTaskClient client, string runId, string? cancelledBy = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         var summary = await runs.GetAsync(runId, cancellationToken);
@@ -81,7 +84,7 @@ public sealed class RunLauncher(
         }
 
         await runs.RequestCancellationAsync(runId, cancellationToken);
-        await client.RaiseEventAsync(runId, OrchestrationEventNames.Cancel, "requested", cancellationToken);
+        await client.RaiseEventAsync(runId, OrchestrationEventNames.Cancel, cancelledBy ?? OrchestrationEventNames.CancelRequestedByUnknown, cancellationToken);
         FunctionsLog.RunCancelRequested(logger, runId);
         return CancelOutcome.Accepted;
     }

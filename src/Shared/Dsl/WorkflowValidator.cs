@@ -219,6 +219,11 @@ public sealed class WorkflowValidator(IComponentCatalog catalog, int maxNodeTime
                 {
                     Add(field, InvalidValue, $"{label}: input '{WorkflowPaths.Shorten(name)}' must be {Article(declared.Type)}, not {WorkflowPaths.Describe(value)}.", NodeId(node));
                 }
+                else if (declared?.Rule?.Check(value) is { } fault)
+                {
+                    // The component would refuse this literal when it runs: refuse it now, naming the input.
+                    Add(field, InvalidValue, $"{label}: input '{WorkflowPaths.Shorten(name)}' {(fault.Length <= 300 ? fault : string.Concat(fault.AsSpan(0, 297), "...")).Replace("\0", "\\u0000", StringComparison.Ordinal)}.", NodeId(node));
+                }
             }
 
             if (shape is null)

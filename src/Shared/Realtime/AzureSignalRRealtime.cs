@@ -65,13 +65,15 @@ public sealed class AzureSignalRRealtime : IRealtime
 
         // The service checks the token's audience against the client URL, query included, and takes the
         // connection's user id from nameid: group membership by user is what limits a connection to its runs.
-        var url = $"{_service.BaseUrl}/client/?hub={_hub}";
+        var url = ClientUrl;
         var token = SignalRAccessToken.Create(url, _service.AccessKey, _clock.GetUtcNow(), _tokenLifetime, grant.Subject, grant.Claim);
         return Task.FromResult(new NegotiateResult(url, token));
     }
 
     /// <inheritdoc />
-    public RealtimeGrant? ReadGrant(string accessToken) => SignalRAccessToken.ReadGrant(accessToken, _service.AccessKey, _clock.GetUtcNow());
+    public RealtimeGrant? ReadGrant(string accessToken) => SignalRAccessToken.ReadGrant(accessToken, _service.AccessKey, _clock.GetUtcNow(), ClientUrl);
+
+    private string ClientUrl => $"{_service.BaseUrl}/client/?hub={_hub}";
 
     private string GroupUrl(string group)
     {

@@ -80,6 +80,33 @@ public sealed class LocalRealtimeTests(InMemoryLocalHostFixture host) : IClassFi
         Assert.False(client.RunUpdates.Reader.TryRead(out _));
     }
 
+    [Fact]
+    public async Task An_empty_run_list_grants_nothing()
+    {
+        using var content = new StringContent("""{"runIds": []}""", System.Text.Encoding.UTF8, "application/json");
+
+        using var response = await host.Http.PostAsync(new Uri("api/negotiate", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("/runIds", problem.GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.False(problem.TryGetProperty("accessToken", out _));
+    }
+
+    [Fact]
+    public async Task A_token_with_a_trailing_equals_sign_is_refused()
+    {
+        using var negotiated = await host.Http.PostAsync(new Uri("api/negotiate", UriKind.Relative), null);
+        var token = (await negotiated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+
+        foreach (var (presented, expected) in new[] { (token, HttpStatusCode.NoContent), (token + "=", HttpStatusCode.Unauthorized) })
+        {
+            using var content = JsonContent.Create(new { accessToken = presented });
+            using var response = await host.Http.PostAsync(new Uri("api/workflows/runs/subscribe", UriKind.Relative), content);
+            Assert.Equal(expected, response.StatusCode);
+        }
+    }
+
     [Theory]
     [InlineData("api/workflows/runs/subscribe")]
     [InlineData("api/workflows/runs/some-run/subscribe")]

@@ -104,7 +104,7 @@ public sealed class AzureSignalRRealtimeTests : IDisposable
     {
         using var wrongKey = CreateProvider(new()
         {
-            [$"{AzureSignalROptions.SectionName}:ConnectionString"] = $"Endpoint=http://127.0.0.1:{_service.Port};AccessKey=not-the-key;Version=1.0;",
+            [$"{AzureSignalROptions.SectionName}:ConnectionString"] = $"Endpoint=http://127.0.0.1:{_service.Port};AccessKey=not-the-key-but-as-long-as-a-real-one;Version=1.0;",
         });
 
         var thrown = await Assert.ThrowsAsync<HttpRequestException>(
