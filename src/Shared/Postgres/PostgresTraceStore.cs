@@ -164,12 +164,35 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
             return [];
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // BEGIN and COMMIT travel with the append's first and last statements, not in round trips of their
         // own; the checkpoint commits with the events it covers, or neither does. Whatever fails, the pool
-        // rolls back a connection that comes back inside a transaction.
+        // rolls back a connection that comes back inside a transaction. Repeating an append is harmless: ids
+        // already stored are left out.
+        var batch = TraceAppendBatch.Of(events);
         var boundary = new AppendBoundary("BEGIN", "ROLLBACK", OpenAgainAfterUndo: true, "COMMIT", checkpoint);
-        return await AppendAsync(connection, null, TraceAppendBatch.Of(events), boundary, cancellationToken);
+        return await Reachable(ct => AppendOnOwnConnectionAsync(batch, boundary, ct), cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<TraceEvent>> AppendOnOwnConnectionAsync(TraceAppendBatch batch, AppendBoundary boundary, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await AppendAsync(connection, null, batch, boundary, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a repeatable request; a connection a restart cut is replaced once, and an outage surfaces as
+    /// <see cref="TraceStoreUnavailableException"/> so transports can wait it out.
+    /// </summary>
+    private async Task<T> Reachable<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await PostgresFailures.RetryOnceOnLostConnectionAsync(dataSource, operation, cancellationToken);
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception) && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TraceStoreUnavailableException($"The trace store (PostgreSQL) is unavailable: {exception.Message}", exception);
+        }
     }
 
     /// <summary>
@@ -286,21 +309,27 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
     }
 
     /// <inheritdoc />
-    public async Task<int> CountStartsAsync(string runId, string nodeId, int attempt, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand(CountStarts);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = nodeId });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = attempt });
-        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    public Task<int> CountStartsAsync(string runId, string nodeId, int attempt, CancellationToken cancellationToken = default)
+        => Reachable(async ct =>
+        {
+            await using var command = dataSource.CreateCommand(CountStarts);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = nodeId });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = attempt });
+            return (int)(await command.ExecuteScalarAsync(ct))!;
+        }, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<TracePage> ReadAsync(string runId, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    public Task<TracePage> ReadAsync(string runId, long afterSequence, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfEqual(limit, int.MaxValue);
+        return PostgresFailures.RetryOnceOnLostConnectionAsync(dataSource, ct => ReadPageAsync(runId, afterSequence, limit, ct), cancellationToken);
+    }
+
+    private async Task<TracePage> ReadPageAsync(string runId, long afterSequence, int limit, CancellationToken cancellationToken)
+    {
 
         await using var command = dataSource.CreateCommand(SelectPage);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
