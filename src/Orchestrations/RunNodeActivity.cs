@@ -43,7 +43,7 @@ public sealed class RunNodeActivity(
 
         // Durable activities run at least once: after a worker stops mid-attempt the same attempt is
         // delivered again. It is told apart in the trace rather than silently merged with the first.
-        var delivery = await traces.CountStartsAsync(input.RunId, node.Id, input.Attempt) + 1;
+        var delivery = await CountStartsThroughOutagesAsync(input) + 1;
         await using var trace = new NodeTraceWriter(publisher, clock, logger, limits.Value, input.RunId, node.Id, input.Attempt, delivery);
         trace.Emit(trace.Lifecycle(TraceEventType.NodeStarted, delivery > 1 ? TraceEventLevel.Warn : TraceEventLevel.Info) with
         {
@@ -73,6 +73,27 @@ public sealed class RunNodeActivity(
         await trace.CompleteAsync();
         OrchestrationLogs.AttemptEnded(logger, input.RunId, node.Id, input.Attempt, result.Outcome, (long)clock.GetElapsedTime(startedAt).TotalMilliseconds);
         return result;
+    }
+
+    // The node has not started yet, so waiting for the store costs it nothing; failing here would fail the
+    // attempt over an outage (bounded like the trace's own delivery).
+    private async Task<int> CountStartsThroughOutagesAsync(RunNodeInput input)
+    {
+        var giveUpAt = clock.GetUtcNow().AddSeconds(limits.Value.MaxDeliveryOutageSeconds);
+        var delay = TimeSpan.FromMilliseconds(100);
+        for (var tries = 1; ; tries++)
+        {
+            try
+            {
+                return await traces.CountStartsAsync(input.RunId, input.Node.Id, input.Attempt);
+            }
+            catch (TraceStoreUnavailableException exception) when (clock.GetUtcNow() < giveUpAt)
+            {
+                OrchestrationLogs.WaitingForTraceStore(logger, exception, input.RunId, input.Node.Id, tries);
+                await Task.Delay(delay, clock);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
+            }
+        }
     }
 
     private async Task<NodeAttemptResult> ExecuteAsync(RunNodeInput input, NodeTraceWriter trace)
@@ -188,22 +209,25 @@ public sealed class RunNodeActivity(
         {
             do
             {
-                if (await runs.IsCancellationRequestedAsync(runId, stop))
+                try
                 {
-                    await cancellation.CancelAsync();
-                    return;
+                    if (await runs.IsCancellationRequestedAsync(runId, stop))
+                    {
+                        await cancellation.CancelAsync();
+                        return;
+                    }
+                }
+#pragma warning disable CA1031 // A failed check (the store is down) must not fail the node or end the watch: the next tick tries again.
+                catch (Exception exception) when (!stop.IsCancellationRequested)
+#pragma warning restore CA1031
+                {
+                    OrchestrationLogs.CancellationCheckFailed(logger, exception, runId);
                 }
             }
             while (await timer.WaitForNextTickAsync(stop));
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-        }
-#pragma warning disable CA1031 // A failed check must not fail the node: the next tick tries again, or the node ends first.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            OrchestrationLogs.CancellationCheckFailed(logger, exception, runId);
         }
     }
 
