@@ -5,6 +5,7 @@ using ShipSec.Functions;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<DependencyOutageMiddleware>();
 builder.UseMiddleware<ApiAccessMiddleware>();
 builder.Services.AddShipSecRuns();
 builder.Build().Run();

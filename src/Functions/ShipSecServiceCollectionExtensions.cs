@@ -28,6 +28,7 @@ public static class ShipSecServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<ShipSec.Shared.Artifacts.IRunArtifacts, ShipSec.Shared.Postgres.PostgresRunArtifacts>();
+        services.AddSingleton<RunReconciler>();
         services.AddSingleton<RunLauncher>();
         foreach (var activity in ShipSec.Orchestrations.OrchestrationCatalog.Activities.Values)
         {

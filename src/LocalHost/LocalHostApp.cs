@@ -33,6 +33,7 @@ public static class LocalHostApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseDependencyOutageProblems();
         var access = app.Services.GetRequiredService<ApiKeyAccess>();
         access.LogStartup();
         app.Use(access.HandleKeyLinkAsync);

@@ -28,6 +28,7 @@ public enum CancelOutcome
 public sealed partial class RunLauncher(
     IWorkflowStore workflows,
     IRunStore runs,
+    RunReconciler reconciler,
     ITracePublisher publisher,
     TimeProvider clock,
     ILogger<RunLauncher> logger)
@@ -65,7 +66,10 @@ public sealed partial class RunLauncher(
         return new StartedRun(runId, workflowId, stored.Version);
     }
 
-    /// <summary>Asks a run to stop: running nodes are cancelled, nothing new is scheduled.</summary>
+    /// <summary>
+    /// Asks a run to stop: running nodes are cancelled, nothing new is scheduled. A run whose orchestration has
+    /// already ended (or never existed) is not "accepted" for cancelling: it is reconciled and reported as ended.
+    /// </summary>
     public async Task<CancelOutcome> CancelAsync(DurableTaskClient client, string runId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -76,6 +80,11 @@ public sealed partial class RunLauncher(
         }
 
         if (summary.Status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled)
+        {
+            return CancelOutcome.AlreadyEnded;
+        }
+
+        if (await reconciler.ReconcileAsync(client, summary, cancellationToken) is null)
         {
             return CancelOutcome.AlreadyEnded;
         }

@@ -57,6 +57,7 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<PostgresRunHistory>();
         services.TryAddSingleton<IRunHistory>(provider => provider.GetRequiredService<PostgresRunHistory>());
         services.TryAddSingleton<RunReplay>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDependencyProbe, PostgresProbe>());
         return services;
     }
 }
