@@ -18,6 +18,14 @@ public sealed class PostgresOptions
     public string ConnectionString { get; set; } = "";
 
     /// <summary>
+    /// Optional Npgsql connection string of the role that owns the schema and runs the migrations (falls back to
+    /// <c>ConnectionStrings:PostgresOwner</c>). When set, the role of <see cref="ConnectionString"/> is the app's
+    /// least-privileged role: after migrating, the owner grants it reading and writing the tables, but neither
+    /// updating nor deleting trace events. When empty, one role does both and no grants are made.
+    /// </summary>
+    public string OwnerConnectionString { get; set; } = "";
+
+    /// <summary>
     /// The schema holding every table; connections use it as their <c>search_path</c>, so several
     /// deployments (or test classes) can share one database.
     /// </summary>
@@ -27,8 +35,15 @@ public sealed class PostgresOptions
 
     /// <summary>A data source whose connections use <see cref="Schema"/> as their <c>search_path</c>.</summary>
     public NpgsqlDataSource CreateDataSource(ILoggerFactory? loggerFactory = null)
+        => CreateDataSource(ConnectionString, loggerFactory);
+
+    /// <summary>A data source of the owner role (or of the app's when no owner is configured), for migrations.</summary>
+    public NpgsqlDataSource CreateOwnerDataSource(ILoggerFactory? loggerFactory = null)
+        => CreateDataSource(string.IsNullOrWhiteSpace(OwnerConnectionString) ? ConnectionString : OwnerConnectionString, loggerFactory);
+
+    private NpgsqlDataSource CreateDataSource(string connectionString, ILoggerFactory? loggerFactory)
     {
-        var builder = new NpgsqlDataSourceBuilder(ConnectionString);
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.ConnectionStringBuilder.SearchPath = Schema;
         if (loggerFactory is not null)
         {

@@ -36,6 +36,11 @@ public static class PostgresServiceCollectionExtensions
                 {
                     options.ConnectionString = configuration.GetConnectionString("Postgres") ?? "";
                 }
+
+                if (string.IsNullOrWhiteSpace(options.OwnerConnectionString))
+                {
+                    options.OwnerConnectionString = configuration.GetConnectionString("PostgresOwner") ?? "";
+                }
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();
