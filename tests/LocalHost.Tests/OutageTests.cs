@@ -26,6 +26,7 @@ public sealed class OutageTests
     private static readonly string PrintingWorkflow = $$"""
         {
           "id": "outage-{{Guid.NewGuid():N}}",
+          "name": "Prints through an outage",
           "nodes": [
             { "id": "printer", "component": "core.exec",
               "inputs": { "command": "bash", "args": ["-c", "for i in $(seq 1 {{Lines}}); do echo \"line $i\"; sleep 0.1; done"] } }
@@ -55,7 +56,7 @@ public sealed class OutageTests
         AssertAllServiceUnavailable(during);
 
         // Nothing fails on what the restart broke (pooled connections it cut): a new run goes through.
-        var after = await StartRunAsync(host.Http, """{ "id": "after-outage", "nodes": [ { "id": "a", "component": "core.log", "inputs": { "message": "back" } } ] }""");
+        var after = await StartRunAsync(host.Http, """{ "id": "after-outage", "name": "After the outage", "nodes": [ { "id": "a", "component": "core.log", "inputs": { "message": "back" } } ] }""");
         Assert.Equal(RunStatus.Completed, (await WaitForEndAsync(host.Http, after, TimeSpan.FromSeconds(60))).Status);
 
         // The app's role (scripts/services' shipsec_app) cannot rewrite the trace; the owner's schema grants it rows only.
