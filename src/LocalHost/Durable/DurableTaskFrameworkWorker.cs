@@ -15,6 +15,8 @@ internal sealed partial class DurableTaskFrameworkWorker(
 {
     private TaskHubWorker? worker;
 
+    private static readonly TimeSpan ForcedStopDeadline = TimeSpan.FromSeconds(10);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = LocalDurableTaskClient.Converter }, loggerFactory);
@@ -43,8 +45,19 @@ internal sealed partial class DurableTaskFrameworkWorker(
     {
         if (worker is not null)
         {
-            // Not forced: running activities finish (and flush their trace) before the host exits.
-            await worker.StopAsync(isForced: false).WaitAsync(cancellationToken);
+            // Not forced: running activities finish (and flush their trace) before the host exits. When the host's
+            // shutdown timeout runs out first (measured after an Azurite outage: the graceful stop did not end within
+            // 30 s), stop forced: what did not finish is redelivered to the next worker, as after a crash.
+            try
+            {
+                await worker.StopAsync(isForced: false).WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                LogForcedStop(logger);
+                await worker.StopAsync(isForced: true).WaitAsync(ForcedStopDeadline, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
             LogStopped(logger);
         }
     }
@@ -57,6 +70,9 @@ internal sealed partial class DurableTaskFrameworkWorker(
 
     [LoggerMessage(4000, LogLevel.Information, "Durable Task worker started on {Backend}")]
     private static partial void LogStarted(ILogger logger, string backend);
+
+    [LoggerMessage(4002, LogLevel.Warning, "Durable Task worker did not stop within the shutdown timeout; stopping it forced")]
+    private static partial void LogForcedStop(ILogger logger);
 
     [LoggerMessage(4001, LogLevel.Information, "Durable Task worker stopped")]
     private static partial void LogStopped(ILogger logger);

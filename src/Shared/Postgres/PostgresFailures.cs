@@ -23,10 +23,9 @@ public static class PostgresFailures
             {
                 case PostgresException postgres:
                     return IsUnavailableState(postgres.SqlState);
-                case NpgsqlException npgsql when npgsql.IsTransient || npgsql.InnerException is SocketException or IOException or TimeoutException:
-                    return true;
-                case SocketException:
-                    return true;
+                // Only Npgsql's own exceptions speak for PostgreSQL: a socket error elsewhere in the chain may be storage's.
+                case NpgsqlException npgsql:
+                    return npgsql.IsTransient || npgsql.InnerException is SocketException or IOException or TimeoutException;
             }
         }
 
