@@ -129,7 +129,7 @@ await using (var host = await StartHostAsync("InMemory"))
             var size = quick ? 20_000 : 1_000_000;
             var longRun = "bench-" + Guid.NewGuid().ToString("N");
             Say($"replay: writing a {size:N0}-event run");
-            await ShipSec.Shared.Postgres.PostgresSyntheticRuns.WriteAsync(dataSource, longRun, "bench-replay", 1, nodes, size);
+            await ShipSec.TestSupport.PostgresSyntheticRuns.WriteAsync(dataSource, longRun, "bench-replay", 1, nodes, size);
             await using (var analyze = dataSource.CreateCommand("ANALYZE trace_events"))
             {
                 await analyze.ExecuteNonQueryAsync();
@@ -153,8 +153,8 @@ await using (var host = await StartHostAsync("InMemory"))
             var diffSize = quick ? 2_000 : 10_000;
             var left = "bench-" + Guid.NewGuid().ToString("N");
             var right = "bench-" + Guid.NewGuid().ToString("N");
-            await ShipSec.Shared.Postgres.PostgresSyntheticRuns.WriteAsync(dataSource, left, "bench-replay", 1, nodes, diffSize);
-            await ShipSec.Shared.Postgres.PostgresSyntheticRuns.WriteAsync(dataSource, right, "bench-replay", 1, nodes, diffSize);
+            await ShipSec.TestSupport.PostgresSyntheticRuns.WriteAsync(dataSource, left, "bench-replay", 1, nodes, diffSize);
+            await ShipSec.TestSupport.PostgresSyntheticRuns.WriteAsync(dataSource, right, "bench-replay", 1, nodes, diffSize);
             var diff = new List<double>();
             var reads = new List<double>();
             for (var rep = 0; rep < (quick ? 2 : 5); rep++)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Stopwatch = System.Diagnostics.Stopwatch;
 using System.Globalization;
 using System.Net;
+using ShipSec.Shared.Json;
 using ShipSec.Shared.Replay;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
@@ -199,7 +200,7 @@ internal static class ReplayCommands
             {
                 var duration = run.CompletedAt is { } end ? $"{(end - (run.StartedAt ?? run.CreatedAt)).TotalSeconds:0.0} s" : string.Empty;
                 table.AddRow(
-                    Markup.Escape(run.RunId), $"v{run.WorkflowVersion}", StatusMarkup(run.Status.ToString().ToLowerInvariant()),
+                    Markup.Escape(run.RunId), $"v{run.WorkflowVersion}", StatusMarkup(WireName.Of(run.Status)),
                     run.CreatedAt.ToString("u", CultureInfo.InvariantCulture), duration,
                     $"{run.Progress.NodesCompleted}/{run.Progress.NodesTotal}");
             }
@@ -239,7 +240,7 @@ internal static class ReplayCommands
         }
 
         var position = eventCount is { } total ? $"event {state.Sequence}/{total}" : $"sequence {state.Sequence}";
-        var header = new Markup($"Run [bold]{Markup.Escape(state.RunId)}[/] {StatusMarkup(state.Status.ToString().ToLowerInvariant())} · {position} · {state.At?.ToString("O", CultureInfo.InvariantCulture) ?? "-"}");
+        var header = new Markup($"Run [bold]{Markup.Escape(state.RunId)}[/] {StatusMarkup(WireName.Of(state.Status))} · {position} · {state.At?.ToString("O", CultureInfo.InvariantCulture) ?? "-"}");
         var parts = new List<IRenderable> { header, table };
         if (log is not null)
         {

@@ -8,4 +8,5 @@ builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<DependencyOutageMiddleware>();
 builder.UseMiddleware<ApiAccessMiddleware>();
 builder.Services.AddShipSecRuns();
+builder.Services.AddShipSecTraceTransport(builder.Configuration);
 builder.Build().Run();

@@ -1,9 +1,15 @@
+using Microsoft.Extensions.Configuration;
+using ShipSec.Functions;
 using ShipSec.Functions.Runs;
 using ShipSec.Shared.Json;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers what both hosts share: stores, trace pipeline, realtime fan-out, artifacts, components and the run services.</summary>
+/// <summary>
+/// Registers what both hosts share: stores, the trace collector's observers, realtime fan-out, artifacts, components
+/// and the run services. The trace transport is the host's own choice (<see cref="AddShipSecTraceTransport"/>, or
+/// <c>AddShipSecInProcessTrace</c> on the local host).
+/// </summary>
 public static class ShipSecServiceCollectionExtensions
 {
     /// <summary>Adds every ShipSec Runs service the function classes, orchestrator and activities need.</summary>
@@ -12,7 +18,6 @@ public static class ShipSecServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton(TimeProvider.System);
         services.AddShipSecPostgres();
-        services.AddShipSecTrace();
         services.AddShipSecRealtime();
         services.AddShipSecArtifacts();
         services.AddShipSecComponents();
@@ -37,5 +42,23 @@ public static class ShipSecServiceCollectionExtensions
 
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options => ShipSecJson.Configure(options.JsonSerializerOptions));
         return services;
+    }
+
+    /// <summary>
+    /// Composes the trace transport named by <c>Trace:Transport</c> (<see cref="TraceTransportOptions"/>), read once
+    /// while the app is built: <c>EventHubs</c> (Azure) or <c>InProcess</c> (the default, for <c>func start</c> on one machine).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The setting names no transport.</exception>
+    public static IServiceCollection AddShipSecTraceTransport(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = configuration.GetSection(TraceTransportOptions.SectionName).Get<TraceTransportOptions>() ?? new TraceTransportOptions();
+        return options.Transport switch
+        {
+            TraceTransport.EventHubs => services.AddShipSecEventHubsTrace(),
+            TraceTransport.InProcess => services.AddShipSecInProcessTrace(),
+            var other => throw new InvalidOperationException($"Trace:Transport '{other}' is not a trace transport: use InProcess or EventHubs."),
+        };
     }
 }

@@ -26,6 +26,7 @@ public static class LocalHostApp
         }
 
         builder.Services.AddShipSecRuns();
+        builder.Services.AddShipSecInProcessTrace();
         builder.Services.AddLocalDurableTask();
         builder.Services.AddSingleton<ApiKeyAccess>();
         builder.Services.AddShipSecLocalRealtime();

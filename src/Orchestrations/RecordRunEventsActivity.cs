@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
+using ShipSec.Shared.Json;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
 
@@ -40,7 +41,7 @@ public sealed class RecordRunEventsActivity(ITracePublisher publisher, IOptions<
             },
             Timestamp = spec.Timestamp,
             Status = spec.Status,
-            Message = spec.Message ?? $"Run {spec.Status.Value.ToString().ToLowerInvariant()}",
+            Message = spec.Message ?? $"Run {WireName.Of(spec.Status.Value)}",
             Error = spec.ErrorKind is { } kind && spec.Status != RunStatus.Running ? new TraceError(spec.Message ?? kind, kind) : null,
         },
         TraceEventType.NodeSkipped or TraceEventType.NodeFailed => new TraceEvent

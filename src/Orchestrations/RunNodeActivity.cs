@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ShipSec.Shared.Artifacts;
 using ShipSec.Shared.Dsl;
 using ShipSec.Shared.Json;
+using ShipSec.Shared.Replay;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Sdk;
 using ShipSec.Shared.Trace;
@@ -125,7 +126,7 @@ public sealed class RunNodeActivity(
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            return new NodeAttemptResult(NodeAttemptOutcome.Cancelled, null, new TraceError("The run was cancelled.", "cancelled"));
+            return new NodeAttemptResult(NodeAttemptOutcome.Cancelled, null, new TraceError("The run was cancelled.", TraceFold.CancelledKind));
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {

@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using ShipSec.Shared.Dsl;
+using ShipSec.Shared.Replay;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
 
@@ -102,7 +103,7 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
             if (!outputs.ContainsKey(nodeId) && !started.Contains(nodeId))
             {
                 var (reason, kind) = cancelled && failure is null
-                    ? ("The run was cancelled before this node started.", "cancelled")
+                    ? ("The run was cancelled before this node started.", TraceFold.CancelledKind)
                     : ($"Skipped because an upstream node failed ({failure?.NodeId}).", "upstream-failed");
                 closing.Add(new RunEventSpec(TraceEventType.NodeSkipped, now, NodeId: nodeId, Message: reason, ErrorKind: kind));
             }
@@ -114,7 +115,7 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
             status,
             NodeId: failure?.NodeId,
             Message: failure?.Message ?? (cancelled ? "The run was cancelled." : null),
-            ErrorKind: failure is not null ? "node-failed" : cancelled ? "cancelled" : null));
+            ErrorKind: failure is not null ? "node-failed" : cancelled ? TraceFold.CancelledKind : null));
         await RecordAsync(context, runId, [.. closing]);
         OrchestrationLogs.RunEnded(logger, runId, status);
         return new WorkflowRunResult(status, failure);

@@ -10,10 +10,11 @@ namespace ShipSec.Shared.EventHubs;
 /// <summary>
 /// Partition ownership and checkpoints of the <see cref="TraceEventProcessor"/> in PostgreSQL (tables of
 /// migration 0002). A claim is a conditional write on the row's version, so of two processors claiming
-/// the same partition at the version they both saw, exactly one succeeds. Checkpoints are written by
-/// <see cref="Postgres.PostgresTraceStore"/> in the transaction of the events they cover; this class reads them.
+/// the same partition at the version they both saw, exactly one succeeds. A batch's checkpoint is written
+/// in the transaction that appends the batch's events (<see cref="StoreBatchAsync"/>), so either both are
+/// committed or neither is.
 /// </summary>
-public sealed class PostgresPartitionStore(NpgsqlDataSource dataSource)
+public sealed class PostgresPartitionStore(NpgsqlDataSource dataSource, PostgresTraceStore traceStore)
 {
     private const string SelectOwnership = """
         SELECT partition_id, owner_id, version, last_modified
@@ -155,7 +156,30 @@ public sealed class PostgresPartitionStore(NpgsqlDataSource dataSource)
         return checkpoints;
     }
 
-    /// <summary>Records a checkpoint on its own (the collector writes them with the events instead).</summary>
+    /// <summary>
+    /// Appends <paramref name="events"/> and records <paramref name="checkpoint"/> in one transaction (the checkpoint
+    /// also when every event was already stored, so a redelivery resumes after it).
+    /// </summary>
+    /// <returns>The events that were new, with their sequence, once committed.</returns>
+    public async Task<IReadOnlyList<TraceEvent>> StoreBatchAsync(
+        TraceCheckpoint checkpoint, IReadOnlyList<TraceEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(events);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var committed = await traceStore.AppendAsync(transaction, events, cancellationToken);
+        await using (var command = new NpgsqlCommand(null, connection, transaction))
+        {
+            TraceCheckpointSql.Prepare(command, checkpoint);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return committed;
+    }
+
+    /// <summary>Records a checkpoint on its own (batches record theirs with their events instead).</summary>
     public async Task UpdateCheckpointAsync(
         string fullyQualifiedNamespace, string eventHubName, string consumerGroup, string partitionId, string? offset, long sequenceNumber,
         CancellationToken cancellationToken = default)

@@ -8,9 +8,9 @@ using ShipSec.Shared.Trace;
 namespace ShipSec.Shared.EventHubs;
 
 /// <summary>
-/// The Azure collector: reads trace events from every partition of the hub it owns and hands each batch
-/// to the <see cref="TraceCollector"/> together with the batch's checkpoint, so the events and the position
-/// after them commit in one PostgreSQL transaction. Ownership and checkpoints live in PostgreSQL
+/// The Azure collector: reads trace events from every partition of the hub it owns and stores each batch
+/// with the batch's checkpoint in one PostgreSQL transaction (<see cref="PostgresPartitionStore.StoreBatchAsync"/>),
+/// then has the <see cref="TraceCollector"/> tell its observers. Ownership and checkpoints live in PostgreSQL
 /// (<see cref="PostgresPartitionStore"/>); the processor package's Blob checkpoint store is not used.
 /// A batch that fails is logged and rethrown: the SDK then restarts the partition from its last
 /// checkpoint, and the ids already stored make the redelivery harmless.
@@ -79,7 +79,8 @@ public sealed class TraceEventProcessor : EventProcessor<EventProcessorPartition
 
         var last = events[^1];
         var checkpoint = new TraceCheckpoint(FullyQualifiedNamespace, EventHubName, ConsumerGroup, partitionId, last.OffsetString, last.SequenceNumber);
-        await _collector.CollectAsync(traceEvents, checkpoint, cancellationToken);
+        var committed = await _partitions.StoreBatchAsync(checkpoint, traceEvents, cancellationToken);
+        await _collector.NotifyCommittedAsync(committed, cancellationToken);
     }
 
     /// <summary>What <see cref="GetCheckpointAsync"/> returns: where processing of <paramref name="partitionId"/> resumes.</summary>

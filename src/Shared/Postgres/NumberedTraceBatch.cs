@@ -1,5 +1,8 @@
+using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using ShipSec.Shared.Json;
+using ShipSec.Shared.Replay;
 using ShipSec.Shared.Trace;
 
 namespace ShipSec.Shared.Postgres;
@@ -33,42 +36,43 @@ internal sealed class NumberedTraceBatch(List<TraceEvent> events, List<string?> 
     }
 
     /// <summary>
-    /// The lifecycle events (those that change a node's or the run's summary) as <c>$1 run_id[] … $8 payload[]</c>
-    /// for <paramref name="sql"/>, or null when the batch has none, as most do.
+    /// What the batch changes in the run and node summaries (<see cref="RunSummaryChanges"/>) as <c>$1 … $12</c> of
+    /// <paramref name="sql"/>, or null when it changes none, as most batches do.
     /// </summary>
     public NpgsqlBatchCommand? FoldCommand(string sql)
     {
-        var lifecycle = new List<int>();
-        for (var i = 0; i < events.Count; i++)
-        {
-            if (TraceEventTypes.ChangesState(events[i].Type))
-            {
-                lifecycle.Add(i);
-            }
-        }
-
-        if (lifecycle.Count == 0)
+        var changes = RunSummaryChanges.Of(events);
+        if (changes.IsEmpty)
         {
             return null;
         }
 
+        var nodes = changes.Nodes;
+        var runs = changes.Runs;
         var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.Add(PostgresArrays.Texts([.. lifecycle.Select(i => events[i].RunId)]));
-        command.Parameters.Add(PostgresArrays.Texts([.. lifecycle.Select(i => events[i].NodeId)]));
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. lifecycle.Select(i => events[i].Sequence)] });
-        command.Parameters.Add(PostgresArrays.Texts([.. lifecycle.Select(i => TraceEventColumns.TypeName(events[i].Type))]));
-        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. lifecycle.Select(i => events[i].Attempt)] });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>
-        {
-            TypedValue = [.. lifecycle.Select(i => events[i].Timestamp.ToUniversalTime())],
-            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
-        });
-        command.Parameters.Add(PostgresArrays.Texts([.. lifecycle.Select(i => events[i].Message)]));
+        command.Parameters.Add(PostgresArrays.Texts([.. nodes.Select(n => n.RunId)]));
+        command.Parameters.Add(PostgresArrays.Texts([.. nodes.Select(n => n.NodeId)]));
+        command.Parameters.Add(PostgresArrays.Texts([.. nodes.Select(n => WireName.Of(n.Status))]));
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. nodes.Select(n => n.Attempt)] });
+        command.Parameters.Add(Timestamps([.. nodes.Select(n => n.StartedAt)]));
+        command.Parameters.Add(Timestamps([.. nodes.Select(n => n.CompletedAt)]));
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. nodes.Select(n => n.LastSequence)] });
+        command.Parameters.Add(PostgresArrays.Texts([.. runs.Select(r => r.RunId)]));
+        command.Parameters.Add(PostgresArrays.Texts([.. runs.Select(r => r.Status is { } status ? WireName.Of(status) : null)]));
+        command.Parameters.Add(Timestamps([.. runs.Select(r => r.StartedAt)]));
+        command.Parameters.Add(Timestamps([.. runs.Select(r => r.CompletedAt)]));
         command.Parameters.Add(new NpgsqlParameter<string?[]>
         {
-            TypedValue = [.. lifecycle.Select(i => payloads[i])],
+            TypedValue = [.. runs.Select(r => r.Failure is { } failure ? JsonSerializer.Serialize(failure, ShipSecJson.Options) : null)],
             NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
         });
         return command;
     }
+
+    // timestamptz only takes UTC offsets.
+    private static NpgsqlParameter<DateTimeOffset?[]> Timestamps(DateTimeOffset?[] values) => new()
+    {
+        TypedValue = [.. values.Select(v => v?.ToUniversalTime())],
+        NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
+    };
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Npgsql;
 using ShipSec.Shared.Artifacts;
 using ShipSec.Shared.Json;
+using ShipSec.Shared.Trace;
 
 namespace ShipSec.Shared.Postgres;
 
@@ -11,7 +12,7 @@ public sealed class PostgresRunArtifacts(NpgsqlDataSource dataSource) : IRunArti
     private const string SelectArtifact = """
         SELECT payload -> 'artifact'
         FROM trace_events
-        WHERE run_id = $1 AND type = 'NODE_ARTIFACT' AND payload -> 'artifact' ->> 'artifactId' = $2
+        WHERE run_id = $1 AND type = $3 AND payload -> 'artifact' ->> 'artifactId' = $2
         ORDER BY sequence
         LIMIT 1
         """;
@@ -24,6 +25,7 @@ public sealed class PostgresRunArtifacts(NpgsqlDataSource dataSource) : IRunArti
         await using var command = dataSource.CreateCommand(SelectArtifact);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = artifactId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = WireName.Of(TraceEventType.NodeArtifact) });
         return await command.ExecuteScalarAsync(cancellationToken) is string json
             ? JsonSerializer.Deserialize<ArtifactReference>(json, ShipSecJson.Options)
             : null;

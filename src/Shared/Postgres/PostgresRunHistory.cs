@@ -4,6 +4,7 @@ using Npgsql;
 using NpgsqlTypes;
 using ShipSec.Shared.Json;
 using ShipSec.Shared.Replay;
+using ShipSec.Shared.Runs;
 
 namespace ShipSec.Shared.Postgres;
 
@@ -136,7 +137,7 @@ public sealed class PostgresRunHistory(NpgsqlDataSource dataSource) : IRunHistor
             runs.Add(new TimelineRun
             {
                 RunId = reader.GetString(0),
-                Status = TraceEventColumns.ParseStatus(reader.GetString(1)),
+                Status = WireName.Parse<RunStatus>(reader.GetString(1)),
                 CreatedAt = createdAt,
                 StartedAt = startedAt,
                 CompletedAt = completedAt,

@@ -1,32 +1,31 @@
 using System.Text.Json;
 using Npgsql;
 using ShipSec.Shared.Json;
+using ShipSec.Shared.Replay;
 using ShipSec.Shared.Runs;
 
 namespace ShipSec.Shared.Postgres;
 
 /// <summary>
 /// Runs in PostgreSQL. Status, times and failure are kept up to date by <see cref="PostgresTraceStore"/>
-/// from WORKFLOW_STATUS events; node counters are counted from the node summaries it maintains.
+/// from WORKFLOW_STATUS events; node counters are counted (by <see cref="TraceFold.Progress"/>, as <c>/state</c>
+/// counts them) from the node summaries it maintains.
 /// </summary>
 public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
 {
     private const string SummaryColumns = """
         SELECT r.run_id, r.workflow_id, r.status, r.created_at, r.started_at, r.updated_at, r.completed_at, r.failure,
-               r.nodes_total, n.completed, n.failed, n.running, r.workflow_version
+               r.nodes_total, n.statuses, n.counts, r.workflow_version
         FROM runs r
         CROSS JOIN LATERAL (
-            SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed,
-                   count(*) FILTER (WHERE status = 'failed')::int AS failed,
-                   count(*) FILTER (WHERE status IN ('running', 'retrying'))::int AS running
-            FROM run_nodes
-            WHERE run_nodes.run_id = r.run_id
+            SELECT coalesce(array_agg(status), '{}') AS statuses, coalesce(array_agg(count), '{}') AS counts
+            FROM (SELECT status, count(*)::int AS count FROM run_nodes WHERE run_nodes.run_id = r.run_id GROUP BY status) s
         ) n
         """;
 
     private const string InsertRun = """
         INSERT INTO runs (run_id, workflow_id, workflow_version, status, nodes_total, created_at, updated_at)
-        VALUES ($1, $2, $3, 'queued', $4, $5, $5)
+        VALUES ($1, $2, $3, $6, $4, $5, $5)
         ON CONFLICT (run_id) DO NOTHING
         """;
 
@@ -64,6 +63,7 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = run.WorkflowVersion });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = run.NodesTotal });
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = run.CreatedAt.ToUniversalTime() });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = WireName.Of(RunStatus.Queued) });
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
     }
@@ -147,13 +147,14 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
     {
         RunId = reader.GetString(0),
         WorkflowId = reader.GetString(1),
-        Status = TraceEventColumns.ParseStatus(reader.GetString(2)),
+        Status = WireName.Parse<RunStatus>(reader.GetString(2)),
         CreatedAt = reader.GetFieldValue<DateTimeOffset>(3),
         StartedAt = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
         UpdatedAt = reader.GetFieldValue<DateTimeOffset>(5),
         CompletedAt = reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
         Failure = reader.IsDBNull(7) ? null : JsonSerializer.Deserialize<RunFailure>(reader.GetString(7), ShipSecJson.Options),
-        Progress = new RunProgress(reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10), reader.GetInt32(11)),
-        WorkflowVersion = reader.GetInt32(12),
+        Progress = TraceFold.Progress(
+            reader.GetInt32(8), reader.GetFieldValue<string[]>(9).Zip(reader.GetFieldValue<int[]>(10), (status, count) => KeyValuePair.Create(WireName.Parse<NodeStatus>(status), count))),
+        WorkflowVersion = reader.GetInt32(11),
     };
 }

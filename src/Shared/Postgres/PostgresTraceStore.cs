@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Npgsql;
+using ShipSec.Shared.Json;
 using ShipSec.Shared.Trace;
 
 namespace ShipSec.Shared.Postgres;
@@ -9,10 +10,10 @@ namespace ShipSec.Shared.Postgres;
 /// (in run id order, so writers never deadlock) and read them; binary COPY the events straight into
 /// <c>trace_events</c>, numbered gaplessly from the counters on this side; then advance the counters and
 /// fold lifecycle events into the run and node summaries. Ids already stored are left out (see
-/// <see cref="AppendAsync(NpgsqlTransaction, IReadOnlyList{TraceEvent}, CancellationToken)"/>). A transport
-/// checkpoint, when given, is upserted in that same transaction.
+/// <see cref="AppendAsync(NpgsqlTransaction, IReadOnlyList{TraceEvent}, CancellationToken)"/>, which a transport
+/// uses to commit its own position with the events).
 /// </summary>
-public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpointingTraceStore
+public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStore
 {
     // Inserted in run id order: a new counter row is a lock its inserter holds until commit.
     private const string EnsureSequences = """
@@ -42,84 +43,31 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
         WHERE r.run_id = a.run_id
         """;
 
-    // Only for batches that hold lifecycle events (most hold log lines alone), which come as arrays here.
-    // New sequences of a run are always above the stored ones (the counter is locked), so within the batch
-    // the latest lifecycle event per node wins; the WHERE guards against a stale row all the same. Runs
-    // without a row (events of an unknown run) match nothing: their events are kept all the same.
+    // Only for batches that hold lifecycle events (most hold log lines alone). The values were folded on this
+    // side by the one set of rules (RunSummaryChanges, TraceFold); this statement only stores them. New sequences
+    // of a run are always above the stored ones (the counter is locked), and the WHERE guards against a stale row
+    // all the same. Runs without a row (events of an unknown run) match nothing: their events are kept all the same.
     private const string FoldSummaries = """
-        WITH inserted AS (
-            SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::integer[], $6::timestamptz[],
-                                 $7::text[], $8::jsonb[])
-                AS i(run_id, node_id, sequence, type, attempt, ts, message, payload)
-        ), lifecycle AS (
-            SELECT run_id, node_id, sequence, type, attempt, ts,
-                   coalesce((payload -> 'error' ->> 'willRetry')::boolean, false) AS will_retry
-            FROM inserted
-            WHERE node_id IS NOT NULL
-              AND type IN ('NODE_STARTED', 'NODE_COMPLETED', 'NODE_FAILED', 'NODE_SKIPPED')
-        ), latest_node AS (
-            SELECT DISTINCT ON (run_id, node_id) run_id, node_id, sequence, type, attempt, ts, will_retry
-            FROM lifecycle
-            ORDER BY run_id, node_id, sequence DESC
-        ), first_start AS (
-            SELECT run_id, node_id, min(ts) AS started_at
-            FROM lifecycle
-            WHERE type = 'NODE_STARTED'
-            GROUP BY run_id, node_id
-        ), nodes AS (
+        WITH nodes AS (
             INSERT INTO run_nodes AS n (run_id, node_id, status, attempt, started_at, completed_at, last_sequence)
-            SELECT l.run_id, l.node_id,
-                   CASE l.type
-                       WHEN 'NODE_STARTED' THEN 'running'
-                       WHEN 'NODE_COMPLETED' THEN 'completed'
-                       WHEN 'NODE_SKIPPED' THEN 'skipped'
-                       WHEN 'NODE_FAILED' THEN CASE WHEN l.will_retry THEN 'retrying' ELSE 'failed' END
-                   END,
-                   l.attempt,
-                   f.started_at,
-                   CASE WHEN l.type IN ('NODE_COMPLETED', 'NODE_SKIPPED') OR (l.type = 'NODE_FAILED' AND NOT l.will_retry) THEN l.ts END,
-                   l.sequence
-            FROM latest_node l
-            LEFT JOIN first_start f ON f.run_id = l.run_id AND f.node_id = l.node_id
-            ORDER BY l.run_id, l.node_id
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::timestamptz[], $6::timestamptz[], $7::bigint[])
             ON CONFLICT (run_id, node_id) DO UPDATE SET
                 status = EXCLUDED.status,
-                attempt = EXCLUDED.attempt,
+                attempt = greatest(n.attempt, EXCLUDED.attempt),
                 started_at = coalesce(n.started_at, EXCLUDED.started_at),
                 completed_at = EXCLUDED.completed_at,
                 last_sequence = EXCLUDED.last_sequence
             WHERE n.last_sequence < EXCLUDED.last_sequence
-        ), statuses AS (
-            SELECT run_id, sequence, node_id, ts, payload ->> 'status' AS status,
-                   coalesce(payload -> 'error' ->> 'message', message, '') AS reason
-            FROM inserted
-            WHERE type = 'WORKFLOW_STATUS' AND payload ->> 'status' IS NOT NULL
-        ), latest_status AS (
-            SELECT DISTINCT ON (run_id) run_id, status, node_id, ts, reason
-            FROM statuses
-            ORDER BY run_id, sequence DESC
-        ), first_running AS (
-            SELECT run_id, min(ts) AS started_at FROM statuses WHERE status = 'running' GROUP BY run_id
-        ), touched AS (
-            SELECT DISTINCT run_id FROM inserted
-            WHERE type IN ('NODE_STARTED', 'NODE_COMPLETED', 'NODE_FAILED', 'NODE_SKIPPED', 'WORKFLOW_STATUS')
         )
         UPDATE runs r SET
-            status = coalesce(l.status, r.status),
-            started_at = coalesce(r.started_at, f.started_at),
-            completed_at = CASE
-                WHEN l.status IS NULL THEN r.completed_at
-                WHEN l.status IN ('completed', 'failed', 'cancelled') THEN l.ts
-            END,
-            failure = CASE
-                WHEN l.status IS NULL THEN r.failure
-                WHEN l.status = 'failed' THEN jsonb_build_object('nodeId', coalesce(l.node_id, ''), 'message', l.reason)
-            END,
+            status = coalesce(c.status, r.status),
+            started_at = coalesce(r.started_at, c.started_at),
+            completed_at = CASE WHEN c.status IS NULL THEN r.completed_at ELSE c.completed_at END,
+            failure = CASE WHEN c.status IS NULL THEN r.failure ELSE c.failure END,
             updated_at = now()
-        FROM touched t
-        LEFT JOIN latest_status l ON l.run_id = t.run_id
-        LEFT JOIN first_running f ON f.run_id = t.run_id
-        WHERE r.run_id = t.run_id
+        FROM unnest($8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::jsonb[])
+            AS c(run_id, status, started_at, completed_at, failure)
+        WHERE r.run_id = c.run_id
         """;
 
     // Named by PostgreSQL for the UNIQUE (id) of 0001_initial.sql.
@@ -127,11 +75,11 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
 
     // Within a caller's transaction an append is a savepoint, so a retry (or a failure) leaves that transaction usable.
     private static readonly AppendBoundary InCallersTransaction = new(
-        "SAVEPOINT trace_append", "ROLLBACK TO SAVEPOINT trace_append", OpenAgainAfterUndo: false, "RELEASE SAVEPOINT trace_append", null);
+        "SAVEPOINT trace_append", "ROLLBACK TO SAVEPOINT trace_append", OpenAgainAfterUndo: false, "RELEASE SAVEPOINT trace_append");
 
     private const string CountStarts = """
         SELECT count(*)::int FROM trace_events
-        WHERE run_id = $1 AND node_id = $2 AND attempt = $3 AND type = 'NODE_STARTED'
+        WHERE run_id = $1 AND node_id = $2 AND attempt = $3 AND type = $4
         """;
 
 
@@ -144,32 +92,19 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
         """;
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<TraceEvent>> AppendAsync(IReadOnlyList<TraceEvent> events, CancellationToken cancellationToken = default)
-        => AppendAsync(events, null, cancellationToken);
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<TraceEvent>> AppendAsync(
-        IReadOnlyList<TraceEvent> events, TraceCheckpoint? checkpoint, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<TraceEvent>> AppendAsync(IReadOnlyList<TraceEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
         if (events.Count == 0)
         {
-            if (checkpoint is not null)
-            {
-                await using var command = dataSource.CreateCommand();
-                TraceCheckpointSql.Prepare(command, checkpoint);
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-
             return [];
         }
 
         // BEGIN and COMMIT travel with the append's first and last statements, not in round trips of their
-        // own; the checkpoint commits with the events it covers, or neither does. Whatever fails, the pool
-        // rolls back a connection that comes back inside a transaction. Repeating an append is harmless: ids
-        // already stored are left out.
+        // own. Whatever fails, the pool rolls back a connection that comes back inside a transaction. Repeating
+        // an append is harmless: ids already stored are left out.
         var batch = TraceAppendBatch.Of(events);
-        var boundary = new AppendBoundary("BEGIN", "ROLLBACK", OpenAgainAfterUndo: true, "COMMIT", checkpoint);
+        var boundary = new AppendBoundary("BEGIN", "ROLLBACK", OpenAgainAfterUndo: true, "COMMIT");
         return await Reachable(ct => AppendOnOwnConnectionAsync(batch, boundary, ct), cancellationToken);
     }
 
@@ -296,11 +231,6 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
                 command.BatchCommands.Add(fold);
             }
 
-            if (boundary.Checkpoint is not null)
-            {
-                command.BatchCommands.Add(TraceCheckpointSql.BatchCommand(boundary.Checkpoint));
-            }
-
             command.BatchCommands.Add(new NpgsqlBatchCommand(boundary.Close));
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -316,6 +246,7 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = nodeId });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = attempt });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = WireName.Of(TraceEventType.NodeStarted) });
             return (int)(await command.ExecuteScalarAsync(ct))!;
         }, cancellationToken);
 
@@ -358,7 +289,7 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
     /// How an append begins and ends: its own transaction, or a savepoint in the caller's. <see cref="Undo"/>
     /// takes back an attempt; <see cref="Open"/> is sent again before the next one when it has to be.
     /// </summary>
-    private sealed record AppendBoundary(string Open, string Undo, bool OpenAgainAfterUndo, string Close, TraceCheckpoint? Checkpoint);
+    private sealed record AppendBoundary(string Open, string Undo, bool OpenAgainAfterUndo, string Close);
 
     private static NpgsqlBatchCommand Command(string sql, NpgsqlParameter parameter)
     {
@@ -377,8 +308,8 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ICheckpoin
             RunId = reader.GetString(1),
             NodeId = reader.IsDBNull(2) ? null : reader.GetString(2),
             Attempt = reader.GetInt32(3),
-            Type = TraceEventColumns.ParseType(reader.GetString(4)),
-            Level = TraceEventColumns.ParseLevel(reader.GetString(5)),
+            Type = WireName.Parse<TraceEventType>(reader.GetString(4)),
+            Level = WireName.Parse<TraceEventLevel>(reader.GetString(5)),
             Timestamp = reader.GetFieldValue<DateTimeOffset>(6),
             Sequence = reader.GetInt64(7),
             Message = reader.IsDBNull(8) ? null : reader.GetString(8),

@@ -9,89 +9,16 @@ using ShipSec.Shared.Trace;
 namespace ShipSec.Shared.Postgres;
 
 /// <summary>
-/// How a <see cref="TraceEvent"/> maps onto the <c>trace_events</c> columns: the wire names of type and
-/// level (the same strings the JSON API uses, so SQL can match them), and everything that is not a
-/// column in the <c>payload</c> jsonb.
+/// How a <see cref="TraceEvent"/> maps onto the <c>trace_events</c> columns: type and level as their wire names
+/// (<see cref="WireName"/>, the strings the JSON API uses), and everything that is not a column in the
+/// <c>payload</c> jsonb.
 /// </summary>
 internal static class TraceEventColumns
 {
-    public const string NodeStarted = "NODE_STARTED";
-    public const string NodeLog = "NODE_LOG";
-    public const string NodeProgress = "NODE_PROGRESS";
-    public const string NodeArtifact = "NODE_ARTIFACT";
-    public const string NodeCompleted = "NODE_COMPLETED";
-    public const string NodeFailed = "NODE_FAILED";
-    public const string NodeSkipped = "NODE_SKIPPED";
-    public const string WorkflowStatus = "WORKFLOW_STATUS";
-
     /// <summary>Binary COPY of whole rows into <c>trace_events</c>, in the column order <see cref="WriteRowAsync"/> writes.</summary>
     public const string Copy = """
         COPY trace_events (run_id, sequence, id, node_id, attempt, type, level, ts, message, payload) FROM STDIN (FORMAT BINARY)
         """;
-
-    public static string TypeName(TraceEventType type) => type switch
-    {
-        TraceEventType.NodeStarted => NodeStarted,
-        TraceEventType.NodeLog => NodeLog,
-        TraceEventType.NodeProgress => NodeProgress,
-        TraceEventType.NodeArtifact => NodeArtifact,
-        TraceEventType.NodeCompleted => NodeCompleted,
-        TraceEventType.NodeFailed => NodeFailed,
-        TraceEventType.NodeSkipped => NodeSkipped,
-        TraceEventType.WorkflowStatus => WorkflowStatus,
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown trace event type."),
-    };
-
-    public static TraceEventType ParseType(string name) => name switch
-    {
-        NodeStarted => TraceEventType.NodeStarted,
-        NodeLog => TraceEventType.NodeLog,
-        NodeProgress => TraceEventType.NodeProgress,
-        NodeArtifact => TraceEventType.NodeArtifact,
-        NodeCompleted => TraceEventType.NodeCompleted,
-        NodeFailed => TraceEventType.NodeFailed,
-        NodeSkipped => TraceEventType.NodeSkipped,
-        WorkflowStatus => TraceEventType.WorkflowStatus,
-        _ => throw new InvalidDataException($"Unknown trace event type '{name}' in the trace store."),
-    };
-
-    public static string LevelName(TraceEventLevel level) => level switch
-    {
-        TraceEventLevel.Debug => "debug",
-        TraceEventLevel.Info => "info",
-        TraceEventLevel.Warn => "warn",
-        TraceEventLevel.Error => "error",
-        _ => throw new ArgumentOutOfRangeException(nameof(level), level, "Unknown trace event level."),
-    };
-
-    public static TraceEventLevel ParseLevel(string name) => name switch
-    {
-        "debug" => TraceEventLevel.Debug,
-        "info" => TraceEventLevel.Info,
-        "warn" => TraceEventLevel.Warn,
-        "error" => TraceEventLevel.Error,
-        _ => throw new InvalidDataException($"Unknown trace event level '{name}' in the trace store."),
-    };
-
-    public static string StatusName(RunStatus status) => status switch
-    {
-        RunStatus.Queued => "queued",
-        RunStatus.Running => "running",
-        RunStatus.Completed => "completed",
-        RunStatus.Failed => "failed",
-        RunStatus.Cancelled => "cancelled",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown run status."),
-    };
-
-    public static RunStatus ParseStatus(string name) => name switch
-    {
-        "queued" => RunStatus.Queued,
-        "running" => RunStatus.Running,
-        "completed" => RunStatus.Completed,
-        "failed" => RunStatus.Failed,
-        "cancelled" => RunStatus.Cancelled,
-        _ => throw new InvalidDataException($"Unknown run status '{name}' in the run store."),
-    };
 
     /// <summary>
     /// The event as it will be stored (text without U+0000, which PostgreSQL rejects in text and jsonb)
@@ -149,8 +76,8 @@ internal static class TraceEventColumns
         await importer.WriteAsync(e.Id, NpgsqlDbType.Text, cancellationToken);
         await WriteNullableAsync(importer, e.NodeId, NpgsqlDbType.Text, cancellationToken);
         await importer.WriteAsync(e.Attempt, NpgsqlDbType.Integer, cancellationToken);
-        await importer.WriteAsync(TypeName(e.Type), NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(LevelName(e.Level), NpgsqlDbType.Text, cancellationToken);
+        await importer.WriteAsync(WireName.Of(e.Type), NpgsqlDbType.Text, cancellationToken);
+        await importer.WriteAsync(WireName.Of(e.Level), NpgsqlDbType.Text, cancellationToken);
         // timestamptz only takes UTC offsets.
         await importer.WriteAsync(e.Timestamp.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
         await WriteNullableAsync(importer, e.Message, NpgsqlDbType.Text, cancellationToken);

@@ -14,43 +14,22 @@ public sealed class TraceCollector(ITraceStore store, IEnumerable<ITraceObserver
     /// Appends <paramref name="events"/> and notifies the observers. Returns the events that were new, with
     /// their sequence; once this completes they are durable. Throws when the append failed (nothing was stored).
     /// </summary>
-    public Task<IReadOnlyList<TraceEvent>> CollectAsync(IReadOnlyList<TraceEvent> events, CancellationToken cancellationToken = default)
-        => CollectAsync(events, null, cancellationToken);
-
-    /// <summary>
-    /// As <see cref="CollectAsync(IReadOnlyList{TraceEvent}, CancellationToken)"/>, and records the transport's
-    /// <paramref name="checkpoint"/> in the same transaction as the events it covers (even when every event was
-    /// already stored), so a redelivery resumes after it. Needs an <see cref="ICheckpointingTraceStore"/>.
-    /// </summary>
-    /// <exception cref="NotSupportedException">A checkpoint was given and the store cannot record one.</exception>
-    public async Task<IReadOnlyList<TraceEvent>> CollectAsync(
-        IReadOnlyList<TraceEvent> events, TraceCheckpoint? checkpoint, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<TraceEvent>> CollectAsync(IReadOnlyList<TraceEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
-        if (events.Count == 0 && checkpoint is null)
+        if (events.Count == 0)
         {
             return [];
         }
 
-        IReadOnlyList<TraceEvent> committed;
-        if (checkpoint is null)
-        {
-            committed = await store.AppendAsync(events, cancellationToken);
-        }
-        else
-        {
-            var checkpointing = store as ICheckpointingTraceStore
-                ?? throw new NotSupportedException($"The trace store {store.GetType().Name} cannot record transport checkpoints with the events.");
-            committed = await checkpointing.AppendAsync(events, checkpoint, cancellationToken);
-        }
-
+        var committed = await store.AppendAsync(events, cancellationToken);
         await NotifyCommittedAsync(committed, cancellationToken);
         return committed;
     }
 
     /// <summary>
-    /// Tells the observers about events a transport committed itself (say, in one transaction with its
-    /// checkpoint, through <c>PostgresTraceStore.AppendAsync(transaction, …)</c>). Never throws for an observer.
+    /// Tells the observers about events a transport committed itself (the Event Hubs processor, in one transaction with
+    /// its checkpoint). Never throws for an observer.
     /// </summary>
     public async Task NotifyCommittedAsync(IReadOnlyList<TraceEvent> committed, CancellationToken cancellationToken = default)
     {

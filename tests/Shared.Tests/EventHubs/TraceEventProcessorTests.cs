@@ -165,9 +165,9 @@ public sealed class TraceEventProcessorTests : IAsyncLifetime
             EventHubName = "traces",
             ConsumerGroup = consumerGroup,
         };
-        var collector = new TraceCollector(
-            new PostgresTraceStore(_database.DataSource), observer is null ? [] : [observer], NullLogger<TraceCollector>.Instance);
-        return TraceEventProcessor.Create(options, collector, new PostgresPartitionStore(_database.DataSource), NullLogger<TraceEventProcessor>.Instance);
+        var store = new PostgresTraceStore(_database.DataSource);
+        var collector = new TraceCollector(store, observer is null ? [] : [observer], NullLogger<TraceCollector>.Instance);
+        return TraceEventProcessor.Create(options, collector, new PostgresPartitionStore(_database.DataSource, store), NullLogger<TraceEventProcessor>.Instance);
     }
 
     private static EventProcessorPartitionOwnership Desired(TraceEventProcessor processor, string? version) => new()

@@ -4,6 +4,7 @@ using ShipSec.Shared.Json;
 using ShipSec.Shared.Replay;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
+using ShipSec.TestSupport;
 
 namespace ShipSec.Shared.Tests.Replay;
 

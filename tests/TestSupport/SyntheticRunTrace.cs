@@ -1,7 +1,7 @@
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
 
-namespace ShipSec.Shared.Replay;
+namespace ShipSec.TestSupport;
 
 /// <summary>
 /// A made-up but well-formed trace of any length, for tests and benchmarks of replay: the run starts,

@@ -1,3 +1,4 @@
+using ShipSec.Shared.Json;
 using ShipSec.Shared.Runs;
 
 namespace ShipSec.Shared.Trace;
@@ -24,7 +25,7 @@ public static class TraceEventIds
 
     /// <summary>Id of the run-level event announcing <paramref name="status"/>.</summary>
     public static string WorkflowStatus(string runId, RunStatus status)
-        => $"{runId}/status/{status.ToString().ToLowerInvariant()}";
+        => $"{runId}/status/{WireName.Of(status)}";
 
     private static string Kind(TraceEventType type) => type switch
     {

@@ -4,11 +4,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ShipSec.Shared.EventHubs;
+using ShipSec.Shared.Postgres;
 using ShipSec.Shared.Trace;
 
-namespace ShipSec.Shared.Tests.EventHubs;
+namespace ShipSec.Functions.Tests;
 
-public sealed class TraceTransportRegistrationTests
+/// <summary>The Functions app composes the trace transport that <c>Trace:Transport</c> names when it is built.</summary>
+public sealed class TraceTransportCompositionTests
 {
     private const string ConnectionString = "Endpoint=sb://shipsec-test.servicebus.windows.net/;SharedAccessKeyName=test;SharedAccessKey=dGVzdA==";
 
@@ -49,52 +51,27 @@ public sealed class TraceTransportRegistrationTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         var failure = Assert.Single(error.Failures);
-        Assert.StartsWith("Trace:Transport is EventHubs", failure, StringComparison.Ordinal);
         Assert.Contains(named, failure, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task An_unknown_transport_fails_on_start()
+    public void An_unknown_transport_is_refused_when_the_app_is_composed()
     {
-        using var host = Build(new() { ["Trace:Transport"] = "Kafka" });
+        var error = Assert.ThrowsAny<Exception>(() => Build(new() { ["Trace:Transport"] = "Kafka" }));
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
-
-        Assert.Contains("Trace:Transport", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_transport_configured_after_registration_is_honoured()
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        AddTrace(builder.Services);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Trace:Transport"] = "EventHubs",
-            ["Trace:EventHubs:FullyQualifiedNamespace"] = "shipsec-test.servicebus.windows.net",
-            ["Trace:EventHubs:EventHubName"] = "traces",
-            ["Trace:EventHubs:ConsumerGroup"] = "collector",
-        });
-        using var host = builder.Build();
-
-        await using var publisher = Assert.IsType<EventHubsTracePublisher>(host.Services.GetRequiredService<ITracePublisher>());
-        Assert.Equal("collector", host.Services.GetRequiredService<TraceEventProcessor>().ConsumerGroup);
+        Assert.Contains("Kafka", error.ToString(), StringComparison.Ordinal);
     }
 
     private static IHost Build(Dictionary<string, string?> settings)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
-        AddTrace(builder.Services);
-        return builder.Build();
-    }
-
-    private static void AddTrace(IServiceCollection services)
-    {
-        services.AddShipSecTrace();
+        builder.Services.AddShipSecTraceTransport(builder.Configuration);
         // Never contacted by these tests: they check which transport is wired, not that it collects.
-        services.AddSingleton<ITraceStore>(new UnusedTraceStore());
-        services.AddSingleton(_ => NpgsqlDataSource.Create("Host=127.0.0.1;Port=1"));
+        builder.Services.AddSingleton<ITraceStore>(new UnusedTraceStore());
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create("Host=127.0.0.1;Port=1"));
+        builder.Services.AddSingleton<PostgresTraceStore>();
+        return builder.Build();
     }
 
     private sealed class UnusedTraceStore : ITraceStore

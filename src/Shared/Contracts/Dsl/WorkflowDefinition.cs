@@ -29,7 +29,7 @@ public sealed record NodeDefinition
 
     /// <summary>
     /// Input values by input name: a JSON literal, or a reference to an upstream node's output written
-    /// as <c>{"$ref": "nodeId.outputName"}</c> (see <see cref="InputReference"/>).
+    /// as <c>{"$ref": "nodeId.outputName"}</c> (see <c>InputReference</c> in the DSL).
     /// </summary>
     public IReadOnlyDictionary<string, JsonElement> Inputs { get; init; } = new Dictionary<string, JsonElement>();
 

@@ -1,9 +1,9 @@
-namespace ShipSec.Shared.Trace;
+namespace ShipSec.Shared.EventHubs;
 
 /// <summary>
 /// Where a partitioned transport (Event Hubs) resumes reading: after the event at <paramref name="Offset"/> /
 /// <paramref name="SequenceNumber"/> of one partition of one hub for one consumer group. Written by
-/// <see cref="ICheckpointingTraceStore"/> in the same transaction as the events it covers.
+/// <see cref="PostgresPartitionStore"/> in the same transaction as the events it covers.
 /// </summary>
 /// <param name="FullyQualifiedNamespace">The Event Hubs namespace, such as <c>contoso.servicebus.windows.net</c>.</param>
 /// <param name="EventHubName">The event hub.</param>
@@ -13,15 +13,3 @@ namespace ShipSec.Shared.Trace;
 /// <param name="SequenceNumber">The sequence number of the last event covered.</param>
 public sealed record TraceCheckpoint(
     string FullyQualifiedNamespace, string EventHubName, string ConsumerGroup, string PartitionId, string? Offset, long SequenceNumber);
-
-/// <summary>A trace store that can record a transport checkpoint atomically with the events it covers.</summary>
-public interface ICheckpointingTraceStore : ITraceStore
-{
-    /// <summary>
-    /// Appends <paramref name="events"/> as <see cref="ITraceStore.AppendAsync(IReadOnlyList{TraceEvent}, CancellationToken)"/>
-    /// does and, in the same transaction, records <paramref name="checkpoint"/> (when given): either both are
-    /// committed or neither. A checkpoint with no events is recorded on its own.
-    /// </summary>
-    Task<IReadOnlyList<TraceEvent>> AppendAsync(
-        IReadOnlyList<TraceEvent> events, TraceCheckpoint? checkpoint, CancellationToken cancellationToken = default);
-}

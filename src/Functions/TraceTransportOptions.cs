@@ -1,8 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ShipSec.Shared.Trace;
+namespace ShipSec.Functions;
 
-/// <summary>Which transport carries trace events from the activities to the collector. Bound from the <c>Trace</c> section.</summary>
+/// <summary>
+/// Which transport the Functions app composes to carry trace events from the activities to the collector, read
+/// once from the <c>Trace</c> section when the app is built (the local host always uses the in-process one).
+/// </summary>
 public sealed class TraceTransportOptions
 {
     /// <summary>The configuration section bound to these options.</summary>

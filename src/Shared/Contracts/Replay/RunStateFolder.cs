@@ -6,11 +6,10 @@ using ShipSec.Shared.Trace;
 namespace ShipSec.Shared.Replay;
 
 /// <summary>
-/// Folds a run's trace events, in sequence order, into a <see cref="RunState"/> with the dashboard's rules
-/// (src/Dashboard/src/state/fold.ts): NODE_STARTED → running (progress and error start afresh);
-/// NODE_FAILED → retrying when it will retry, cancelled for kind <c>cancelled</c>, else failed;
-/// NODE_COMPLETED → completed; NODE_SKIPPED → skipped (cancelled for kind <c>cancelled</c>);
-/// NODE_PROGRESS → progress; NODE_LOG → last message and log count; NODE_ARTIFACT → artifacts (each id once).
+/// Folds a run's trace events, in sequence order, into a <see cref="RunState"/>: statuses, failure and counters by
+/// the rules of <see cref="TraceFold"/> (the same the run summaries are kept by); NODE_STARTED starts progress and
+/// error afresh; NODE_PROGRESS → progress; NODE_LOG → last message and log count; NODE_ARTIFACT → artifacts (each
+/// id once). The dashboard's src/Dashboard/src/state/fold.ts mirrors this and is checked against its fixtures.
 /// Mutable and not thread-safe: one folder per fold. <see cref="Apply"/> allocates nothing per event
 /// beyond the first event of a node and new artifacts; <see cref="State"/> builds the immutable result.
 /// </summary>
@@ -95,13 +94,10 @@ public sealed class RunStateFolder
         Applied++;
         if (traceEvent.Type == TraceEventType.WorkflowStatus)
         {
-            if (traceEvent.Status is { } status)
+            if (traceEvent.Status is { } runStatus)
             {
-                _status = status;
-                // Same rule as the run summary: a failed status names its node and reason; any other clears it.
-                _failure = status == RunStatus.Failed
-                    ? new RunFailure(traceEvent.NodeId ?? string.Empty, traceEvent.Error?.Message ?? traceEvent.Message ?? string.Empty)
-                    : null;
+                _status = runStatus;
+                _failure = TraceFold.FailureAfter(traceEvent);
             }
 
             return;
@@ -114,14 +110,18 @@ public sealed class RunStateFolder
 
         var node = Node(nodeId);
         node.Attempt = Math.Max(node.Attempt, traceEvent.Attempt);
+        if (TraceFold.NodeStatusAfter(traceEvent) is { } status)
+        {
+            node.Status = status;
+            node.CompletedAt = TraceFold.IsFinal(status) ? traceEvent.Timestamp : null;
+        }
+
         switch (traceEvent.Type)
         {
             case TraceEventType.NodeStarted:
-                node.Status = NodeStatus.Running;
                 node.Progress = null;
                 node.Error = null;
                 node.StartedAt ??= traceEvent.Timestamp;
-                node.CompletedAt = null;
                 node.Message(traceEvent);
                 break;
             case TraceEventType.NodeLog:
@@ -139,24 +139,12 @@ public sealed class RunStateFolder
 
                 break;
             case TraceEventType.NodeCompleted:
-                node.Status = NodeStatus.Completed;
                 node.Error = null;
                 node.OutputSummary = traceEvent.OutputSummary ?? node.OutputSummary;
-                node.CompletedAt = traceEvent.Timestamp;
                 node.Message(traceEvent);
                 break;
-            case TraceEventType.NodeFailed:
-                node.Status = traceEvent.Error?.WillRetry == true ? NodeStatus.Retrying
-                    : traceEvent.Error?.Kind == "cancelled" ? NodeStatus.Cancelled
-                    : NodeStatus.Failed;
+            case TraceEventType.NodeFailed or TraceEventType.NodeSkipped:
                 node.Error = traceEvent.Error ?? node.Error;
-                node.CompletedAt = node.Status == NodeStatus.Retrying ? null : traceEvent.Timestamp;
-                node.Message(traceEvent);
-                break;
-            case TraceEventType.NodeSkipped:
-                node.Status = traceEvent.Error?.Kind == "cancelled" ? NodeStatus.Cancelled : NodeStatus.Skipped;
-                node.Error = traceEvent.Error ?? node.Error;
-                node.CompletedAt = traceEvent.Timestamp;
                 node.Message(traceEvent);
                 break;
             case TraceEventType.WorkflowStatus:
@@ -170,18 +158,9 @@ public sealed class RunStateFolder
     public RunState State(DateTimeOffset? at = null)
     {
         var nodes = new NodeState[_nodes.Count];
-        int completed = 0, failed = 0, running = 0;
         for (var i = 0; i < nodes.Length; i++)
         {
-            var node = _nodes[i];
-            nodes[i] = node.ToState();
-            switch (node.Status)
-            {
-                case NodeStatus.Completed: completed++; break;
-                case NodeStatus.Failed: failed++; break;
-                case NodeStatus.Running or NodeStatus.Retrying: running++; break;
-                default: break;
-            }
+            nodes[i] = _nodes[i].ToState();
         }
 
         return new RunState
@@ -193,7 +172,7 @@ public sealed class RunStateFolder
             Status = _status,
             Failure = _failure,
             Nodes = nodes,
-            Progress = new RunProgress(Math.Max(_nodesTotal, 0), completed, failed, running),
+            Progress = TraceFold.Progress(_nodesTotal, _nodes.CountBy(node => node.Status)),
         };
     }
 

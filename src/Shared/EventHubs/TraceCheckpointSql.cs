@@ -1,8 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
-using ShipSec.Shared.Trace;
 
-namespace ShipSec.Shared.Postgres;
+namespace ShipSec.Shared.EventHubs;
 
 /// <summary>The one statement that records an Event Hubs checkpoint, used with the events it covers or on its own.</summary>
 internal static class TraceCheckpointSql

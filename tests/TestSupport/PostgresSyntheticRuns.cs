@@ -1,8 +1,8 @@
 using Npgsql;
-using ShipSec.Shared.Replay;
+using ShipSec.Shared.Postgres;
 using ShipSec.Shared.Runs;
 
-namespace ShipSec.Shared.Postgres;
+namespace ShipSec.TestSupport;
 
 /// <summary>
 /// Writes a <see cref="SyntheticRunTrace"/> run straight into the trace tables with one binary COPY:
