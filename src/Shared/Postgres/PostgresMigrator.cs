@@ -137,14 +137,30 @@ public sealed partial class PostgresMigrator(NpgsqlDataSource dataSource, IOptio
             throw new InvalidOperationException("With Postgres:OwnerConnectionString set, the app's connection string must name its role (Username) as a plain identifier.");
         }
 
-        await using var grant = owner.CreateCommand($"""
+        if (string.Equals(app, new NpgsqlConnectionStringBuilder(options.Value.OwnerConnectionString).Username, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        // Under the migrations' lock: hosts starting together would otherwise update the same grants at once
+        // ("tuple concurrently updated").
+        await using var connection = await owner.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var lockSchema = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", connection, transaction))
+        {
+            lockSchema.Parameters.Add(new NpgsqlParameter { Value = "shipsec.migrations:" + schema });
+            await lockSchema.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var grant = new NpgsqlCommand($"""
             GRANT USAGE ON SCHEMA "{schema}" TO "{app}";
             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "{schema}" TO "{app}";
             GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA "{schema}" TO "{app}";
             REVOKE UPDATE, DELETE, TRUNCATE ON "{schema}".trace_events FROM "{app}";
             REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON "{schema}".schema_migrations FROM "{app}";
-            """);
+            """, connection, transaction);
         await grant.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,62}$")]
