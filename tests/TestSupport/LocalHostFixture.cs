@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using ShipSec.Shared.Json;
+using ShipSec.Shared.Replay;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
 
@@ -56,6 +57,17 @@ public abstract class LocalHostFixture : IAsyncLifetime
         using var started = await Http.PostAsync(new Uri($"api/workflows/{workflowId}/runs", UriKind.Relative), null);
         Assert.Equal(System.Net.HttpStatusCode.Accepted, started.StatusCode);
         return JsonNode.Parse(await started.Content.ReadAsStringAsync())!["runId"]!.GetValue<string>();
+    }
+
+    /// <summary><c>GET …/state</c> of the run, with <paramref name="query"/> (e.g. <c>?sequence=4</c>) appended.</summary>
+    public async Task<RunState> GetStateAsync(string runId, string query = "")
+        => (await Http.GetFromJsonAsync<RunState>(new Uri($"api/workflows/runs/{runId}/state{query}", UriKind.Relative), ShipSecJson.Options))!;
+
+    /// <summary>Asks the run to stop, as a user does, and checks the request was accepted.</summary>
+    public async Task CancelAsync(string runId)
+    {
+        using var response = await Http.PostAsync(new Uri($"api/workflows/runs/{runId}/cancel", UriKind.Relative), null);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
     }
 
     public async Task<RunSummary> GetStatusAsync(string runId)

@@ -13,7 +13,7 @@ namespace ShipSec.Functions.Http;
 /// be sent again. Both hosts apply it around every HTTP function (the Functions worker middleware and the local
 /// host's pipeline).
 /// </summary>
-public static partial class DependencyOutages
+public static class DependencyOutages
 {
     /// <summary>Seconds a caller is asked to wait before trying again.</summary>
     public const int RetryAfterSeconds = 5;
@@ -52,7 +52,7 @@ public static partial class DependencyOutages
             return null;
         }
 
-        LogOutage(logger, exception, dependency);
+        FunctionsLog.RequestRefusedForOutage(logger, exception, dependency);
         return Problems.DependencyUnavailable(new Dictionary<string, string> { [dependency] = Summarise(exception) }, RetryAfterSeconds);
     }
 
@@ -68,7 +68,4 @@ public static partial class DependencyOutages
 
         return innermost == exception ? exception.Message : $"{exception.Message} ({innermost.Message})";
     }
-
-    [LoggerMessage(3020, LogLevel.Warning, "Request refused with 503: {Dependency} is unavailable")]
-    private static partial void LogOutage(ILogger logger, Exception exception, string dependency);
 }

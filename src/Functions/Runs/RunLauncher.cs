@@ -25,7 +25,7 @@ public enum CancelOutcome
 }
 
 /// <summary>Starts and cancels runs: the run row first, then the orchestration, so a status is always there to read.</summary>
-public sealed partial class RunLauncher(
+public sealed class RunLauncher(
     IWorkflowStore workflows,
     IRunStore runs,
     RunReconciler reconciler,
@@ -62,7 +62,7 @@ public sealed partial class RunLauncher(
             throw;
         }
 
-        LogRunScheduled(logger, runId, workflowId, stored.Version);
+        FunctionsLog.RunScheduled(logger, runId, workflowId, stored.Version);
         return new StartedRun(runId, workflowId, stored.Version);
     }
 
@@ -91,13 +91,7 @@ public sealed partial class RunLauncher(
 
         await runs.RequestCancellationAsync(runId, cancellationToken);
         await client.RaiseEventAsync(runId, OrchestrationEventNames.Cancel, "requested", cancellationToken);
-        LogRunCancelRequested(logger, runId);
+        FunctionsLog.RunCancelRequested(logger, runId);
         return CancelOutcome.Accepted;
     }
-
-    [LoggerMessage(3000, LogLevel.Information, "Run {RunId} of workflow {WorkflowId} v{WorkflowVersion} scheduled")]
-    private static partial void LogRunScheduled(ILogger logger, string runId, string workflowId, int workflowVersion);
-
-    [LoggerMessage(3001, LogLevel.Information, "Run {RunId}: cancellation requested")]
-    private static partial void LogRunCancelRequested(ILogger logger, string runId);
 }

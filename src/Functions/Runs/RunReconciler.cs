@@ -13,7 +13,7 @@ namespace ShipSec.Functions.Runs;
 /// orchestration's own result when it completed, otherwise <c>failed</c> with the reason. Applied when a stale
 /// run's status is read, before a cancel, and by the local host's periodic sweep.
 /// </summary>
-public sealed partial class RunReconciler(IRunStore runs, ITracePublisher publisher, TimeProvider clock, ILogger<RunReconciler> logger)
+public sealed class RunReconciler(IRunStore runs, ITracePublisher publisher, TimeProvider clock, ILogger<RunReconciler> logger)
 {
     /// <summary>A run whose summary has not changed for this long is checked against its orchestration when read.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(30);
@@ -67,7 +67,7 @@ public sealed partial class RunReconciler(IRunStore runs, ITracePublisher publis
         }
 
         await publisher.PublishAsync([RecordRunEventsActivity.ToTraceEvent(run.RunId, end)], cancellationToken);
-        LogReconciled(logger, run.RunId, run.Status, instance?.RuntimeStatus.ToString() ?? "missing", end.Status!.Value);
+        FunctionsLog.RunReconciled(logger, run.RunId, run.Status, instance?.RuntimeStatus.ToString() ?? "missing", end.Status!.Value);
         return null;
 
         RunEventSpec Failed(string message, string kind)
@@ -95,7 +95,4 @@ public sealed partial class RunReconciler(IRunStore runs, ITracePublisher publis
     // A queued run within its grace has no orchestration yet; report it as pending so callers leave it alone.
     private static OrchestrationMetadata Unscheduled(RunSummary run)
         => new(OrchestratorNames.WorkflowRun, run.RunId) { RuntimeStatus = OrchestrationRuntimeStatus.Pending };
-
-    [LoggerMessage(3010, LogLevel.Warning, "Run {RunId} was {Status} but its orchestration is {OrchestrationStatus}: ended it {Outcome}")]
-    private static partial void LogReconciled(ILogger logger, string runId, RunStatus status, string orchestrationStatus, RunStatus outcome);
 }

@@ -7,7 +7,7 @@ namespace ShipSec.LocalHost.Access;
 /// the key in an HttpOnly, same-site cookie, so browser requests and the page carry it without the page
 /// handling secrets, and a warning when the host runs open.
 /// </summary>
-internal sealed partial class ApiKeyAccess(ApiAccessPolicy policy, ILogger<ApiKeyAccess> logger)
+internal sealed class ApiKeyAccess(ApiAccessPolicy policy, ILogger<ApiKeyAccess> logger)
 {
     /// <summary>
     /// Opening any page with <c>?key=</c> stores the key in a cookie and redirects to the same page without
@@ -43,10 +43,7 @@ internal sealed partial class ApiKeyAccess(ApiAccessPolicy policy, ILogger<ApiKe
     {
         if (policy.IsOpen)
         {
-            LogOpen(logger);
+            LocalHostLog.ApiOpen(logger);
         }
     }
-
-    [LoggerMessage(4100, LogLevel.Warning, "Access:ApiKey is not set: the local host API is open to anyone who can reach it")]
-    private static partial void LogOpen(ILogger logger);
 }

@@ -7,7 +7,7 @@ using ShipSec.Orchestrations;
 namespace ShipSec.LocalHost.Durable;
 
 /// <summary>Runs the catalog's orchestrators and activities on a Durable Task Framework <see cref="TaskHubWorker"/>.</summary>
-internal sealed partial class DurableTaskFrameworkWorker(
+internal sealed class DurableTaskFrameworkWorker(
     IOrchestrationService service,
     IServiceProvider services,
     ILoggerFactory loggerFactory,
@@ -38,7 +38,7 @@ internal sealed partial class DurableTaskFrameworkWorker(
             new ShimObjectManager<TaskActivity>(activities),
             loggerFactory);
         await worker.StartAsync();
-        LogStarted(logger, service.GetType().Name);
+        LocalHostLog.DurableWorkerStarted(logger, service.GetType().Name);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -54,11 +54,11 @@ internal sealed partial class DurableTaskFrameworkWorker(
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                LogForcedStop(logger);
+                LocalHostLog.DurableWorkerForcedStop(logger);
                 await worker.StopAsync(isForced: true).WaitAsync(ForcedStopDeadline, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
-            LogStopped(logger);
+            LocalHostLog.DurableWorkerStopped(logger);
         }
     }
 
@@ -67,13 +67,4 @@ internal sealed partial class DurableTaskFrameworkWorker(
         worker?.Dispose();
         return ValueTask.CompletedTask;
     }
-
-    [LoggerMessage(4000, LogLevel.Information, "Durable Task worker started on {Backend}")]
-    private static partial void LogStarted(ILogger logger, string backend);
-
-    [LoggerMessage(4002, LogLevel.Warning, "Durable Task worker did not stop within the shutdown timeout; stopping it forced")]
-    private static partial void LogForcedStop(ILogger logger);
-
-    [LoggerMessage(4001, LogLevel.Information, "Durable Task worker stopped")]
-    private static partial void LogStopped(ILogger logger);
 }

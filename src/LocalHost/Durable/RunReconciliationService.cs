@@ -8,7 +8,7 @@ namespace ShipSec.LocalHost.Durable;
 /// every <see cref="Interval"/>, so they end even when nobody reads their status. A sweep that fails (a dependency
 /// is down) is simply tried again at the next tick.
 /// </summary>
-internal sealed partial class RunReconciliationService(RunReconciler reconciler, DurableTaskClient client, TimeProvider clock, ILogger<RunReconciliationService> logger)
+internal sealed class RunReconciliationService(RunReconciler reconciler, DurableTaskClient client, TimeProvider clock, ILogger<RunReconciliationService> logger)
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
@@ -25,21 +25,15 @@ internal sealed partial class RunReconciliationService(RunReconciler reconciler,
                 var ended = await reconciler.SweepAsync(client, RunsPerSweep, stoppingToken);
                 if (ended > 0)
                 {
-                    LogSwept(logger, ended);
+                    LocalHostLog.RunsReconciled(logger, ended);
                 }
             }
 #pragma warning disable CA1031 // The next tick tries again; the service must outlive an outage.
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
 #pragma warning restore CA1031
             {
-                LogSweepFailed(logger, exception);
+                LocalHostLog.RunReconciliationFailed(logger, exception);
             }
         }
     }
-
-    [LoggerMessage(4010, LogLevel.Information, "Reconciled {Count} runs whose orchestration had ended")]
-    private static partial void LogSwept(ILogger logger, int count);
-
-    [LoggerMessage(4011, LogLevel.Warning, "Reconciling unfinished runs failed; trying again later")]
-    private static partial void LogSweepFailed(ILogger logger, Exception exception);
 }
