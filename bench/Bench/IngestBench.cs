@@ -194,7 +194,8 @@ internal sealed class IngestBench(IsolatedLocalHost host)
 
     private static async Task<NpgsqlConnection> OpenAsync()
     {
-        var connection = new NpgsqlConnection(IsolatedLocalHost.PostgresConnectionString);
+        // The owner: the raw-COPY baseline creates its own table beside the host's.
+        var connection = new NpgsqlConnection(IsolatedLocalHost.PostgresOwnerConnectionString);
         await connection.OpenAsync();
         return connection;
     }

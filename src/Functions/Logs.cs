@@ -13,4 +13,9 @@ internal static partial class FunctionsLog
 
     [LoggerMessage(3010, LogLevel.Error, "HTTP function {Function} failed")]
     public static partial void HttpFunctionFailed(ILogger logger, Exception exception, string function);
+    [LoggerMessage(3002, LogLevel.Warning, "Run {RunId} was {Status} but its orchestration is {OrchestrationStatus}: ended it {Outcome}")]
+    public static partial void RunReconciled(ILogger logger, string runId, ShipSec.Shared.Runs.RunStatus status, string orchestrationStatus, ShipSec.Shared.Runs.RunStatus outcome);
+
+    [LoggerMessage(3003, LogLevel.Warning, "Request refused with 503: {Dependency} is unavailable")]
+    public static partial void RequestRefusedForOutage(ILogger logger, Exception exception, string dependency);
 }

@@ -5,6 +5,7 @@ using ShipSec.Functions;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<DependencyOutageMiddleware>();
 builder.UseMiddleware<ApiGateMiddleware>();
 builder.Services.AddShipSecRuns();
 builder.Services.AddShipSecTraceTransport(builder.Configuration);

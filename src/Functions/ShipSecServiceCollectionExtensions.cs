@@ -34,6 +34,7 @@ public static class ShipSecServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<ShipSec.Shared.Artifacts.IRunArtifacts, ShipSec.Shared.Postgres.PostgresRunArtifacts>();
+        services.AddSingleton<RunReconciler>();
         services.AddSingleton<RunLauncher>();
         services.TryAddSingleton<ShipSec.Shared.Trace.TraceConsumerStatus>();
         services.AddSingleton<ShipSec.Orchestrations.RunCancellationWatcher>();

@@ -42,6 +42,7 @@ public static class LocalHostApp
 
         var app = builder.Build();
         app.UseProblemResponses();
+        app.UseDependencyOutageProblems();
         app.UseRouting();
         app.UseRequestTargetRules();
         var access = app.Services.GetRequiredService<ApiKeyAccess>();

@@ -20,6 +20,13 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
     /// </summary>
     internal static readonly TimeSpan TimeoutGrace = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Recording run-level events is retried for about ten minutes: a trace transport outage (Event Hubs
+    /// unreachable) must delay the run's story, not end the orchestration with the run left <c>running</c>.
+    /// </summary>
+    internal static readonly TaskOptions RecordRetry = TaskOptions.FromRetryPolicy(new Microsoft.DurableTask.RetryPolicy(
+        maxNumberOfAttempts: 25, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
+
     /// <inheritdoc />
     public override async Task<WorkflowRunResult> RunAsync(TaskOrchestrationContext context, WorkflowRunInput input)
     {
@@ -184,11 +191,16 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         {
             // The activity reports component failures as results; an exception here means the activity
             // itself broke (for example its trace could not be flushed). That attempt failed all the same.
+            // Its NODE_STARTED may be in the trace without an end: this records the end (an end the activity did
+            // store has the same id, so the store keeps one).
             var message = exception.FailureDetails?.ErrorMessage ?? exception.Message;
-            return new NodeAttemptResult(NodeAttemptOutcome.Failed, null, new TraceError(message, "activity-failed", input.Attempt < input.MaxAttempts));
+            var error = new TraceError(message, "activity-failed", input.Attempt < input.MaxAttempts);
+            await RecordAsync(context, input.RunId, new RunEventSpec(
+                TraceEventType.NodeFailed, context.CurrentUtcDateTime, NodeId: input.Node.Id, Attempt: input.Attempt, Message: message, ErrorKind: error.Kind));
+            return new NodeAttemptResult(NodeAttemptOutcome.Failed, null, error);
         }
     }
 
     private static Task RecordAsync(TaskOrchestrationContext context, string runId, params RunEventSpec[] events)
-        => context.CallActivityAsync(ActivityNames.RecordRunEvents, new RunEventsInput(runId, events));
+        => context.CallActivityAsync(ActivityNames.RecordRunEvents, new RunEventsInput(runId, events), RecordRetry);
 }

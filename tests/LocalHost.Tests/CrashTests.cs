@@ -37,7 +37,7 @@ public sealed class CrashTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await host.DisposeAsync();
-        await using var connection = new NpgsqlConnection(LocalHostFixture.PostgresConnectionString);
+        await using var connection = new NpgsqlConnection(IsolatedLocalHost.PostgresOwnerConnectionString);
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
         await drop.ExecuteNonQueryAsync();

@@ -18,8 +18,11 @@ public sealed class IsolatedLocalHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private IsolatedLocalHost(WebApplication app, string schema, (string Admin, string Operator, string Viewer) keys, HttpClient http)
+    private readonly string _ownerConnectionString;
+
+    private IsolatedLocalHost(WebApplication app, string schema, (string Admin, string Operator, string Viewer) keys, HttpClient http, string ownerConnectionString)
     {
+        _ownerConnectionString = ownerConnectionString;
         _app = app;
         Schema = schema;
         ApiKey = keys.Admin;
@@ -43,6 +46,14 @@ public sealed class IsolatedLocalHost : IAsyncDisposable
     public static string PostgresConnectionString => Environment.GetEnvironmentVariable("ConnectionStrings__Postgres")
         ?? "Host=127.0.0.1;Port=5433;Username=postgres;Database=shipsec";
 
+    /// <summary>
+    /// The role that owns the schemas (migrations, dropping a test's schema): <c>ConnectionStrings__PostgresOwner</c>
+    /// when scripts/services set one up, else the app's own connection (a single-role server).
+    /// </summary>
+    public static string PostgresOwnerConnectionString => Environment.GetEnvironmentVariable("ConnectionStrings__PostgresOwner") is { Length: > 0 } owner
+        ? owner
+        : PostgresConnectionString;
+
     public static string StorageConnectionString => Environment.GetEnvironmentVariable("ConnectionStrings__Storage")
         ?? "UseDevelopmentStorage=true";
 
@@ -64,6 +75,8 @@ public sealed class IsolatedLocalHost : IAsyncDisposable
     public static async Task<IsolatedLocalHost> StartAsync(
         string backend, string prefix, TimeSpan requestTimeout, IReadOnlyDictionary<string, string?>? settings = null)
     {
+        var postgres = settings?.GetValueOrDefault("ConnectionStrings:Postgres") ?? PostgresConnectionString;
+        var owner = settings?.GetValueOrDefault("ConnectionStrings:PostgresOwner") ?? PostgresOwnerConnectionString;
         var suffix = Guid.NewGuid().ToString("N")[..12];
         var schema = $"{prefix}_{suffix}";
         var apiKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
@@ -73,7 +86,8 @@ public sealed class IsolatedLocalHost : IAsyncDisposable
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["ConnectionStrings:Postgres"] = PostgresConnectionString,
+                ["ConnectionStrings:Postgres"] = postgres,
+                ["ConnectionStrings:PostgresOwner"] = owner,
                 ["ConnectionStrings:Storage"] = StorageConnectionString,
                 ["Postgres:Schema"] = schema,
                 ["Artifacts:Container"] = $"{prefix}-{suffix}",
@@ -97,7 +111,7 @@ public sealed class IsolatedLocalHost : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var http = new HttpClient { BaseAddress = new Uri(address + "/"), Timeout = requestTimeout };
         http.DefaultRequestHeaders.Add("x-functions-key", apiKey);
-        return new IsolatedLocalHost(app, schema, (apiKey, operatorKey, viewerKey), http);
+        return new IsolatedLocalHost(app, schema, (apiKey, operatorKey, viewerKey), http, owner);
     }
 
     public async ValueTask DisposeAsync()
@@ -105,7 +119,7 @@ public sealed class IsolatedLocalHost : IAsyncDisposable
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        await using var connection = new NpgsqlConnection(PostgresConnectionString);
+        await using var connection = new NpgsqlConnection(_ownerConnectionString);
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{Schema}\" CASCADE", connection);
         await drop.ExecuteNonQueryAsync();

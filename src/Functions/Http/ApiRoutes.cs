@@ -14,7 +14,7 @@ public static class ApiRoutes
     public static IReadOnlyList<ApiRoute> Table { get; } =
     [
         Get("health", nameof(HealthFunction.Health), ApiRole.Anyone,
-            static (c, _) => Task.FromResult(c.Function<HealthFunction>().Health(c.Request))),
+            static (c, ct) => c.Function<HealthFunction>().Health(c.Request, ct)),
 
         // Workflows
         Post("workflows", nameof(WorkflowFunctions.CreateWorkflow), ApiRole.Admin, ApiBody.Workflow,

@@ -184,6 +184,36 @@ public static class Problems
     public static ObjectResult Conflict(string code, string detail)
         => Create(StatusCodes.Status409Conflict, code, "The request conflicts with the current state.", detail, []);
 
+    /// <summary>
+    /// A service the request needs is down (an outage, not a fault of the request): 503 with <c>Retry-After</c>,
+    /// naming each dependency that is unavailable under <c>/dependencies/{name}</c>.
+    /// </summary>
+    public static IActionResult DependencyUnavailable(IReadOnlyDictionary<string, string> unavailable, int retryAfterSeconds, IReadOnlyDictionary<string, object>? extensions = null)
+    {
+        ArgumentNullException.ThrowIfNull(unavailable);
+        var names = string.Join(" and ", unavailable.Keys);
+        var problem = Create(StatusCodes.Status503ServiceUnavailable, "dependency-unavailable", "A service this API depends on is unavailable.",
+            $"{names} cannot be reached right now; nothing was changed by this request. Try again in {retryAfterSeconds} s.",
+            [.. unavailable.Select(d => new ProblemItem($"/dependencies/{d.Key}", "unavailable", d.Value))]);
+        foreach (var (name, value) in extensions ?? new Dictionary<string, object>())
+        {
+            ((ProblemDetails)problem.Value!).Extensions[name] = value;
+        }
+
+        return new RetryAfterResult(problem, retryAfterSeconds);
+    }
+
+    /// <summary>A result with a <c>Retry-After</c> header.</summary>
+    private sealed class RetryAfterResult(IActionResult inner, int seconds) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context)
+        {
+            ArgumentNullException.ThrowIfNull(context);
+            context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteResultAsync(context);
+        }
+    }
+
     private static ObjectResult Create(int status, string code, string title, string detail, IReadOnlyList<ProblemItem> errors)
     {
         var problem = new ProblemDetails

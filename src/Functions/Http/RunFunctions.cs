@@ -10,7 +10,7 @@ using ShipSec.Shared.Trace;
 namespace ShipSec.Functions.Http;
 
 /// <summary>Starting, watching and cancelling runs.</summary>
-public sealed class RunFunctions(RunLauncher launcher, IRunStore runs, ITraceStore traces)
+public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler, IRunStore runs, ITraceStore traces)
 {
     private const int DefaultTraceLimit = 500;
     private const int MaxTraceLimit = 5000;
@@ -45,15 +45,43 @@ public sealed class RunFunctions(RunLauncher launcher, IRunStore runs, ITraceSto
         });
     }
 
-    /// <summary><c>GET /api/workflows/runs/{runId}/status</c>: the run's summary.</summary>
+    /// <summary>
+    /// <c>GET /api/workflows/runs/{runId}/status</c>: the run's summary. An unfinished run that has been quiet for a
+    /// while is first checked against its orchestration (<see cref="RunReconciler"/>), so a run whose orchestration
+    /// ended without recording it never reads as <c>running</c>.
+    /// </summary>
     [Function(nameof(GetRunStatus))]
     public async Task<IActionResult> GetRunStatus(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows/runs/{runId}/status")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
         string runId,
         CancellationToken cancellationToken)
-        => await runs.GetAsync(runId, cancellationToken) is { } summary
-            ? ApiResponses.Ok(summary)
-            : Problems.RunNotFound(runId);
+    {
+        if (await runs.GetAsync(runId, cancellationToken) is not { } summary)
+        {
+            return Problems.RunNotFound(runId);
+        }
+
+        if (reconciler.IsStale(summary) && await ReconcileIfReachableAsync(client, summary, cancellationToken))
+        {
+            summary = await runs.GetAsync(runId, cancellationToken) ?? summary;
+        }
+
+        return ApiResponses.Ok(summary);
+    }
+
+    // The summary is the answer; when orchestration storage is down it is answered as stored.
+    private async Task<bool> ReconcileIfReachableAsync(DurableTaskClient client, RunSummary summary, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reconciler.ReconcileAsync(client, summary, cancellationToken) is null;
+        }
+        catch (Exception exception) when (DependencyOutages.Describe(exception) == "storage")
+        {
+            return false;
+        }
+    }
 
     /// <summary><c>GET /api/workflows/runs/{runId}/trace?after=&amp;limit=</c>: trace events after a cursor, in sequence order.</summary>
     [Function(nameof(GetRunTrace))]

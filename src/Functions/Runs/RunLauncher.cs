@@ -28,6 +28,7 @@ public enum CancelOutcome
 public sealed class RunLauncher(
     IWorkflowStore workflows,
     IRunStore runs,
+    RunReconciler reconciler,
     ITracePublisher publisher,
     TimeProvider clock,
     ILogger<RunLauncher> logger)
@@ -68,7 +69,11 @@ public sealed class RunLauncher(
         return new StartedRun(runId, workflowId, stored.Version);
     }
 
-    /// <summary>Asks a run to stop: running nodes are cancelled, nothing new is scheduled; the trace names <paramref name="cancelledBy"/>.</summary>
+    /// <summary>
+    /// Asks a run to stop: running nodes are cancelled, nothing new is scheduled; the trace names <paramref name="cancelledBy"/>.
+    /// A run whose orchestration has already ended (or never existed) is not "accepted" for cancelling: it is reconciled
+    /// and reported as ended.
+    /// </summary>
     public async Task<CancelOutcome> CancelAsync(DurableTaskClient client, string runId, string? cancelledBy = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -79,6 +84,11 @@ public sealed class RunLauncher(
         }
 
         if (summary.Status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled)
+        {
+            return CancelOutcome.AlreadyEnded;
+        }
+
+        if (await reconciler.ReconcileAsync(client, summary, cancellationToken) is null)
         {
             return CancelOutcome.AlreadyEnded;
         }

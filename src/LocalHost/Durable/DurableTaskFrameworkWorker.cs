@@ -15,6 +15,8 @@ internal sealed class DurableTaskFrameworkWorker(
 {
     private TaskHubWorker? worker;
 
+    private static readonly TimeSpan ForcedStopDeadline = TimeSpan.FromSeconds(10);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = LocalDurableTaskClient.Converter }, loggerFactory);
@@ -43,8 +45,19 @@ internal sealed class DurableTaskFrameworkWorker(
     {
         if (worker is not null)
         {
-            // Not forced: running activities finish (and flush their trace) before the host exits.
-            await worker.StopAsync(isForced: false).WaitAsync(cancellationToken);
+            // Not forced: running activities finish (and flush their trace) before the host exits. When the host's
+            // shutdown timeout runs out first (measured after an Azurite outage: the graceful stop did not end within
+            // 30 s), stop forced: what did not finish is redelivered to the next worker, as after a crash.
+            try
+            {
+                await worker.StopAsync(isForced: false).WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                LocalHostLog.DurableWorkerForcedStop(logger);
+                await worker.StopAsync(isForced: true).WaitAsync(ForcedStopDeadline, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
             LocalHostLog.DurableWorkerStopped(logger);
         }
     }

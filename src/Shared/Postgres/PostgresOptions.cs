@@ -20,6 +20,14 @@ public sealed class PostgresOptions
     public string ConnectionString { get; set; } = "";
 
     /// <summary>
+    /// Optional Npgsql connection string of the role that owns the schema and runs the migrations (falls back to
+    /// <c>ConnectionStrings:PostgresOwner</c>). When set, the role of <see cref="ConnectionString"/> is the app's
+    /// least-privileged role: after migrating, the owner grants it reading and writing the tables, but neither
+    /// updating nor deleting trace events. When empty, one role does both and no grants are made.
+    /// </summary>
+    public string OwnerConnectionString { get; set; } = "";
+
+    /// <summary>
     /// The schema holding every table; connections use it as their <c>search_path</c>, so several
     /// deployments (or test classes) can share one database.
     /// </summary>
@@ -40,8 +48,15 @@ public sealed class PostgresOptions
     /// <param name="loggerFactory">Npgsql's logging.</param>
     /// <param name="credential">The identity for <see cref="EntraAuthentication"/>; <see cref="DefaultAzureCredential"/> (the managed identity in Azure) when null.</param>
     public NpgsqlDataSource CreateDataSource(ILoggerFactory? loggerFactory = null, TokenCredential? credential = null)
+        => CreateDataSource(ConnectionString, loggerFactory, credential);
+
+    /// <summary>A data source of the owner role (or of the app's when no owner is configured), for migrations.</summary>
+    public NpgsqlDataSource CreateOwnerDataSource(ILoggerFactory? loggerFactory = null, TokenCredential? credential = null)
+        => CreateDataSource(string.IsNullOrWhiteSpace(OwnerConnectionString) ? ConnectionString : OwnerConnectionString, loggerFactory, credential);
+
+    private NpgsqlDataSource CreateDataSource(string connectionString, ILoggerFactory? loggerFactory, TokenCredential? credential)
     {
-        var builder = new NpgsqlDataSourceBuilder(ConnectionString);
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.ConnectionStringBuilder.SearchPath = Schema;
         if (EntraAuthentication)
         {

@@ -36,6 +36,11 @@ public static class PostgresServiceCollectionExtensions
                 {
                     options.ConnectionString = configuration.GetConnectionString("Postgres") ?? "";
                 }
+
+                if (string.IsNullOrWhiteSpace(options.OwnerConnectionString))
+                {
+                    options.OwnerConnectionString = configuration.GetConnectionString("PostgresOwner") ?? "";
+                }
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();
@@ -57,6 +62,7 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<PostgresRunHistory>();
         services.TryAddSingleton<IRunHistory>(provider => provider.GetRequiredService<PostgresRunHistory>());
         services.TryAddSingleton<RunReplay>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDependencyProbe, PostgresProbe>());
         return services;
     }
 }

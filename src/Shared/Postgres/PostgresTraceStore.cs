@@ -94,11 +94,34 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
             return [];
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // BEGIN and COMMIT travel with the append's first and last statements, not in round trips of their
-        // own. Whatever fails, the pool rolls back a connection that comes back inside a transaction.
+        // own. Whatever fails, the pool rolls back a connection that comes back inside a transaction. Repeating
+        // an append is harmless: ids already stored are left out.
+        var batch = TraceAppendBatch.Of(events);
         var boundary = new AppendBoundary("BEGIN", "ROLLBACK", OpenAgainAfterUndo: true, "COMMIT");
-        return await AppendAsync(connection, null, TraceAppendBatch.Of(events), boundary, cancellationToken);
+        return await Reachable(ct => AppendOnOwnConnectionAsync(batch, boundary, ct), cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<TraceEvent>> AppendOnOwnConnectionAsync(TraceAppendBatch batch, AppendBoundary boundary, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await AppendAsync(connection, null, batch, boundary, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a repeatable request; a connection a restart cut is replaced once, and an outage surfaces as
+    /// <see cref="TraceStoreUnavailableException"/> so transports can wait it out.
+    /// </summary>
+    private async Task<T> Reachable<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await PostgresFailures.RetryOnceOnLostConnectionAsync(dataSource, operation, cancellationToken);
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception) && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TraceStoreUnavailableException($"The trace store (PostgreSQL) is unavailable: {exception.Message}", exception);
+        }
     }
 
     /// <summary>
@@ -210,11 +233,16 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
     }
 
     /// <inheritdoc />
-    public async Task<TracePage> ReadAsync(string runId, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    public Task<TracePage> ReadAsync(string runId, long afterSequence, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfEqual(limit, int.MaxValue);
+        return PostgresFailures.RetryOnceOnLostConnectionAsync(dataSource, ct => ReadPageAsync(runId, afterSequence, limit, ct), cancellationToken);
+    }
+
+    private async Task<TracePage> ReadPageAsync(string runId, long afterSequence, int limit, CancellationToken cancellationToken)
+    {
 
         await using var command = dataSource.CreateCommand(SelectPage);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });

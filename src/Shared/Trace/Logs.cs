@@ -13,4 +13,10 @@ internal static partial class TraceLog
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "In-process trace consumer stopped with {Batches} batches not collected")]
     public static partial void BatchesAbandoned(ILogger logger, int batches);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Trace store unavailable; holding {Count} trace events and trying again (try {Tries})")]
+    public static partial void StoreUnavailable(ILogger logger, Exception exception, int count, int tries);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Trace store reachable again; stored {Count} held trace events after {Tries} tries")]
+    public static partial void StoreBack(ILogger logger, int count, int tries);
 }

@@ -179,6 +179,7 @@ public sealed class InProcessTraceTests(PostgresSchemaFixture database) : IClass
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Postgres:ConnectionString"] = PostgresSchemaFixture.ConnectionString,
+            ["Postgres:OwnerConnectionString"] = PostgresSchemaFixture.OwnerConnectionString,
             ["Postgres:Schema"] = database.Schema,
         });
         builder.Services.AddShipSecPostgres().AddShipSecInProcessTrace();
