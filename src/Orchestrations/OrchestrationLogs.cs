@@ -29,7 +29,4 @@ internal static partial class OrchestrationLogs
 
     [LoggerMessage(2014, LogLevel.Warning, "Run {RunId}: node {NodeId} attempt {Attempt} dropped {Count} trace events: its trace buffer was full")]
     public static partial void TraceEventsLost(ILogger logger, string runId, string nodeId, int attempt, long count);
-
-    [LoggerMessage(2015, LogLevel.Warning, "Run {RunId}: the trace store is unavailable; node {NodeId} waits for it (try {Try})")]
-    public static partial void WaitingForTraceStore(ILogger logger, Exception exception, string runId, string nodeId, int @try);
 }

@@ -72,27 +72,6 @@ public sealed class RunNodeActivity(
         return result;
     }
 
-    // The node has not started yet, so waiting for the store costs it nothing; failing here would fail the
-    // attempt over an outage (bounded like the trace's own delivery).
-    private async Task<int> CountStartsThroughOutagesAsync(RunNodeInput input)
-    {
-        var giveUpAt = clock.GetUtcNow().AddSeconds(limits.Value.MaxDeliveryOutageSeconds);
-        var delay = TimeSpan.FromMilliseconds(100);
-        for (var tries = 1; ; tries++)
-        {
-            try
-            {
-                return await traces.CountStartsAsync(input.RunId, input.Node.Id, input.Attempt);
-            }
-            catch (TraceStoreUnavailableException exception) when (clock.GetUtcNow() < giveUpAt)
-            {
-                OrchestrationLogs.WaitingForTraceStore(logger, exception, input.RunId, input.Node.Id, tries);
-                await Task.Delay(delay, clock);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
-            }
-        }
-    }
-
     private async Task<NodeAttemptResult> ExecuteAsync(RunNodeInput input, NodeTraceWriter trace)
     {
         var node = input.Node;

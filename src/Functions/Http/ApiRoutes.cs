@@ -32,7 +32,7 @@ public static class ApiRoutes
         Get("workflows/runs", nameof(RunFunctions.ListRuns), ApiRole.Viewer,
             static (c, ct) => c.Function<RunFunctions>().ListRuns(c.Request, ct)),
         Get("workflows/runs/{runId}/status", nameof(RunFunctions.GetRunStatus), ApiRole.Viewer,
-            static (c, ct) => c.Function<RunFunctions>().GetRunStatus(c.Request, c.Route("runId"), ct)),
+            static (c, ct) => c.Function<RunFunctions>().GetRunStatus(c.Request, c.DurableClient(), c.Route("runId"), ct)),
         Get("workflows/runs/{runId}/trace", nameof(RunFunctions.GetRunTrace), ApiRole.Viewer,
             static (c, ct) => c.Function<RunFunctions>().GetRunTrace(c.Request, c.Route("runId"), ct)),
         Post("workflows/runs/{runId}/cancel", nameof(RunFunctions.CancelRun), ApiRole.Operator, ApiBody.Control,
