@@ -60,6 +60,9 @@ public sealed class PostgresOptions
         builder.ConnectionStringBuilder.SearchPath = Schema;
         if (EntraAuthentication)
         {
+            // The token is the password: one in the connection string (a local default, say) would make Npgsql refuse the provider.
+            builder.ConnectionStringBuilder.Password = null;
+            builder.ConnectionStringBuilder.Passfile = null;
             var identity = credential ?? new DefaultAzureCredential();
             var request = new TokenRequestContext([EntraScope]);
 
