@@ -185,7 +185,8 @@ internal sealed class IngestBench(IsolatedLocalHost host)
 
     private static async Task<long> CountAsync(string table, TraceEvent[][] runs)
     {
-        await using var connection = new NpgsqlConnection(IsolatedLocalHost.PostgresConnectionString);
+        // The owner: it can read the ceiling's own schema as well as the host's.
+        await using var connection = new NpgsqlConnection(IsolatedLocalHost.PostgresOwnerConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"SELECT count(*) FROM {table} WHERE run_id = ANY($1)", connection);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. runs.Select(r => r[0].RunId)] });
@@ -194,7 +195,8 @@ internal sealed class IngestBench(IsolatedLocalHost host)
 
     private static async Task<NpgsqlConnection> OpenAsync()
     {
-        var connection = new NpgsqlConnection(IsolatedLocalHost.PostgresConnectionString);
+        // The owner: the raw-COPY baseline creates its own table beside the host's.
+        var connection = new NpgsqlConnection(IsolatedLocalHost.PostgresOwnerConnectionString);
         await connection.OpenAsync();
         return connection;
     }

@@ -18,6 +18,7 @@ if (!names.Contains(name))
 
 bool Runs(string figure) => name == "all" || name == figure;
 var figures = new List<Figure>();
+var checks = new BenchChecks();
 // Events per measured ingest pass (64 runs of 2,000 at the most concurrency).
 const int FullPass = 64 * 2000;
 
@@ -63,8 +64,9 @@ await using (var host = await StartHostAsync("InMemory"))
 
                 if (name != "memory")
                 {
-                    figures.Add(Figure.Share($"ingest, {runCount} concurrent run(s)", "events/s",
-                        Stats.Median(ours.Select(p => p.EventsPerSecond)), Stats.Median(ceiling.Select(p => p.EventsPerSecond))));
+                    var (oursRate, copyRate) = (Stats.Median(ours.Select(p => p.EventsPerSecond)), Stats.Median(ceiling.Select(p => p.EventsPerSecond)));
+                    figures.Add(Figure.Share($"ingest, {runCount} concurrent run(s)", "events/s", oursRate, copyRate));
+                    checks.ShareAtLeast($"ingest, {runCount} run(s), reaches {BenchChecks.IngestShareFloor * 100:0}% of COPY", oursRate, copyRate, BenchChecks.IngestShareFloor);
                 }
 
                 if (runCount == 8)
@@ -98,6 +100,9 @@ await using (var host = await StartHostAsync("InMemory"))
             figures.Add(Figure.Sooner($"live p{percent} at 1k events/s (vs 1 s polling)", Stats.Percentile(paced.Live, percent), Stats.Percentile(paced.Polled, percent)));
         }
 
+        checks.Under("live p99 at 1k events/s under 10x its 50 ms goal", Stats.Percentile(paced.Live, 99), BenchChecks.LiveP99CeilingMs, "ms");
+        checks.Under("live p99 at 1k events/s sooner than 1 s polling", Stats.Percentile(paced.Live, 99), Stats.Percentile(paced.Polled, 99), "ms");
+
         var saturated = await latency.SaturatedAsync(quick ? 20_000 : 200_000, 8, IngestBench.PublishBatch);
         Say($"live saturated at {saturated.EventsPerSecond:N0} ev/s: p99 {Stats.Percentile(saturated.Live, 99):N1} ms");
         figures.Add(new Figure("live path at most (8 publishers)", "events/s", saturated.EventsPerSecond, null, "-"));
@@ -109,18 +114,18 @@ await using (var host = await StartHostAsync("InMemory"))
 
     if (Runs("orchestration"))
     {
-        figures.Add(await OrchestrateAsync(host, "InMemory"));
+        var dag = await OrchestrateAsync(host, "InMemory");
+        figures.Add(dag);
+        checks.Under("DAG level on InMemory under 1 s", dag.Ours ?? double.NaN, BenchChecks.DagLevelCeilingMs, "ms");
     }
 
     if (Runs("replay"))
     {
         var probe = new ReplayProbe(host);
-        if (!await probe.IsAvailableAsync())
-        {
-            Say("replay: not available in this build");
-            figures.Add(Figure.Unavailable("replay state-at / diff", "replay: not available in this build"));
-        }
-        else
+        var available = await probe.IsAvailableAsync();
+        checks.That("replay routes answer (state of an unknown run is the run-not-found problem)", available,
+            available ? "GET …/state answered the run-not-found problem" : "GET …/state of an unknown run did not answer the run-not-found problem");
+        if (available)
         {
             // A long run written the fastest way (one COPY), as the issue sizes it: 1M events for state-at,
             // two 10k-event runs for diff. Each figure sits beside the least the same API can do for it.
@@ -164,6 +169,11 @@ await using (var host = await StartHostAsync("InMemory"))
             }
 
             figures.Add(Figure.Cost($"replay diff, two {diffSize:N0}-event runs (vs reading both traces)", "ms", Stats.Median(diff), Stats.Median(reads)));
+            checks.That("every timed replay request answered 200", probe.Refused.Count == 0,
+                probe.Refused.Count == 0 ? $"{state.Count + oneEvent.Count + diff.Count + 1} requests" : string.Join("; ", probe.Refused.Take(5)));
+            checks.Under($"state-at median on a {size:N0}-event run under 20x one indexed event", Stats.Median(state) / Stats.Median(oneEvent), BenchChecks.StateAtCostCeiling, "x");
+            var diffCost = Stats.Median(diff) / Stats.Median(reads);
+            checks.Under("diff costs under 10x reading both traces", diffCost, BenchChecks.DiffCostCeiling, "x");
         }
     }
 }
@@ -181,8 +191,9 @@ if (Runs("orchestration"))
     }
 }
 
+checks.FiguresAreNumbers(figures);
 Report();
-return 0;
+return checks.AllPassed ? 0 : 1;
 
 async Task<Figure> OrchestrateAsync(IsolatedLocalHost host, string backend)
 {
@@ -254,7 +265,14 @@ void Report()
         repetitions = reps,
         processors = Environment.ProcessorCount,
         figures,
+        checks = checks.All,
     }, new JsonSerializerOptions(ShipSecJson.Options) { WriteIndented = true }));
+    Console.WriteLine();
+    foreach (var check in checks.All)
+    {
+        Console.WriteLine($"{(check.Passed ? "ok  " : "FAIL")}  {check.Name}: {check.Detail}");
+    }
+
     Console.WriteLine();
     Console.WriteLine($"Results: {file}");
 }

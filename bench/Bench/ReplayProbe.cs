@@ -6,11 +6,16 @@ using ShipSec.TestSupport;
 namespace ShipSec.Bench;
 
 /// <summary>
-/// Finds out whether this build has the replay endpoints (state-at and diff): an unknown run's
-/// <c>/state</c> answers the <c>run-not-found</c> problem when the route exists, and a bare 404 when it does not.
+/// Times the replay endpoints (state-at and diff) and checks they are there: an unknown run's <c>/state</c>
+/// answers the <c>run-not-found</c> problem when the route exists, and a bare 404 when it does not.
 /// </summary>
 internal sealed class ReplayProbe(IsolatedLocalHost host)
 {
+    private readonly List<string> _refused = [];
+
+    /// <summary>The requests timed so far that did not answer 200 (path and status).</summary>
+    public IReadOnlyList<string> Refused => _refused;
+
     public async Task<bool> IsAvailableAsync()
     {
         using var response = await host.Http.GetAsync(new Uri("api/workflows/runs/bench-no-such-run/state", UriKind.Relative));
@@ -32,6 +37,12 @@ internal sealed class ReplayProbe(IsolatedLocalHost host)
         var clock = Stopwatch.StartNew();
         using var response = await host.Http.GetAsync(new Uri(path, UriKind.Relative));
         _ = await response.Content.ReadAsByteArrayAsync();
-        return response.StatusCode == HttpStatusCode.OK ? clock.Elapsed.TotalMilliseconds : null;
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            _refused.Add($"{path}: {(int)response.StatusCode}");
+            return null;
+        }
+
+        return clock.Elapsed.TotalMilliseconds;
     }
 }

@@ -1,6 +1,7 @@
 // ShipSec Runs, production shape: the Functions app (HTTP API, Durable orchestration, trace
 // collector), Event Hubs for trace transport, Azure SignalR Service (serverless) for live updates,
-// PostgreSQL for the trace store, Blob Storage for artifacts and the task hub, and monitoring.
+// PostgreSQL for the trace store (private, Entra ID sign-in), Blob Storage for artifacts and the task
+// hub, Key Vault for the two secrets, the dashboard as a Static Web App, and monitoring.
 targetScope = 'resourceGroup'
 
 @description('Azure region for every resource.')
@@ -14,10 +15,22 @@ param namePrefix string = 'shipsec'
 @description('PostgreSQL administrator login.')
 param postgresAdministratorLogin string = 'shipsecadmin'
 
-@description('PostgreSQL administrator password.')
+@description('PostgreSQL administrator password (break-glass only: the app signs in with its managed identity).')
 @secure()
 @minLength(12)
 param postgresAdministratorPassword string
+
+@description('Object id of the Entra ID user or group that administers PostgreSQL and creates the app\'s role; empty: add one later.')
+param postgresEntraAdministratorObjectId string = ''
+
+@description('Name (user principal name or group name) of that administrator.')
+param postgresEntraAdministratorName string = ''
+
+@description('PostgreSQL role of the app\'s managed identity (README: created once with pgaadauth_create_principal).')
+param postgresAppRole string = 'shipsec_app'
+
+@description('Region of the dashboard Static Web App (a region that offers Static Web Apps).')
+param dashboardLocation string = 'westeurope'
 
 @secure()
 @description('API key callers send as x-functions-key (the app checks it; triggers are anonymous at the host so that a key or an Entra ID token both work).')
@@ -67,12 +80,20 @@ module eventHubs 'modules/eventhubs.bicep' = {
   }
 }
 
-module signalR 'modules/signalr.bicep' = {
-  name: 'signalr'
+module network 'modules/network.bicep' = {
+  name: 'network'
   params: {
     location: location
-    name: '${namePrefix}-${suffix}'
-    skuName: signalRSku
+    namePrefix: namePrefix
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    location: location
+    name: take('${namePrefix}-${suffix}', 24)
+    apiKey: apiKey
   }
 }
 
@@ -83,6 +104,10 @@ module postgres 'modules/postgres.bicep' = {
     serverName: '${namePrefix}-${suffix}'
     administratorLogin: postgresAdministratorLogin
     administratorPassword: postgresAdministratorPassword
+    subnetId: network.outputs.postgresSubnetId
+    privateDnsZoneId: network.outputs.postgresDnsZoneId
+    entraAdministratorObjectId: postgresEntraAdministratorObjectId
+    entraAdministratorName: postgresEntraAdministratorName
   }
 }
 
@@ -100,13 +125,36 @@ module functionApp 'modules/functionapp.bicep' = {
     eventHubsFullyQualifiedNamespace: eventHubs.outputs.fullyQualifiedNamespace
     eventHubName: eventHubs.outputs.eventHubName
     eventHubsConsumerGroup: eventHubs.outputs.consumerGroupName
-    signalRName: signalR.outputs.name
     postgresHost: postgres.outputs.fullyQualifiedDomainName
     postgresDatabase: postgres.outputs.databaseName
-    postgresUser: postgresAdministratorLogin
-    postgresPassword: postgresAdministratorPassword
-    apiKey: apiKey
+    postgresUser: postgresAppRole
+    subnetId: network.outputs.appSubnetId
+    keyVaultName: keyVault.outputs.name
     entraClientId: entraClientId
+  }
+}
+
+module dashboard 'modules/dashboard.bicep' = {
+  name: 'dashboard'
+  params: {
+    location: dashboardLocation
+    name: '${namePrefix}-${suffix}'
+    functionAppId: functionApp.outputs.id
+    functionAppLocation: location
+  }
+}
+
+// After the dashboard: the service admits the browser's origin, and writes its connection string to Key Vault.
+module signalR 'modules/signalr.bicep' = {
+  name: 'signalr'
+  params: {
+    location: location
+    name: '${namePrefix}-${suffix}'
+    skuName: signalRSku
+    allowedOrigins: [
+      dashboard.outputs.origin
+    ]
+    keyVaultName: keyVault.outputs.name
   }
 }
 
@@ -116,6 +164,7 @@ module roles 'modules/roles.bicep' = {
     principalId: functionApp.outputs.principalId
     storageAccountName: storage.outputs.name
     eventHubsNamespaceName: eventHubs.outputs.namespaceName
+    keyVaultName: keyVault.outputs.name
   }
 }
 
@@ -136,3 +185,12 @@ output postgresFqdn string = postgres.outputs.fullyQualifiedDomainName
 
 @description('Storage account holding the task hub and artifacts.')
 output storageAccountName string = storage.outputs.name
+
+@description('HTTPS origin of the dashboard (its /api is the function app).')
+output dashboardUrl string = dashboard.outputs.origin
+
+@description('Static Web App name, for its deployment token.')
+output dashboardName string = dashboard.outputs.name
+
+@description('Key Vault holding the API key and the SignalR connection string.')
+output keyVaultName string = keyVault.outputs.name

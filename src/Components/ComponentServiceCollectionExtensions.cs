@@ -8,7 +8,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class ComponentServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds every built-in component as an <see cref="IComponent"/> singleton and <see cref="IComponentCatalog"/>;
+    /// Adds every built-in component as an <see cref="IComponent"/> singleton, <see cref="IComponentCatalog"/>, the
+    /// <c>core.exec</c> policy (<c>Components:Exec</c>) and the <see cref="ProcessSandbox"/> (<c>Components:Sandbox</c>);
     /// safe to call more than once.
     /// </summary>
     public static IServiceCollection AddShipSecComponents(this IServiceCollection services)
@@ -28,6 +29,9 @@ public static class ComponentServiceCollectionExtensions
         ]);
         services.TryAddSingleton<IComponentCatalog, ComponentCatalog>();
         services.AddShipSecScope();
+        services.AddOptions<ExecOptions>().BindConfiguration(ExecOptions.SectionName);
+        services.AddOptions<ProcessSandboxOptions>().BindConfiguration(ProcessSandboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(provider => new ProcessSandbox(provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProcessSandboxOptions>>().Value));
         return services;
     }
 }

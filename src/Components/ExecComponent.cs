@@ -1,11 +1,21 @@
+using Microsoft.Extensions.Options;
 using ShipSec.Shared.Sdk;
 using ShipSec.Shared.Trace;
 
 namespace ShipSec.Components;
 
-/// <summary><c>core.exec</c>: runs a program (no shell) and streams its output into the trace line by line.</summary>
-public sealed class ExecComponent : IComponent
+/// <summary>
+/// <c>core.exec</c>: runs a program (no shell) in the process sandbox and streams its output into the trace
+/// line by line. Refused unless the deployment enables it, and then only for programs on its allow-list.
+/// </summary>
+public sealed class ExecComponent(IOptions<ExecOptions> options) : IComponent
 {
+    /// <summary>Failure kind when <c>Components:Exec:Enabled</c> is false.</summary>
+    public const string DisabledKind = "exec-disabled";
+
+    /// <summary>Failure kind for a program not on <c>Components:Exec:AllowedCommands</c>.</summary>
+    public const string NotAllowedKind = "command-not-allowed";
+
     /// <summary>The component's DSL name.</summary>
     public const string ComponentName = "core.exec";
 
@@ -14,11 +24,10 @@ public sealed class ExecComponent : IComponent
     /// <inheritdoc />
     public ComponentDescriptor Descriptor { get; } = new(
         ComponentName,
-        "Runs a program with arguments (no shell): stdout lines are logged as info and stderr lines as warn while it runs.",
+        "Runs a program on the deployment's allow-list with arguments (no shell), in a sandbox with a directory of its own: stdout lines are logged as info and stderr lines as warn while it runs.",
         [
             new("command", ComponentValueType.String, true, "Program to run: a path or a name on PATH."),
             new("args", ComponentValueType.Array, false, "Arguments (strings), each passed as is (default [])."),
-            new("workingDirectory", ComponentValueType.String, false, "Directory to run in (default: the worker's)."),
             new("failOnNonZeroExit", ComponentValueType.Boolean, false, "Fail the node when the exit code is not 0 (default true)."),
             new("environment", ComponentValueType.Object, false, "Extra environment variables (name to string value), such as API tokens: secret, so their values are redacted from the trace.", Secret: true),
         ],
@@ -39,11 +48,21 @@ public sealed class ExecComponent : IComponent
             throw new ComponentInputException("command", "must not be empty");
         }
 
+        var policy = options.Value;
+        if (!policy.Enabled)
+        {
+            throw new ComponentRefusedException(DisabledKind, $"{ComponentName} is disabled on this deployment: set {ExecOptions.SectionName}:Enabled to true and list the programs it may run in {ExecOptions.SectionName}:AllowedCommands.");
+        }
+
+        if (!policy.AllowedCommands.Contains(command, StringComparer.Ordinal))
+        {
+            throw new ComponentRefusedException(NotAllowedKind, $"'{command}' is not on {ExecOptions.SectionName}:AllowedCommands ({(policy.AllowedCommands.Count == 0 ? "empty" : string.Join(", ", policy.AllowedCommands))}).");
+        }
+
         var start = new ExternalProcessStart
         {
             FileName = command,
             Arguments = inputs.GetOrDefault<string[]>("args", []),
-            WorkingDirectory = inputs.GetOrDefault<string?>("workingDirectory", null),
             Environment = inputs.GetOrDefault<Dictionary<string, string?>>("environment", []),
             LastLineCount = LastLineCount,
         };

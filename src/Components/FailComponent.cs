@@ -14,13 +14,15 @@ public sealed class FailComponent : IComponent
     /// <summary>The failure message when none is given.</summary>
     public const string DefaultMessage = "Failed on purpose (core.fail)";
 
+    private static readonly IntegerRange FailUntilAttempt = new(0, int.MaxValue);
+
     /// <inheritdoc />
     public ComponentDescriptor Descriptor { get; } = new(
         ComponentName,
         "Throws with the given message. With failUntilAttempt N > 0 attempts 1..N fail and later attempts succeed; with 0 (the default) every attempt fails.",
         [
             new("message", ComponentValueType.String, false, $"The failure message (default \"{DefaultMessage}\")."),
-            new("failUntilAttempt", ComponentValueType.Integer, false, "Last attempt that fails; 0 means every attempt fails (default 0)."),
+            new("failUntilAttempt", ComponentValueType.Integer, false, "Last attempt that fails; 0 means every attempt fails (default 0).", Rule: FailUntilAttempt),
         ],
         [
             new("attempt", ComponentValueType.Integer, "The attempt that succeeded."),
@@ -31,7 +33,7 @@ public sealed class FailComponent : IComponent
     {
         ArgumentNullException.ThrowIfNull(context);
         var message = context.Inputs.GetOrDefault("message", DefaultMessage);
-        var failUntilAttempt = Inputs.InRange(context.Inputs.GetOrDefault("failUntilAttempt", 0), "failUntilAttempt", 0, int.MaxValue);
+        var failUntilAttempt = FailUntilAttempt.Require(context.Inputs.GetOrDefault("failUntilAttempt", 0), "failUntilAttempt");
 
         if (failUntilAttempt == 0 || context.Attempt <= failUntilAttempt)
         {

@@ -21,6 +21,9 @@ public sealed partial class HttpProbeComponent : IComponent, IDisposable
     private const int MaxBodyBytes = 64 * 1024;
     private const int Concurrency = 8;
 
+    private static readonly IntegerRange Port = new(1, 65535);
+    private static readonly IntegerRange TimeoutMs = new(1, 60_000);
+
     private readonly TargetScope scope;
     private readonly HttpClient client;
 
@@ -55,8 +58,8 @@ public sealed partial class HttpProbeComponent : IComponent, IDisposable
         "Sends one HTTP GET to each port and records status, page title, Server header and content type; ports that do not speak HTTP are recorded with an error.",
         [
             new("host", ComponentValueType.String, true, "Host name or IP address."),
-            new("ports", ComponentValueType.Array, true, "Ports to probe (integers), such as a port scan's openPorts."),
-            new("timeoutMs", ComponentValueType.Integer, false, "Deadline of each request in milliseconds (1-60000, default 2000)."),
+            new("ports", ComponentValueType.Array, true, "Ports to probe (integers 1-65535), such as a port scan's openPorts.", Rule: new EachItem(Port)),
+            new("timeoutMs", ComponentValueType.Integer, false, "Deadline of each request in milliseconds (1-60000, default 2000).", Rule: TimeoutMs),
             new("paths", ComponentValueType.Array, false, "Paths to request on each port (default [\"/\"])."),
         ],
         [
@@ -72,10 +75,10 @@ public sealed partial class HttpProbeComponent : IComponent, IDisposable
         var ports = inputs.Get<int[]>("ports");
         foreach (var port in ports)
         {
-            _ = Inputs.InRange(port, "ports", 1, 65535);
+            _ = Port.Require(port, "ports");
         }
 
-        var timeoutMs = Inputs.InRange(inputs.GetOrDefault("timeoutMs", 2000), "timeoutMs", 1, 60_000);
+        var timeoutMs = TimeoutMs.Require(inputs.GetOrDefault("timeoutMs", 2000), "timeoutMs");
         var target = await scope.ResolveAsync(host, "host", context.CancellationToken).ConfigureAwait(false);
         var paths = inputs.GetOrDefault<string[]>("paths", ["/"])
             .Select(p => p.StartsWith('/') ? p : "/" + p)

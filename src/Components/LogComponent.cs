@@ -9,13 +9,15 @@ public sealed class LogComponent : IComponent
     /// <summary>The component's DSL name.</summary>
     public const string ComponentName = "core.log";
 
+    private static readonly IntegerRange Count = new(0, 1_000_000);
+
     /// <inheritdoc />
     public ComponentDescriptor Descriptor { get; } = new(
         ComponentName,
         "Logs a message count times; with a count above 1 each line ends with its number, such as [3/10].",
         [
             new("message", ComponentValueType.String, true, "The message."),
-            new("count", ComponentValueType.Integer, false, "How many lines to log (0-1000000, default 1)."),
+            new("count", ComponentValueType.Integer, false, "How many lines to log (0-1000000, default 1).", Rule: Count),
             new("level", ComponentValueType.String, false, "debug, info, warn or error (default info)."),
         ],
         [
@@ -28,7 +30,7 @@ public sealed class LogComponent : IComponent
         ArgumentNullException.ThrowIfNull(context);
         var inputs = context.Inputs;
         var message = inputs.Get<string>("message");
-        var count = Inputs.InRange(inputs.GetOrDefault("count", 1), "count", 0, 1_000_000);
+        var count = Count.Require(inputs.GetOrDefault("count", 1), "count");
         var level = inputs.GetOrDefault("level", TraceEventLevel.Info);
 
         for (var line = 1; line <= count; line++)

@@ -20,6 +20,8 @@ public sealed class NmapComponent(TargetScope scope) : IComponent
     /// <summary>The rule of an open port.</summary>
     public const string OpenPortRule = "network.open-port";
 
+    private static readonly IntegerRange ProgressIntervalMs = new(100, 60_000);
+
     /// <inheritdoc />
     public ComponentDescriptor Descriptor { get; } = new(
         ComponentName,
@@ -28,7 +30,7 @@ public sealed class NmapComponent(TargetScope scope) : IComponent
             new("host", ComponentValueType.String, true, "Host name, IP address or CIDR network to scan (must be in Scope:Allowed)."),
             new("ports", ComponentValueType.Any, true, "Ports and ranges, such as \"1-1024\" or \"22,80,8000-8100\", or one port."),
             new("serviceDetection", ComponentValueType.Boolean, false, "Probe open ports for service and version (-sV); default false."),
-            new("progressIntervalMs", ComponentValueType.Integer, false, "How often nmap reports progress, in milliseconds (100-60000, default 1000)."),
+            new("progressIntervalMs", ComponentValueType.Integer, false, "How often nmap reports progress, in milliseconds (100-60000, default 1000).", Rule: ProgressIntervalMs),
         ],
         [
             new("hosts", ComponentValueType.Array, "Hosts found up: address and their open ports."),
@@ -45,7 +47,7 @@ public sealed class NmapComponent(TargetScope scope) : IComponent
         var host = inputs.Get<string>("host").Trim();
         var ports = PortsText(inputs.Get<JsonElement>("ports"));
         var serviceDetection = inputs.GetOrDefault("serviceDetection", false);
-        var intervalMs = Inputs.InRange(inputs.GetOrDefault("progressIntervalMs", 1000), "progressIntervalMs", 100, 60_000);
+        var intervalMs = ProgressIntervalMs.Require(inputs.GetOrDefault("progressIntervalMs", 1000), "progressIntervalMs");
         var nmap = ExternalTool.Find("nmap", "nmap");
         var target = await scope.ResolveAsync(host, "host", context.CancellationToken).ConfigureAwait(false);
 

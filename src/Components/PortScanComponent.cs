@@ -12,15 +12,18 @@ public sealed class PortScanComponent(TargetScope scope) : IComponent
     /// <summary>The component's DSL name.</summary>
     public const string ComponentName = "security.port-scan";
 
+    private static readonly IntegerRange Concurrency = new(1, 1024);
+    private static readonly IntegerRange TimeoutMs = new(1, 60_000);
+
     /// <inheritdoc />
     public ComponentDescriptor Descriptor { get; } = new(
         ComponentName,
         "TCP connect scan of a host: reports every port that accepts a connection.",
         [
             new("host", ComponentValueType.String, true, "Host name or IP address to scan."),
-            new("ports", ComponentValueType.String, true, "Ports and ranges, such as \"1-1024\" or \"22,80,8000-8100\"."),
-            new("concurrency", ComponentValueType.Integer, false, "Connections attempted at once (1-1024, default 64)."),
-            new("timeoutMs", ComponentValueType.Integer, false, "Connect timeout per port in milliseconds (1-60000, default 300)."),
+            new("ports", ComponentValueType.String, true, "Ports and ranges, such as \"1-1024\" or \"22,80,8000-8100\".", Rule: PortSpec.Rule),
+            new("concurrency", ComponentValueType.Integer, false, "Connections attempted at once (1-1024, default 64).", Rule: Concurrency),
+            new("timeoutMs", ComponentValueType.Integer, false, "Connect timeout per port in milliseconds (1-60000, default 300).", Rule: TimeoutMs),
         ],
         [
             new("openPorts", ComponentValueType.Array, "Open ports, ascending."),
@@ -34,8 +37,8 @@ public sealed class PortScanComponent(TargetScope scope) : IComponent
         var inputs = context.Inputs;
         var host = inputs.Get<string>("host").Trim();
         var ports = PortSpec.Parse(inputs.Get<string>("ports"), "ports");
-        var concurrency = Inputs.InRange(inputs.GetOrDefault("concurrency", 64), "concurrency", 1, 1024);
-        var timeoutMs = Inputs.InRange(inputs.GetOrDefault("timeoutMs", 300), "timeoutMs", 1, 60_000);
+        var concurrency = Concurrency.Require(inputs.GetOrDefault("concurrency", 64), "concurrency");
+        var timeoutMs = TimeoutMs.Require(inputs.GetOrDefault("timeoutMs", 300), "timeoutMs");
         var cancellationToken = context.CancellationToken;
 
         var target = await scope.ResolveAsync(host, "host", cancellationToken).ConfigureAwait(false);

@@ -11,12 +11,14 @@ public sealed class SleepComponent : IComponent
 
     private const int Steps = 10;
 
+    private static readonly IntegerRange Milliseconds = new(0, 86_400_000);
+
     /// <inheritdoc />
     public ComponentDescriptor Descriptor { get; } = new(
         ComponentName,
         "Waits the given time in ten steps, reporting progress after each; a timeout or cancellation ends it at once.",
         [
-            new("milliseconds", ComponentValueType.Integer, true, "How long to wait (0-86400000)."),
+            new("milliseconds", ComponentValueType.Integer, true, "How long to wait (0-86400000).", Rule: Milliseconds),
         ],
         [
             new("sleptMilliseconds", ComponentValueType.Integer, "How long it waited."),
@@ -26,7 +28,7 @@ public sealed class SleepComponent : IComponent
     public async Task<ComponentOutputs> ExecuteAsync(IComponentContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var milliseconds = Inputs.InRange(context.Inputs.Get<int>("milliseconds"), "milliseconds", 0, 86_400_000);
+        var milliseconds = Milliseconds.Require(context.Inputs.Get<int>("milliseconds"), "milliseconds");
         context.Log(TraceEventLevel.Info, $"Sleeping {milliseconds} ms");
 
         var slept = 0L;

@@ -29,6 +29,9 @@ public sealed class TlsComponent(TargetScope scope) : IComponent
     /// <summary>Rule of a weak cipher offered.</summary>
     public const string WeakCipherRule = "tls.weak-cipher";
 
+    private static readonly IntegerRange Port = new(1, 65535);
+    private static readonly IntegerRange TimeoutMs = new(100, 60_000);
+
     /// <inheritdoc />
     public ComponentDescriptor Descriptor { get; } = new(
         ComponentName,
@@ -36,7 +39,7 @@ public sealed class TlsComponent(TargetScope scope) : IComponent
         [
             new("host", ComponentValueType.String, true, "Host name or IP address (must be in Scope:Allowed)."),
             new("ports", ComponentValueType.Any, true, "Ports to check (an array such as a scan's openPorts, a port list string, or one port); ports that do not speak TLS are skipped."),
-            new("timeoutMs", ComponentValueType.Integer, false, "Deadline of the TLS handshake that detects a TLS port, in milliseconds (100-60000, default 2000)."),
+            new("timeoutMs", ComponentValueType.Integer, false, "Deadline of the TLS handshake that detects a TLS port, in milliseconds (100-60000, default 2000).", Rule: TimeoutMs),
         ],
         [
             new("results", ComponentValueType.Array, "One entry per TLS port: port, protocols enabled, certificate, weak ciphers."),
@@ -50,7 +53,7 @@ public sealed class TlsComponent(TargetScope scope) : IComponent
         var inputs = context.Inputs;
         var host = inputs.Get<string>("host").Trim();
         var ports = Ports(inputs.Get<JsonElement>("ports"));
-        var timeoutMs = Inputs.InRange(inputs.GetOrDefault("timeoutMs", 2000), "timeoutMs", 100, 60_000);
+        var timeoutMs = TimeoutMs.Require(inputs.GetOrDefault("timeoutMs", 2000), "timeoutMs");
         var sslscan = ExternalTool.Find("sslscan", "sslscan");
         var target = await scope.ResolveAsync(host, "host", context.CancellationToken).ConfigureAwait(false);
         if (target.Addresses.Count == 0)
@@ -187,9 +190,9 @@ public sealed class TlsComponent(TargetScope scope) : IComponent
 
     private static List<int> Ports(JsonElement ports) => ports.ValueKind switch
     {
-        JsonValueKind.Number when ports.TryGetInt32(out var port) => [Inputs.InRange(port, "ports", 1, 65535)],
+        JsonValueKind.Number when ports.TryGetInt32(out var port) => [Port.Require(port, "ports")],
         JsonValueKind.String => [.. PortSpec.Parse(ports.GetString()!, "ports")],
-        JsonValueKind.Array => [.. ports.EnumerateArray().Select(p => p.TryGetInt32(out var port) ? Inputs.InRange(port, "ports", 1, 65535)
+        JsonValueKind.Array => [.. ports.EnumerateArray().Select(p => p.TryGetInt32(out var port) ? Port.Require(port, "ports")
             : throw new ComponentInputException("ports", "must hold port numbers")).Distinct().Order()],
         _ => throw new ComponentInputException("ports", "must be ports: an array, a port list string or a number"),
     };

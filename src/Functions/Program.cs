@@ -5,7 +5,9 @@ using ShipSec.Functions;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-builder.UseMiddleware<ApiAccessMiddleware>();
+builder.UseMiddleware<DependencyOutageMiddleware>();
+builder.UseMiddleware<ApiGateMiddleware>();
 builder.Services.AddShipSecRuns();
 builder.Services.AddShipSecTraceTransport(builder.Configuration);
+builder.Services.PostConfigure<ShipSec.Shared.Dsl.WorkflowOptions>(FunctionsHostLimits.Apply);
 builder.Build().Run();

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ShipSec.Functions;
+using ShipSec.Functions.Http;
 using ShipSec.Functions.Runs;
 using ShipSec.Shared.Json;
 
@@ -22,10 +24,9 @@ public static class ShipSecServiceCollectionExtensions
         services.AddShipSecArtifacts();
         services.AddShipSecComponents();
         services.AddWorkflowDsl();
-        services.AddOptions<ShipSec.Functions.Http.AccessOptions>().BindConfiguration(ShipSec.Functions.Http.AccessOptions.SectionName);
-        services.AddSingleton<ShipSec.Functions.Http.ApiAccessPolicy>();
-        services.AddOptions<ShipSec.Functions.Http.ApiOptions>()
-            .BindConfiguration(ShipSec.Functions.Http.ApiOptions.SectionName)
+        services.AddShipSecApiAccess();
+        services.AddOptions<ShipSec.Shared.Dsl.WorkflowOptions>()
+            .BindConfiguration(ShipSec.Shared.Dsl.WorkflowOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddOptions<ShipSec.Shared.Trace.TraceLimitsOptions>()
@@ -33,13 +34,44 @@ public static class ShipSecServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<ShipSec.Shared.Artifacts.IRunArtifacts, ShipSec.Shared.Postgres.PostgresRunArtifacts>();
+        services.AddSingleton<RunReconciler>();
         services.AddSingleton<RunLauncher>();
+        services.TryAddSingleton<ShipSec.Shared.Trace.TraceConsumerStatus>();
+        services.AddSingleton<ShipSec.Orchestrations.RunCancellationWatcher>();
         foreach (var activity in ShipSec.Orchestrations.OrchestrationCatalog.Activities.Values)
         {
             services.AddTransient(activity);
         }
 
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options => ShipSecJson.Configure(options.JsonSerializerOptions));
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the HTTP API's gate: keys with roles (section <c>Access</c>), Entra ID bearer tokens (section <c>Access:Entra</c>), limits and the
+    /// public base URL (section <c>Api</c>), <c>AllowedHosts</c>. Another <see cref="IApiPrincipalValidator"/>
+    /// registered beside these is asked too.
+    /// </summary>
+    public static IServiceCollection AddShipSecApiAccess(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<AccessOptions>()
+            .BindConfiguration(AccessOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<ApiOptions>()
+            .BindConfiguration(ApiOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<ApiKeyValidator>();
+        services.AddSingleton<IApiPrincipalValidator>(provider => provider.GetRequiredService<ApiKeyValidator>());
+        services.AddOptions<EntraOptions>().BindConfiguration(EntraOptions.SectionName);
+        services.AddSingleton<EntraTokenValidator>();
+        services.AddSingleton<IApiPrincipalValidator, EntraPrincipalValidator>();
+        services.AddSingleton<ApiAccessPolicy>();
+        services.AddSingleton<PublicUrls>();
+        services.AddSingleton<RequestTargetRules>();
+        services.AddSingleton<ApiGate>();
         return services;
     }
 

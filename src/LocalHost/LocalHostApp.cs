@@ -20,6 +20,13 @@ public static class LocalHostApp
     {
         // The content root is the build output, wherever the host is started from, so appsettings.json is found.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+        // Loopback only unless configured: a forged Host (DNS rebinding, a proxy) is refused before anything reads it.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = [new(RequestTargetRules.AllowedHostsKey, ErrorResponses.LoopbackHosts)],
+        });
+        builder.UseProblemLimits();
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -34,10 +41,13 @@ public static class LocalHostApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseProblemResponses();
+        app.UseDependencyOutageProblems();
+        app.UseRouting();
+        app.UseRequestTargetRules();
         var access = app.Services.GetRequiredService<ApiKeyAccess>();
         access.LogStartup();
         app.Use(access.HandleKeyLinkAsync);
-
 
         // The dashboard (src/Dashboard, built into wwwroot): its files, and index.html for any other GET
         // that no endpoint matched and that is neither the API nor a SignalR hub. A middleware rather than
@@ -54,7 +64,7 @@ public static class LocalHostApp
             return next(context);
         });
         app.UseStaticFiles();
-        app.MapFunctionEndpoints(typeof(RunFunctions).Assembly);
+        app.MapShipSecApi();
         app.MapShipSecRealtimeHub();
         return app;
     }

@@ -10,7 +10,8 @@ namespace ShipSec.Orchestrations;
 /// <param name="RunId">The run id (also the instance id).</param>
 /// <param name="Workflow">The validated workflow to run.</param>
 /// <param name="Inputs">The workflow input values the run started with (checked, defaults applied), by name.</param>
-public sealed record WorkflowRunInput(string RunId, WorkflowDefinition Workflow, IReadOnlyDictionary<string, JsonElement>? Inputs = null);
+/// <param name="StartedBy">The name of the key or principal that started it (never a secret); recorded in the trace.</param>
+public sealed record WorkflowRunInput(string RunId, WorkflowDefinition Workflow, IReadOnlyDictionary<string, JsonElement>? Inputs = null, string? StartedBy = null);
 
 /// <summary>Output of <see cref="WorkflowRunOrchestrator"/>.</summary>
 /// <param name="Status">completed, failed or cancelled.</param>

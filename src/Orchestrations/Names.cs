@@ -20,6 +20,9 @@ public static class ActivityNames
 /// <summary>External events an orchestration listens for.</summary>
 public static class OrchestrationEventNames
 {
-    /// <summary>Asks a run to stop scheduling nodes and end cancelled.</summary>
+    /// <summary>Asks a run to stop scheduling nodes and end cancelled; its payload is the name of who asked.</summary>
     public const string Cancel = "Cancel";
+
+    /// <summary>The payload of a cancel event whose sender gave no name (runs started before names were sent).</summary>
+    public const string CancelRequestedByUnknown = "requested";
 }

@@ -9,8 +9,11 @@ internal sealed class NodeComponentContext(
     NodeTraceWriter trace,
     IArtifactStore artifacts,
     ComponentInputs inputs,
+    ProcessSandbox sandbox,
     CancellationToken cancellationToken) : IComponentContext
 {
+    public ProcessSandbox Sandbox => sandbox;
+
     public string RunId => trace.RunId;
 
     public string NodeId => trace.NodeId;

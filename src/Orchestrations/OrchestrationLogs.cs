@@ -24,6 +24,9 @@ internal static partial class OrchestrationLogs
     [LoggerMessage(2012, LogLevel.Warning, "Run {RunId}: publishing {Count} trace events failed (try {Try}); retrying")]
     public static partial void PublishRetry(ILogger logger, Exception exception, string runId, int count, int @try);
 
-    [LoggerMessage(2013, LogLevel.Warning, "Run {RunId}: checking for cancellation failed")]
-    public static partial void CancellationCheckFailed(ILogger logger, Exception exception, string runId);
+    [LoggerMessage(2013, LogLevel.Warning, "Checking {RunCount} runs for cancellation failed; trying again in a second")]
+    public static partial void CancellationCheckFailed(ILogger logger, Exception exception, int runCount);
+
+    [LoggerMessage(2014, LogLevel.Warning, "Run {RunId}: node {NodeId} attempt {Attempt} dropped {Count} trace events: its trace buffer was full")]
+    public static partial void TraceEventsLost(ILogger logger, string runId, string nodeId, int attempt, long count);
 }

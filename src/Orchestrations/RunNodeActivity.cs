@@ -6,7 +6,6 @@ using ShipSec.Shared.Artifacts;
 using ShipSec.Shared.Dsl;
 using ShipSec.Shared.Json;
 using ShipSec.Shared.Replay;
-using ShipSec.Shared.Runs;
 using ShipSec.Shared.Sdk;
 using ShipSec.Shared.Trace;
 
@@ -21,9 +20,9 @@ namespace ShipSec.Orchestrations;
 public sealed class RunNodeActivity(
     IComponentCatalog components,
     ITracePublisher publisher,
-    ITraceStore traces,
     IArtifactStore artifacts,
-    IRunStore runs,
+    RunCancellationWatcher cancellations,
+    ProcessSandbox sandbox,
     IOptions<TraceLimitsOptions> limits,
     TimeProvider clock,
     ILogger<RunNodeActivity> logger) : TaskActivity<RunNodeInput, NodeAttemptResult>
@@ -34,8 +33,6 @@ public sealed class RunNodeActivity(
     /// <summary>Outputs up to this size appear whole in NODE_COMPLETED; larger ones are described.</summary>
     internal const int MaxSummaryValueBytes = 512;
 
-    private static readonly TimeSpan CancellationPollInterval = TimeSpan.FromSeconds(1);
-
     /// <inheritdoc />
     public override async Task<NodeAttemptResult> RunAsync(TaskActivityContext context, RunNodeInput input)
     {
@@ -43,14 +40,13 @@ public sealed class RunNodeActivity(
         var node = input.Node;
 
         // Durable activities run at least once: after a worker stops mid-attempt the same attempt is
-        // delivered again. It is told apart in the trace rather than silently merged with the first.
-        var delivery = await traces.CountStartsAsync(input.RunId, node.Id, input.Attempt) + 1;
-        await using var trace = new NodeTraceWriter(publisher, clock, logger, limits.Value, input.RunId, node.Id, input.Attempt, delivery);
-        trace.Emit(trace.Lifecycle(TraceEventType.NodeStarted, delivery > 1 ? TraceEventLevel.Warn : TraceEventLevel.Info) with
+        // delivered again. Each execution writes under a nonce of its own, so the second delivery is told
+        // apart however far the trace consumer lags; the fold counts the deliveries from the NODE_STARTED
+        // events (asking the store here raced the transport and reused the first delivery's ids).
+        await using var trace = new NodeTraceWriter(publisher, clock, logger, limits.Value, input.RunId, node.Id, input.Attempt);
+        trace.Emit(trace.Lifecycle(TraceEventType.NodeStarted, TraceEventLevel.Info) with
         {
-            Message = delivery > 1
-                ? $"{node.Component} started again (attempt {input.Attempt} of {input.MaxAttempts}, delivery {delivery}): the worker running it stopped before it finished"
-                : $"{node.Component} started (attempt {input.Attempt} of {input.MaxAttempts})",
+            Message = $"{node.Component} started (attempt {input.Attempt} of {input.MaxAttempts})",
         });
         OrchestrationLogs.AttemptStarted(logger, input.RunId, node.Id, input.Attempt, node.Component);
         var startedAt = clock.GetTimestamp();
@@ -89,8 +85,7 @@ public sealed class RunNodeActivity(
             node.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : Timeout.InfiniteTimeSpan, clock);
         using var cancellation = new CancellationTokenSource();
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellation.Token);
-        using var watcherStop = new CancellationTokenSource();
-        var watcher = WatchForCancellationAsync(input.RunId, cancellation, watcherStop.Token);
+        using var watch = cancellations.Watch(input.RunId, cancellation);
         try
         {
             var inputs = await ResolveInputsAsync(input, attempt.Token);
@@ -104,7 +99,7 @@ public sealed class RunNodeActivity(
                 trace.Secrets.Add(input.WorkflowInputs[secret]);
             }
 
-            var context = new NodeComponentContext(trace, artifacts, new ComponentInputs(inputs), attempt.Token);
+            var context = new NodeComponentContext(trace, artifacts, new ComponentInputs(inputs), sandbox, attempt.Token);
             var outputs = await component.ExecuteAsync(context);
             return new NodeAttemptResult(NodeAttemptOutcome.Succeeded, await ToBoundaryAsync(input, outputs, attempt.Token), null);
         }
@@ -115,6 +110,10 @@ public sealed class RunNodeActivity(
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             return Failed($"Timed out after {node.TimeoutSeconds} s.", "timeout", willRetry);
+        }
+        catch (ComponentRefusedException refused)
+        {
+            return Failed(refused.Message, refused.Kind, willRetry: false);
         }
 #pragma warning disable CA1031 // Whatever a component throws fails this attempt; it must never crash the activity.
         catch (Exception exception)
@@ -127,11 +126,6 @@ public sealed class RunNodeActivity(
                 ComponentFailureException named => Failed(exception.Message, named.Kind, willRetry: false),
                 _ => Failed(exception.Message, "exception", willRetry),
             };
-        }
-        finally
-        {
-            await watcherStop.CancelAsync();
-            await watcher;
         }
 
         static NodeAttemptResult Failed(string message, string kind, bool willRetry)
@@ -191,32 +185,6 @@ public sealed class RunNodeActivity(
         await using var content = new MemoryStream(bytes, writable: false);
         var descriptor = new ArtifactDescriptor(input.RunId, input.Node.Id, input.Attempt, $"{input.Node.Id}.{input.Attempt}.outputs", "outputs.json", "application/json");
         return new NodeOutputs(null, await artifacts.SaveAsync(descriptor, content, cancellationToken));
-    }
-
-    private async Task WatchForCancellationAsync(string runId, CancellationTokenSource cancellation, CancellationToken stop)
-    {
-        using var timer = new PeriodicTimer(CancellationPollInterval, clock);
-        try
-        {
-            do
-            {
-                if (await runs.IsCancellationRequestedAsync(runId, stop))
-                {
-                    await cancellation.CancelAsync();
-                    return;
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stop));
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
-#pragma warning disable CA1031 // A failed check must not fail the node: the next tick tries again, or the node ends first.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            OrchestrationLogs.CancellationCheckFailed(logger, exception, runId);
-        }
     }
 
     private static JsonElement Summarise(IReadOnlyDictionary<string, JsonElement> outputs)

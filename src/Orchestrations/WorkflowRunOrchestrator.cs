@@ -20,6 +20,13 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
     /// </summary>
     internal static readonly TimeSpan TimeoutGrace = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Recording run-level events is retried for about ten minutes: a trace transport outage (Event Hubs
+    /// unreachable) must delay the run's story, not end the orchestration with the run left <c>running</c>.
+    /// </summary>
+    internal static readonly TaskOptions RecordRetry = TaskOptions.FromRetryPolicy(new Microsoft.DurableTask.RetryPolicy(
+        maxNumberOfAttempts: 25, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
+
     /// <inheritdoc />
     public override async Task<WorkflowRunResult> RunAsync(TaskOrchestrationContext context, WorkflowRunInput input)
     {
@@ -29,7 +36,8 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         var runId = input.RunId;
         var graph = new WorkflowGraph(input.Workflow);
 
-        await RecordAsync(context, runId, new RunEventSpec(TraceEventType.WorkflowStatus, context.CurrentUtcDateTime, RunStatus.Running));
+        await RecordAsync(context, runId, new RunEventSpec(
+            TraceEventType.WorkflowStatus, context.CurrentUtcDateTime, RunStatus.Running, Message: input.StartedBy is { } by ? $"Run started by '{by}'" : null));
         OrchestrationLogs.RunStarted(logger, runId, input.Workflow.Id, input.Workflow.Nodes.Count);
 
         var outputs = new Dictionary<string, NodeOutputs>(StringComparer.Ordinal);
@@ -38,6 +46,7 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         var cancelRequested = context.WaitForExternalEvent<string>(OrchestrationEventNames.Cancel);
         RunFailure? failure = null;
         var cancelled = false;
+        string? cancelledBy = null;
 
         while (true)
         {
@@ -66,6 +75,7 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
                 // Running attempts notice the cancellation themselves (the activity watches the run's
                 // cancel flag) and report back; nothing new is scheduled from here on.
                 cancelled = true;
+                cancelledBy = cancelRequested.Result;
                 continue;
             }
 
@@ -107,12 +117,16 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
             now,
             status,
             NodeId: failure?.NodeId,
-            Message: failure?.Message ?? (cancelled ? "The run was cancelled." : null),
+            Message: failure?.Message ?? (cancelled ? CancelMessage(cancelledBy) : null),
             ErrorKind: failure is not null ? "node-failed" : cancelled ? TraceFold.CancelledKind : null));
         await RecordAsync(context, runId, [.. closing]);
         OrchestrationLogs.RunEnded(logger, runId, status);
         return new WorkflowRunResult(status, failure);
     }
+
+    /// <summary>The cancelled status message, naming who asked (the cancel event carries the caller's name).</summary>
+    private static string CancelMessage(string? by)
+        => string.IsNullOrEmpty(by) || by == OrchestrationEventNames.CancelRequestedByUnknown ? "The run was cancelled." : $"The run was cancelled by '{by}'.";
 
     private static async Task<NodeAttemptResult> RunWithRetriesAsync(
         TaskOrchestrationContext context, WorkflowRunInput run, NodeDefinition node, Dictionary<string, NodeOutputs> outputs)
@@ -140,7 +154,8 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
                 RunId = runId, Node = node, Attempt = attempt, Upstream = upstream, WorkflowInputs = workflowInputs, SecretInputs = secretInputs,
             };
             result = await RunAttemptAsync(context, input);
-            // An attempt whose failure says it will not be retried (out of scope, tool missing) ends the node.
+            // An attempt that says it will not be retried (out of scope, a missing tool, a refused program, an
+            // unknown component) cannot succeed the next time either.
             if (result.Outcome != NodeAttemptOutcome.Failed || attempt == maxAttempts || result.Error is { WillRetry: false })
             {
                 return result;
@@ -187,11 +202,16 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         {
             // The activity reports component failures as results; an exception here means the activity
             // itself broke (for example its trace could not be flushed). That attempt failed all the same.
+            // Its NODE_STARTED may be in the trace without an end: this records the end (an end the activity did
+            // store has the same id, so the store keeps one).
             var message = exception.FailureDetails?.ErrorMessage ?? exception.Message;
-            return new NodeAttemptResult(NodeAttemptOutcome.Failed, null, new TraceError(message, "activity-failed", input.Attempt < input.MaxAttempts));
+            var error = new TraceError(message, "activity-failed", input.Attempt < input.MaxAttempts);
+            await RecordAsync(context, input.RunId, new RunEventSpec(
+                TraceEventType.NodeFailed, context.CurrentUtcDateTime, NodeId: input.Node.Id, Attempt: input.Attempt, Message: message, ErrorKind: error.Kind));
+            return new NodeAttemptResult(NodeAttemptOutcome.Failed, null, error);
         }
     }
 
     private static Task RecordAsync(TaskOrchestrationContext context, string runId, params RunEventSpec[] events)
-        => context.CallActivityAsync(ActivityNames.RecordRunEvents, new RunEventsInput(runId, events));
+        => context.CallActivityAsync(ActivityNames.RecordRunEvents, new RunEventsInput(runId, events), RecordRetry);
 }

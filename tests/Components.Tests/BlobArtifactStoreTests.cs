@@ -97,6 +97,7 @@ public sealed class BlobArtifactStoreTests : IAsyncLifetime
 
         await new ReportComponent().ExecuteAsync(context);
 
+        Assert.Equal(["report.md", "report.json"], context.Artifacts.Select(a => a.Reference.Name));
         foreach (var artifact in context.Artifacts)
         {
             await using var opened = await store.OpenAsync(artifact.Reference);

@@ -85,7 +85,7 @@ public sealed class CoreComponentTests
             args = new[] { "-c", "for i in $(seq 1 25); do echo line $i; done" },
         });
 
-        var outputs = await new ExecComponent().ExecuteAsync(context);
+        var outputs = await Exec(["bash"]).ExecuteAsync(context);
 
         Assert.Equal(0, outputs.Read<int>("exitCode"));
         var lastLines = outputs.Read<string[]>("lastLines");
@@ -99,7 +99,7 @@ public sealed class CoreComponentTests
     {
         var context = new RecordingComponentContext(new { command = "bash", args = new[] { "-c", "exit 7" } });
 
-        var error = await Assert.ThrowsAsync<ProcessExitCodeException>(() => new ExecComponent().ExecuteAsync(context));
+        var error = await Assert.ThrowsAsync<ProcessExitCodeException>(() => Exec(["bash"]).ExecuteAsync(context));
 
         Assert.Equal(7, error.ExitCode);
         Assert.Contains("7", error.Message, StringComparison.Ordinal);
@@ -110,15 +110,45 @@ public sealed class CoreComponentTests
     {
         var context = new RecordingComponentContext(new { command = "bash", args = new[] { "-c", "exit 7" }, failOnNonZeroExit = false });
 
-        var outputs = await new ExecComponent().ExecuteAsync(context);
+        var outputs = await Exec(["bash"]).ExecuteAsync(context);
 
         Assert.Equal(7, outputs.Read<int>("exitCode"));
     }
 
     [Fact]
+    public async Task Exec_is_refused_unless_the_deployment_enables_it()
+    {
+        var context = new RecordingComponentContext(new { command = "bash", args = new[] { "-c", "echo ran" } });
+        using var provider = new ServiceCollection()
+            .AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build())
+            .AddShipSecComponents().BuildServiceProvider();
+        Assert.True(provider.GetRequiredService<IComponentCatalog>().TryGet(ExecComponent.ComponentName, out var exec));
+
+        var error = await Assert.ThrowsAsync<ComponentRefusedException>(() => exec.ExecuteAsync(context));
+
+        Assert.Equal("exec-disabled", error.Kind);
+        Assert.Contains("Components:Exec:Enabled", error.Message, StringComparison.Ordinal);
+        Assert.Empty(context.Logs);
+    }
+
+    [Fact]
+    public async Task Exec_refuses_a_program_that_is_not_on_the_allow_list()
+    {
+        var context = new RecordingComponentContext(new { command = "sh", args = new[] { "-c", "echo ran" } });
+
+        var error = await Assert.ThrowsAsync<ComponentRefusedException>(() => Exec(["bash"]).ExecuteAsync(context));
+
+        Assert.Equal("command-not-allowed", error.Kind);
+        Assert.Contains("'sh'", error.Message, StringComparison.Ordinal);
+        Assert.Empty(context.Logs);
+    }
+
+    [Fact]
     public void Every_component_is_registered_once_in_the_catalog()
     {
-        using var provider = new ServiceCollection().AddShipSecComponents().AddShipSecComponents().BuildServiceProvider();
+        using var provider = new ServiceCollection()
+            .AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build())
+            .AddShipSecComponents().AddShipSecComponents().BuildServiceProvider();
         var catalog = provider.GetRequiredService<IComponentCatalog>();
 
         Assert.Equal(
@@ -126,5 +156,16 @@ public sealed class CoreComponentTests
             catalog.Descriptors.Select(d => d.Name).Order());
         Assert.True(catalog.TryGet("security.port-scan", out var scan));
         Assert.IsType<PortScanComponent>(scan);
+    }
+
+    private static ExecComponent Exec(string[] allowed)
+    {
+        var options = new ExecOptions { Enabled = true };
+        foreach (var command in allowed)
+        {
+            options.AllowedCommands.Add(command);
+        }
+
+        return new ExecComponent(Microsoft.Extensions.Options.Options.Create(options));
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ShipSec.Shared.Dsl;
 using ShipSec.Shared.Sdk;
@@ -14,7 +15,7 @@ public sealed class SampleWorkflowTests(ITestOutputHelper output)
     [Fact]
     public async Task The_local_recon_sample_is_valid_and_takes_target_and_ports()
     {
-        using var provider = new ServiceCollection().AddShipSecComponents().BuildServiceProvider();
+        using var provider = WithLocalDefaults().AddShipSecComponents().BuildServiceProvider();
         var reader = new WorkflowDefinitionReader(new WorkflowValidator(provider.GetRequiredService<IComponentCatalog>()));
 
         await using var file = File.OpenRead(SamplePath);
@@ -43,7 +44,7 @@ public sealed class SampleWorkflowTests(ITestOutputHelper output)
         };
         var check = WorkflowInputValues.Check(workflow, given);
         Assert.True(check.IsValid);
-        using var provider = new ServiceCollection().AddShipSecComponents().BuildServiceProvider();
+        using var provider = WithLocalDefaults().AddShipSecComponents().BuildServiceProvider();
         var catalog = provider.GetRequiredService<IComponentCatalog>();
         var outputs = new Dictionary<string, ComponentOutputs>();
         var contexts = new Dictionary<string, RecordingComponentContext>();
@@ -70,6 +71,16 @@ public sealed class SampleWorkflowTests(ITestOutputHelper output)
         Assert.Contains(tls.Port, outputs["tls"].Read<int[]>("tlsPorts"));
         Assert.Contains(contexts["tls"].Findings, f => f.RuleId == TlsComponent.SelfSignedRule && f.Asset.Port == tls.Port);
         Assert.Equal(["report.md", "report.json"], contexts["report"].Artifacts.Select(a => a.Reference.Name));
+    }
+
+    // The local host's own appsettings.json: the sample must run with what ./scripts/run ships.
+    private static ServiceCollection WithLocalDefaults()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(RepositoryRoot(), "src", "LocalHost", "appsettings.json"), optional: false)
+            .Build());
+        return services;
     }
 
     private static string RepositoryRoot()

@@ -55,17 +55,14 @@ public sealed class BicepTests
         Assert.Equal(0, result.ExitCode);
         using var template = JsonDocument.Parse(result.Output);
 
-        var settings = Find(template.RootElement, "appSettings")
-            .SelectMany(array => array.EnumerateArray())
-            .Select(setting => setting.GetProperty("name").GetString()!)
-            .ToHashSet();
+        var settings = AppSettings(template.RootElement).Keys.ToHashSet();
 
         foreach (var name in new[]
                  {
                      "AzureWebJobsStorage__accountName", "APPLICATIONINSIGHTS_CONNECTION_STRING", "ConnectionStrings__Postgres",
                      "Postgres__Schema", "Artifacts__ServiceUri", "Artifacts__Container", "Trace__Transport",
                      "Trace__EventHubs__FullyQualifiedNamespace", "Trace__EventHubs__EventHubName", "Trace__EventHubs__ConsumerGroup",
-                     "Realtime__Provider", "Realtime__AzureSignalR__ConnectionString", "Access__ApiKey", "Access__TrustPlatformAuthentication",
+                     "Realtime__Provider", "Realtime__AzureSignalR__ConnectionString", "Access__ApiKey", "Access__Entra__TenantId", "Access__Entra__Audience", "Postgres__EntraAuthentication",
                  })
         {
             Assert.Contains(name, settings);
@@ -98,6 +95,49 @@ public sealed class BicepTests
             Assert.Contains(role, result.Output, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task No_secret_sits_in_app_settings_and_postgres_admits_no_public_traffic()
+    {
+        var result = await MainTemplate.Value;
+        Assert.Equal(0, result.ExitCode);
+        using var template = JsonDocument.Parse(result.Output);
+        var settings = AppSettings(template.RootElement);
+
+        // Values are template expressions, such as [format('@Microsoft.KeyVault(VaultName={0};SecretName=api-key)', …)].
+        Assert.Contains("'@Microsoft.KeyVault(VaultName=", settings["Access__ApiKey"], StringComparison.Ordinal);
+        Assert.Contains("'@Microsoft.KeyVault(VaultName=", settings["Realtime__AzureSignalR__ConnectionString"], StringComparison.Ordinal);
+        Assert.DoesNotContain("Password", settings["ConnectionStrings__Postgres"], StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("listKeys", string.Join('\n', settings.Values), StringComparison.Ordinal);
+        Assert.Equal("true", settings["Postgres__EntraAuthentication"]);
+
+        Assert.DoesNotContain("firewallRules", result.Output, StringComparison.Ordinal);
+        Assert.Contains(Find(template.RootElement, "publicNetworkAccess"), value => value.GetString() == "Disabled");
+        Assert.Contains(Find(template.RootElement, "activeDirectoryAuth"), value => value.GetString() == "Enabled");
+        Assert.Contains("4633458b-17de-408a-b874-0445c86b69e6", result.Output, StringComparison.Ordinal); // Key Vault Secrets User
+    }
+
+    [Fact]
+    public async Task The_collector_stays_up_events_wait_a_week_and_the_dashboard_is_deployed()
+    {
+        var result = await MainTemplate.Value;
+        Assert.Equal(0, result.ExitCode);
+        using var template = JsonDocument.Parse(result.Output);
+
+        var alwaysReady = Assert.Single(Find(template.RootElement, "alwaysReady")).EnumerateArray().ToList();
+        Assert.Contains(alwaysReady, group => group.GetProperty("name").GetString() == "http" && group.GetProperty("instanceCount").GetInt32() >= 1);
+        Assert.Contains(Find(template.RootElement, "messageRetentionInDays"), days => days.GetInt32() >= 7);
+        Assert.Contains("Microsoft.Web/staticSites/linkedBackends", result.Output, StringComparison.Ordinal);
+        Assert.True(template.RootElement.GetProperty("outputs").TryGetProperty("dashboardUrl", out _));
+        Assert.DoesNotContain(Find(template.RootElement, "allowedOrigins").SelectMany(a => a.ValueKind == JsonValueKind.Array ? a.EnumerateArray() : []),
+            origin => origin.ValueKind == JsonValueKind.String && origin.GetString() == "*");
+    }
+
+    /// <summary>The function app's settings, name to value (a template expression where it is computed).</summary>
+    private static Dictionary<string, string> AppSettings(JsonElement template)
+        => Find(template, "appSettings")
+            .SelectMany(array => array.EnumerateArray())
+            .ToDictionary(setting => setting.GetProperty("name").GetString()!, setting => setting.GetProperty("value").ToString());
 
     /// <summary>Every value of a property with this name anywhere in the document (nested module templates included).</summary>
     private static IEnumerable<JsonElement> Find(JsonElement element, string property)

@@ -66,7 +66,7 @@ public sealed class BuildOutputTests
                      "AzureWebJobsStorage", "ConnectionStrings__Postgres", "Postgres__Schema", "ConnectionStrings__Storage",
                      "Artifacts__ServiceUri", "Trace__Transport", "Trace__EventHubs__FullyQualifiedNamespace",
                      "Trace__EventHubs__EventHubName", "Realtime__Provider", "Realtime__AzureSignalR__ConnectionString",
-                     "Access__ApiKey", "Access__TrustPlatformAuthentication",
+                     "Access__ApiKey", "Access__Entra__TenantId", "Access__Entra__Audience",
                  })
         {
             Assert.True(values.TryGetProperty(name, out _), $"local.settings.json.example does not list {name}.");

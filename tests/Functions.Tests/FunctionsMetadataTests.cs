@@ -78,6 +78,26 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void The_route_table_and_the_http_functions_in_functions_metadata_are_the_same()
+    {
+        var metadata = FunctionsMetadata.Load();
+        var http = metadata.Functions.Where(f => f.Trigger.Type == "httpTrigger").ToList();
+
+        Assert.Equal(
+            ShipSec.Functions.Http.ApiRoutes.Table.Select(r => r.Function).Order(StringComparer.Ordinal),
+            http.Select(f => f.Name).Order(StringComparer.Ordinal));
+        foreach (var function in http)
+        {
+            var row = ShipSec.Functions.Http.ApiRoutes.ForFunction(function.Name)!;
+            Assert.Equal(row.Template, function.Trigger.Route);
+            Assert.Equal([row.Method.ToLowerInvariant()], function.Trigger.Methods.Select(m => m.ToLowerInvariant()));
+
+            // The Functions host lets every request through to ApiGate, which applies the row's role.
+            Assert.Equal("Anonymous", function.Trigger.AuthLevel);
+        }
+    }
+
+    [Fact]
     public void Run_and_cancel_get_a_durable_client()
     {
         var metadata = FunctionsMetadata.Load();

@@ -81,8 +81,5 @@ public sealed class TraceTransportCompositionTests
 
         public Task<TracePage> ReadAsync(string runId, long afterSequence, int limit, CancellationToken cancellationToken = default)
             => throw new NotSupportedException();
-
-        public Task<int> CountStartsAsync(string runId, string nodeId, int attempt, CancellationToken cancellationToken = default)
-            => throw new NotSupportedException();
     }
 }

@@ -51,6 +51,13 @@ public sealed class AccessTests(InMemoryLocalHostFixture host) : IClassFixture<I
         using var link = await browser.GetAsync(new Uri($"?key={host.ApiKey}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Redirect, link.StatusCode);
         Assert.DoesNotContain(host.ApiKey, link.Headers.Location!.ToString(), StringComparison.Ordinal);
+        // Out of reach of the page's scripts and never sent by another site's requests.
+        var setCookie = Assert.Single(link.Headers.GetValues("Set-Cookie"));
+        var attributes = setCookie.Split(';', StringSplitOptions.TrimEntries);
+        Assert.Equal($"shipsec-key={host.ApiKey}", attributes[0]);
+        Assert.Contains("httponly", attributes, StringComparer.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", attributes, StringComparer.OrdinalIgnoreCase);
+        Assert.Contains("path=/", attributes, StringComparer.OrdinalIgnoreCase);
         using var withCookie = await browser.GetAsync(new Uri("api/workflows/runs", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, withCookie.StatusCode);
 

@@ -37,7 +37,7 @@ public sealed class CrashTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await host.DisposeAsync();
-        await using var connection = new NpgsqlConnection(LocalHostFixture.PostgresConnectionString);
+        await using var connection = new NpgsqlConnection(IsolatedLocalHost.PostgresOwnerConnectionString);
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
         await drop.ExecuteNonQueryAsync();
@@ -70,7 +70,14 @@ public sealed class CrashTests : IAsyncLifetime
         Assert.Single(trace, e => e is { NodeId: "before", Type: TraceEventType.NodeStarted });
         var slowStarts = trace.Where(e => e is { NodeId: "slow", Type: TraceEventType.NodeStarted }).ToList();
         Assert.Equal(2, slowStarts.Count);
-        Assert.Contains("started again", slowStarts[1].Message, StringComparison.Ordinal);
+        // The second start is told apart by its own ids; the fold counts the deliveries.
+        var folder = new ShipSec.Shared.Replay.RunStateFolder(runId, "crash", ["before", "slow", "after"]);
+        foreach (var traceEvent in trace)
+        {
+            folder.Apply(traceEvent);
+        }
+
+        Assert.Equal(2, folder.State().Nodes.Single(n => n.NodeId == "slow").Deliveries);
         Assert.Single(trace, e => e is { NodeId: "slow", Type: TraceEventType.NodeCompleted });
         Assert.Contains(trace, e => e is { NodeId: "slow", Message: "finished" });
         Assert.Single(trace, e => e is { NodeId: "after", Type: TraceEventType.NodeCompleted });

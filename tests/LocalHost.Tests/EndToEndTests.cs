@@ -93,6 +93,8 @@ public sealed class EndToEndTests(AzuriteLocalHostFixture host, Xunit.Abstractio
             var bytes = await response.Content.ReadAsByteArrayAsync();
             Assert.Equal(artifact.Size, bytes.Length);
             Assert.Equal(artifact.Sha256, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+            // RFC 9530: the digest of the bytes sent, base64 between colons.
+            Assert.Equal($"sha-256=:{Convert.ToBase64String(SHA256.HashData(bytes))}:", Assert.Single(response.Headers.GetValues("Repr-Digest")));
         }
 
         var markdown = await host.Http.GetStringAsync(new Uri($"api/workflows/runs/{runId}/artifacts/{artifacts[0].ArtifactId}", UriKind.Relative));
@@ -101,6 +103,37 @@ public sealed class EndToEndTests(AzuriteLocalHostFixture host, Xunit.Abstractio
         Assert.Contains("## Reported findings", markdown, StringComparison.Ordinal);
         Assert.Contains("network.open-port", markdown, StringComparison.Ordinal);
         Assert.Contains(trace, e => e.Type == TraceEventType.NodeFinding && e.NodeId == "scan");
+    }
+
+    [Fact]
+    public async Task An_artifact_link_from_the_api_downloads_without_the_key_and_expires_when_it_says()
+    {
+        var runId = await host.StartRunAsync(await File.ReadAllTextAsync(RepositoryPaths.Of("samples", "workflows", "local-recon.json")));
+        await host.WaitForEndAsync(runId);
+        var artifact = (await host.GetTraceAsync(runId)).First(e => e is { Type: TraceEventType.NodeArtifact, Artifact.Name: "report.md" }).Artifact!;
+
+        var asked = DateTimeOffset.UtcNow;
+        using var response = await host.Http.GetAsync(new Uri($"api/workflows/runs/{runId}/artifacts/{artifact.ArtifactId}/link", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var link = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var url = new Uri(link.GetProperty("url").GetString()!);
+        var expiresAt = link.GetProperty("expiresAt").GetDateTimeOffset();
+
+        // 15 minutes, in whole seconds, and exactly the expiry signed into the SAS (its `se` parameter), which storage enforces.
+        Assert.InRange(expiresAt, asked.AddMinutes(15).AddSeconds(-2), DateTimeOffset.UtcNow.AddMinutes(15));
+        var signed = System.Web.HttpUtility.ParseQueryString(url.Query)["se"];
+        Assert.Equal(expiresAt, DateTimeOffset.Parse(signed!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("r", System.Web.HttpUtility.ParseQueryString(url.Query)["sp"]);
+
+        // Straight from storage, without the API key.
+        using var anonymous = new HttpClient();
+        var bytes = await anonymous.GetByteArrayAsync(url);
+        Assert.Equal(artifact.Sha256, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+
+        // Not a link for an artifact of another run.
+        var otherRun = await host.StartRunAsync("""{ "id": "link-other", "name": "o", "nodes": [ { "id": "one", "component": "core.log", "inputs": { "message": "hi" } } ] }""");
+        using var foreign = await host.Http.GetAsync(new Uri($"api/workflows/runs/{otherRun}/artifacts/{artifact.ArtifactId}/link", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
     }
 
     [Fact]

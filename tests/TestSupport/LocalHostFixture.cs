@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using ShipSec.Shared.Json;
+using ShipSec.Shared.Replay;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
 
@@ -29,6 +30,12 @@ public abstract class LocalHostFixture : IAsyncLifetime
     /// <summary>The API key this host requires; <see cref="Http"/> sends it.</summary>
     public string ApiKey => Host.ApiKey;
 
+    /// <summary>A key with the operator role (<see cref="IsolatedLocalHost.OperatorKeyName"/>).</summary>
+    public string OperatorKey => Host.OperatorKey;
+
+    /// <summary>A key with the viewer role (<see cref="IsolatedLocalHost.ViewerKeyName"/>).</summary>
+    public string ViewerKey => Host.ViewerKey;
+
     /// <summary>The host's base address.</summary>
     public Uri BaseAddress => Http.BaseAddress!;
 
@@ -36,10 +43,10 @@ public abstract class LocalHostFixture : IAsyncLifetime
 
     public static string StorageConnectionString => IsolatedLocalHost.StorageConnectionString;
 
-    /// <summary>Configuration added to the host's last (none by default).</summary>
-    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
-
     public async Task InitializeAsync() => host = await IsolatedLocalHost.StartAsync(Backend, "t", TimeSpan.FromSeconds(30), Settings);
+
+    /// <summary>Configuration added on top of the local host's own (null: its defaults).</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
 
     public async Task DisposeAsync()
     {
@@ -59,6 +66,17 @@ public abstract class LocalHostFixture : IAsyncLifetime
         using var started = await Http.PostAsync(new Uri($"api/workflows/{workflowId}/runs", UriKind.Relative), null);
         Assert.Equal(System.Net.HttpStatusCode.Accepted, started.StatusCode);
         return JsonNode.Parse(await started.Content.ReadAsStringAsync())!["runId"]!.GetValue<string>();
+    }
+
+    /// <summary><c>GET …/state</c> of the run, with <paramref name="query"/> (e.g. <c>?sequence=4</c>) appended.</summary>
+    public async Task<RunState> GetStateAsync(string runId, string query = "")
+        => (await Http.GetFromJsonAsync<RunState>(new Uri($"api/workflows/runs/{runId}/state{query}", UriKind.Relative), ShipSecJson.Options))!;
+
+    /// <summary>Asks the run to stop, as a user does, and checks the request was accepted.</summary>
+    public async Task CancelAsync(string runId)
+    {
+        using var response = await Http.PostAsync(new Uri($"api/workflows/runs/{runId}/cancel", UriKind.Relative), null);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
     }
 
     public async Task<RunSummary> GetStatusAsync(string runId)
@@ -108,6 +126,14 @@ public sealed class NarrowScopeLocalHostFixture : LocalHostFixture
     protected override string Backend => "InMemory";
 
     protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?> { ["Scope:Allowed:0"] = "127.0.0.1/32" };
+}
+
+/// <summary>The in-memory local host with <c>core.exec</c> turned off, as a deployment that does not enable it.</summary>
+public sealed class ExecDisabledLocalHostFixture : LocalHostFixture
+{
+    protected override string Backend => "InMemory";
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Components:Exec:Enabled"] = "false" };
 }
 
 /// <summary>The local host on the Azure Storage backend against Azurite: the default, durable shape.</summary>

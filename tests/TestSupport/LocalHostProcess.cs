@@ -19,6 +19,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
         environment = new Dictionary<string, string>(settings, StringComparer.Ordinal)
         {
             ["ConnectionStrings__Postgres"] = LocalHostFixture.PostgresConnectionString,
+            ["ConnectionStrings__PostgresOwner"] = IsolatedLocalHost.PostgresOwnerConnectionString,
             ["ConnectionStrings__Storage"] = LocalHostFixture.StorageConnectionString,
             ["Logging__LogLevel__Default"] = "Warning",
         };

@@ -23,11 +23,36 @@ describe('dashboard', () => {
   });
 
   const openPage = async () => {
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.addInitScript(recordStatuses);
+    page = await host.newPage(browser, { initScript: recordStatuses });
     page.on('pageerror', (error) => console.error('page error:', error));
     return page;
   };
+
+  it('takes the key from the dashboard link into an HttpOnly, same-site cookie, and without it the API refuses the page', async () => {
+    await openPage();
+    assert.equal(page.url(), `${host.baseUrl}/`);
+    const cookies = await page.context().cookies(host.baseUrl);
+    const key = cookies.find((c) => c.value === host.apiKey);
+    assert.ok(key, `no cookie holds the key: ${JSON.stringify(cookies.map((c) => c.name))}`);
+    assert.equal(key.httpOnly, true);
+    assert.equal(key.sameSite, 'Strict');
+    assert.equal(key.path, '/');
+    // Script in the page cannot read it, and the page's own API calls carry it.
+    assert.equal(await page.evaluate(() => document.cookie.includes('shipsec-key')), false);
+    assert.equal(await page.evaluate(async () => (await fetch('api/workflows/runs')).status), 200);
+
+    // A browser without the cookie gets 401 problem details from the same call.
+    const stranger = await browser.newContext();
+    const bare = await stranger.newPage();
+    await bare.goto(`${host.baseUrl}/api/health`);
+    const refused = await bare.evaluate(async () => {
+      const response = await fetch('/api/workflows/runs');
+      return { status: response.status, type: response.headers.get('content-type')?.split(';')[0] };
+    });
+    assert.deepEqual(refused, { status: 401, type: 'application/problem+json' });
+    await stranger.close();
+    await page.close();
+  });
 
   it('starts the sample run from the page and follows it to success, with logs, node filter and the report preview', async () => {
     const sample = JSON.parse(readFileSync(join(repoRoot, 'samples/workflows/local-recon.json'), 'utf8'));

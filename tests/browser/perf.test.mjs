@@ -20,7 +20,7 @@ after(async () => {
 });
 
 it('scrolls a 100k-event console within a frame budget', async (t) => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = await host.newPage(browser);
   await page.goto(`${host.baseUrl}/#/perf?events=100000`);
   await page.getByTestId('console-count').filter({ hasText: '100,000 / 100,000' }).waitFor({ timeout: 60_000 });
   const fold = await page.evaluate(() => window.__perf);

@@ -42,7 +42,9 @@ resource hub 'Microsoft.EventHub/namespaces/eventhubs@2026-01-01' = {
   name: eventHubName
   properties: {
     partitionCount: partitionCount
-    messageRetentionInDays: 1
+    // A week of backlog: the collector may be down (a failed start, a bad deployment) for days without
+    // losing an acknowledged event (Standard allows at most 7).
+    messageRetentionInDays: 7
   }
 }
 

@@ -1,7 +1,9 @@
 // The Functions app on Flex Consumption (FC1), .NET isolated worker, with a system-assigned identity
-// that reaches storage and Event Hubs (see roles.bicep). Only PostgreSQL and SignalR take secrets:
-// the app's Npgsql connection has no Entra token source, and the SignalR REST API signs with the
-// connection string's AccessKey.
+// that reaches storage and Event Hubs by RBAC (roles.bicep) and PostgreSQL with Entra ID tokens
+// (Postgres:EntraAuthentication). The two secrets it still needs, the API key and the SignalR connection
+// string (its AccessKey signs client tokens), are Key Vault references: no secret value sits in app
+// settings. One instance is always ready, so the trace collector it hosts runs while events wait
+// (README: "Deploy to Azure").
 
 @description('Azure region.')
 param location string
@@ -36,21 +38,24 @@ param eventHubName string
 @description('Trace collector consumer group.')
 param eventHubsConsumerGroup string
 
-@description('SignalR Service name (serverless mode).')
-param signalRName string
-
 @description('PostgreSQL server host name.')
 param postgresHost string
 
 @description('PostgreSQL database name.')
 param postgresDatabase string
 
-@description('PostgreSQL login.')
+@description('PostgreSQL role of the app\'s managed identity (created once by the Entra administrator; README).')
 param postgresUser string
 
-@description('PostgreSQL password.')
-@secure()
-param postgresPassword string
+@description('Connections each instance may pool: maximumInstanceCount x this stays under the server\'s limit (README).')
+@minValue(2)
+param postgresMaxPoolSize int = 8
+
+@description('Subnet the app integrates with (reaches PostgreSQL privately).')
+param subnetId string
+
+@description('Key Vault holding the secrets api-key and signalr-connection-string (referenced by name, latest version).')
+param keyVaultName string
 
 @description('Schema holding the app\'s tables (Postgres:Schema).')
 param postgresSchema string = 'shipsec'
@@ -58,10 +63,10 @@ param postgresSchema string = 'shipsec'
 @description('.NET version of the isolated worker.')
 param dotnetVersion string = '10.0'
 
-@description('Most instances Flex Consumption may scale out to.')
+@description('Most instances Flex Consumption may scale out to (with postgresMaxPoolSize, bounded by the PostgreSQL SKU).')
 @minValue(40)
 @maxValue(1000)
-param maximumInstanceCount int = 100
+param maximumInstanceCount int = 40
 
 @description('Memory of each instance in MB.')
 @allowed([
@@ -71,19 +76,11 @@ param maximumInstanceCount int = 100
 ])
 param instanceMemoryMB int = 2048
 
-@secure()
-@description('API key the app checks (x-functions-key or ?code=).')
-param apiKey string
-
-@description('Client id of the Entra ID app registration whose tokens App Service Authentication validates; empty: no Entra ID sign-in.')
+@description('Client id of the Entra ID app registration whose bearer tokens the app validates itself; empty: no Entra ID sign-in.')
 param entraClientId string = ''
 
 resource insights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
-}
-
-resource signalR 'Microsoft.SignalRService/signalR@2024-03-01' existing = {
-  name: signalRName
 }
 
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
@@ -109,6 +106,8 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    virtualNetworkSubnetId: subnetId
+    keyVaultReferenceIdentity: 'SystemAssigned'
     functionAppConfig: {
       deployment: {
         storage: {
@@ -122,6 +121,14 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
+        // The trace collector is a hosted EventProcessor, which the scale controller cannot see: one
+        // HTTP-group instance always ready keeps it reading while events wait (scale-to-zero would stop it).
+        alwaysReady: [
+          {
+            name: 'http'
+            instanceCount: 1
+          }
+        ]
       }
       runtime: {
         name: 'dotnet-isolated'
@@ -148,7 +155,12 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
         }
         {
           name: 'ConnectionStrings__Postgres'
-          value: 'Host=${postgresHost};Database=${postgresDatabase};Username=${postgresUser};Password=${postgresPassword};SSL Mode=Require'
+          // No password: Postgres:EntraAuthentication supplies the identity's access token.
+          value: 'Host=${postgresHost};Database=${postgresDatabase};Username=${postgresUser};SSL Mode=Require;Maximum Pool Size=${postgresMaxPoolSize}'
+        }
+        {
+          name: 'Postgres__EntraAuthentication'
+          value: 'true'
         }
         {
           name: 'Postgres__Schema'
@@ -184,49 +196,22 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
         }
         {
           name: 'Access__ApiKey'
-          value: apiKey
+          value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=api-key)'
         }
         {
-          // Only behind App Service Authentication may the app trust the principal headers it sets.
-          name: 'Access__TrustPlatformAuthentication'
-          value: string(!empty(entraClientId))
+          // The app validates Entra ID bearer tokens itself (issuer, audience, signature, lifetime).
+          name: 'Access__Entra__TenantId'
+          value: empty(entraClientId) ? '' : tenant().tenantId
+        }
+        {
+          name: 'Access__Entra__Audience'
+          value: empty(entraClientId) ? '' : 'api://${entraClientId}'
         }
         {
           name: 'Realtime__AzureSignalR__ConnectionString'
-          value: signalR.listKeys().primaryConnectionString
+          value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=signalr-connection-string)'
         }
       ]
-    }
-  }
-}
-
-// App Service Authentication validates Entra ID bearer tokens and sets the caller's principal headers;
-// unauthenticated requests still reach the app, which then requires the API key (ApiAccessPolicy).
-resource authentication 'Microsoft.Web/sites/config@2025-03-01' = if (!empty(entraClientId)) {
-  parent: app
-  name: 'authsettingsV2'
-  properties: {
-    platform: {
-      enabled: true
-    }
-    globalValidation: {
-      requireAuthentication: false
-      unauthenticatedClientAction: 'AllowAnonymous'
-    }
-    identityProviders: {
-      azureActiveDirectory: {
-        enabled: true
-        registration: {
-          clientId: entraClientId
-          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
-        }
-        validation: {
-          allowedAudiences: [
-            'api://${entraClientId}'
-            entraClientId
-          ]
-        }
-      }
     }
   }
 }
@@ -239,3 +224,6 @@ output url string = 'https://${app.properties.defaultHostName}'
 
 @description('Object id of the app\'s system-assigned identity.')
 output principalId string = app.identity.principalId
+
+@description('Resource id of the app.')
+output id string = app.id

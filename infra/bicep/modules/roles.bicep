@@ -11,6 +11,9 @@ param storageAccountName string
 @description('Event Hubs namespace the identity sends to and receives from.')
 param eventHubsNamespaceName string
 
+@description('Key Vault whose secrets the identity resolves (Key Vault references in app settings).')
+param keyVaultName string
+
 // Built-in role definition ids (the same in every Azure cloud).
 var storageRoles = {
   blobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
@@ -20,6 +23,23 @@ var storageRoles = {
 var eventHubsRoles = {
   dataSender: '2b629674-e913-4c01-ae53-ef4638d8f975'
   dataReceiver: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde'
+}
+
+// Key Vault Secrets User: read secret values, nothing else.
+var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
+
+resource vault 'Microsoft.KeyVault/vaults@2024-11-01' existing = {
+  name: keyVaultName
+}
+
+resource vaultAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, principalId, keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+  }
 }
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {

@@ -18,10 +18,11 @@ param skuName string = 'Standard_S1'
 @description('Units of the tier (Free_F1 allows 1).')
 param capacity int = 1
 
-@description('Origins allowed to connect from a browser (the dashboard).')
-param allowedOrigins string[] = [
-  '*'
-]
+@description('Origins allowed to connect from a browser: the dashboard\'s.')
+param allowedOrigins string[]
+
+@description('Key Vault receiving the connection string as secret signalr-connection-string.')
+param keyVaultName string
 
 resource signalR 'Microsoft.SignalRService/signalR@2024-03-01' = {
   name: name
@@ -48,6 +49,19 @@ resource signalR 'Microsoft.SignalRService/signalR@2024-03-01' = {
     tls: {
       clientCertEnabled: false
     }
+  }
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2024-11-01' existing = {
+  name: keyVaultName
+}
+
+// The app reads it through a Key Vault reference; its AccessKey signs REST calls and client tokens.
+resource connectionString 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
+  parent: vault
+  name: 'signalr-connection-string'
+  properties: {
+    value: signalR.listKeys().primaryConnectionString
   }
 }
 

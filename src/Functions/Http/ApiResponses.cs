@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using ShipSec.Shared.Json;
 
 namespace ShipSec.Functions.Http;
@@ -26,10 +29,18 @@ public static class ApiResponses
         return new JsonResult(value, ShipSecJson.Options) { StatusCode = StatusCodes.Status202Accepted };
     }
 
-    /// <summary>An absolute URL of an API path (such as <c>workflows/runs/1/status</c>) on the host that served the request.</summary>
+    /// <summary>An absolute URL of an API path (such as <c>workflows/runs/1/status</c>) at the public base URL (<see cref="PublicUrls"/>).</summary>
     public static string Url(HttpRequest request, string apiPath)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return $"{request.Scheme}://{request.Host}{request.PathBase}/api/{apiPath}";
+        return request.HttpContext.RequestServices.GetRequiredService<PublicUrls>().Api(request, apiPath);
+    }
+
+    /// <summary>Writes <paramref name="result"/> as the response, outside MVC (endpoints, middleware).</summary>
+    public static Task ExecuteAsync(HttpContext context, IActionResult result)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(result);
+        return result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
     }
 }

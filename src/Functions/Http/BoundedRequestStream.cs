@@ -1,17 +1,20 @@
 namespace ShipSec.Functions.Http;
 
 /// <summary>The request body exceeded its limit.</summary>
-public sealed class RequestBodyTooLargeException(long limit) : Exception($"The request body is larger than {limit} bytes.")
+public sealed class RequestBodyTooLargeException(long limit, string? setting = null) : Exception($"The request body is larger than {limit} bytes.")
 {
     /// <summary>The limit in bytes.</summary>
     public long Limit { get; } = limit;
+
+    /// <summary>The setting that holds the limit, when one does.</summary>
+    public string? Setting { get; } = setting;
 }
 
 /// <summary>
 /// A read-only view of a request body that fails once more than <c>limit</c> bytes were read. It works the
 /// same behind the Functions host and Kestrel, and also when no Content-Length was sent (chunked bodies).
 /// </summary>
-public sealed class BoundedRequestStream(Stream inner, long limit) : Stream
+public sealed class BoundedRequestStream(Stream inner, long limit, string? setting = null) : Stream
 {
     private long read;
 
@@ -44,6 +47,6 @@ public sealed class BoundedRequestStream(Stream inner, long limit) : Stream
     private int Count(int bytes)
     {
         read += bytes;
-        return read > limit ? throw new RequestBodyTooLargeException(limit) : bytes;
+        return read > limit ? throw new RequestBodyTooLargeException(limit, setting) : bytes;
     }
 }

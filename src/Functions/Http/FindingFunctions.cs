@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -58,19 +57,7 @@ public sealed class FindingFunctions(IRunStore runs, IRunFindings findings)
         return ApiResponses.Ok(new RunFindingsResponse(runId, list, FindingCounts.Of(list.Select(f => f.Severity))));
     }
 
-    private static bool TryParseSeverity(string text, out FindingSeverity severity)
-    {
-        try
-        {
-            severity = JsonSerializer.Deserialize<FindingSeverity>($"\"{JsonEncodedText.Encode(text)}\"", ShipSecJson.Options);
-            return Enum.IsDefined(severity) && !int.TryParse(text, out _);
-        }
-        catch (JsonException)
-        {
-            severity = default;
-            return false;
-        }
-    }
+    private static bool TryParseSeverity(string text, out FindingSeverity severity) => WireName.TryParse(text, out severity);
 }
 
 /// <summary>The body of <c>GET /api/workflows/runs/{runId}/findings</c>.</summary>

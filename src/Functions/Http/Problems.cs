@@ -43,12 +43,99 @@ public static class Problems
     /// <summary>No valid credential was presented.</summary>
     public static ObjectResult Unauthorized(string detail)
         => Create(StatusCodes.Status401Unauthorized, "unauthorized", "Credentials are required.", detail,
-            [new ProblemItem(ApiAccessPolicy.HeaderName, "unauthorized", "Missing or wrong API key (or bearer token).")]);
+            [new ProblemItem(ApiKeyValidator.HeaderName, "unauthorized", "Missing or wrong API key (or bearer token).")]);
+
+    /// <summary>The caller's role does not reach the route's.</summary>
+    public static ObjectResult RoleTooLow(string caller, ApiRole has, ApiRole needs)
+        => Create(StatusCodes.Status403Forbidden, "forbidden", "The caller's role does not allow this.",
+            $"'{caller}' has the {Wire(has)} role; this needs {Wire(needs)}.",
+            [new ProblemItem(ApiKeyValidator.HeaderName, "role-too-low", $"Needs the {Wire(needs)} role or higher.")]);
+
+    /// <summary>A browser sent a state-changing request on behalf of another site.</summary>
+    public static ObjectResult CrossSiteRequest(string reason)
+        => Create(StatusCodes.Status403Forbidden, "cross-site-request", "Cross-site requests cannot change anything.",
+            $"This request was made by a page of another site ({reason}); only this host's dashboard and non-browser clients may change state.",
+            [new ProblemItem("Origin", "cross-site", reason)]);
+
+    /// <summary>A state-changing request authenticated only by the dashboard cookie lacks the dashboard's proof.</summary>
+    public static ObjectResult AntiForgeryMissing(string header)
+        => Create(StatusCodes.Status403Forbidden, "anti-forgery-missing", "The dashboard's anti-forgery proof is missing.",
+            $"A key from the cookie is accepted for this request only from the dashboard: a same-origin request with the {header} header. Other clients send the key in the {ApiKeyValidator.HeaderName} header.",
+            [new ProblemItem(header, "missing", $"Send {header} from a same-origin page, or the key in {ApiKeyValidator.HeaderName}.")]);
 
     /// <summary>The request body exceeds its limit.</summary>
-    public static ObjectResult BodyTooLarge(long limit)
-        => Create(StatusCodes.Status413PayloadTooLarge, "body-too-large", "The request body is too large.", $"The body may be at most {limit} bytes (setting Api:MaxWorkflowBytes).",
-            [new ProblemItem("body", "too-large", $"The body may be at most {limit} bytes.")]);
+    public static ObjectResult BodyTooLarge(long limit, string? setting = null)
+        => Create(StatusCodes.Status413PayloadTooLarge, "body-too-large", "The request body is too large.",
+            limit == 0 ? "This endpoint takes no body." : $"The body may be at most {limit} bytes{(setting is null ? "" : $" (setting {setting})")}.",
+            [new ProblemItem("body", "too-large", limit == 0 ? "This endpoint takes no body." : $"The body may be at most {limit} bytes.")]);
+
+    /// <summary>A body that is not JSON was sent to an endpoint that reads JSON.</summary>
+    public static ObjectResult UnsupportedMediaType(string? contentType)
+        => Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "The body must be JSON.",
+            $"The body was sent as '{contentType ?? "(no Content-Type)"}'; send it with Content-Type: application/json.",
+            [new ProblemItem("Content-Type", "unsupported", "Must be application/json.")]);
+
+    /// <summary>The Host header names a host this deployment does not answer to.</summary>
+    public static ObjectResult HostNotAllowed(string host)
+        => Create(StatusCodes.Status400BadRequest, "host-not-allowed", "The Host header is not allowed.",
+            $"This host does not answer to '{host}' (setting AllowedHosts).",
+            [new ProblemItem("Host", "not-allowed", $"'{host}' is not in AllowedHosts.")]);
+
+    /// <summary>The request target (path and query) is too long.</summary>
+    public static ObjectResult TargetTooLong(int length, int limit)
+        => Create(StatusCodes.Status414UriTooLong, "uri-too-long", "The request URI is too long.",
+            $"The path and query are {length} characters; at most {limit} are accepted.",
+            [new ProblemItem("path", "too-long", $"At most {limit} characters.")]);
+
+    /// <summary>A path segment or query value is not text the API can take.</summary>
+    public static ObjectResult InvalidText(string field, string fault)
+        => Create(StatusCodes.Status400BadRequest, "invalid-parameter", "A request parameter is not valid.",
+            $"'{field}' {fault}.",
+            [new ProblemItem(field, "invalid-text", $"'{field}' {fault}.")]);
+
+    /// <summary>Problem details for a status some layer answered without a body (no route, wrong method, …).</summary>
+    public static ObjectResult ForStatus(int status, string method, string path) => status switch
+    {
+        StatusCodes.Status404NotFound => Create(status, "not-found", "Not found.", $"Nothing is at {method} {path}.", []),
+        StatusCodes.Status405MethodNotAllowed => Create(status, "method-not-allowed", "Method not allowed.", $"{path} does not answer {method}; the Allow header lists what it does.", []),
+        StatusCodes.Status401Unauthorized => Create(status, "unauthorized", "Credentials are required.", $"{path} needs a credential.", []),
+        StatusCodes.Status413PayloadTooLarge => Create(status, "body-too-large", "The request body is too large.", "The body is larger than this host accepts.", [new ProblemItem("body", "too-large", "Too large.")]),
+        StatusCodes.Status414UriTooLong => Create(status, "uri-too-long", "The request URI is too long.", "The path and query are longer than this host accepts.", [new ProblemItem("path", "too-long", "Too long.")]),
+        StatusCodes.Status415UnsupportedMediaType => Create(status, "unsupported-media-type", "The body must be JSON.", "Send it with Content-Type: application/json.", [new ProblemItem("Content-Type", "unsupported", "Must be application/json.")]),
+        >= 500 => Create(status, "server-error", "The server could not answer.", $"The server failed to answer {method} {path}; the host log has the details.", []),
+        _ => Create(status, "bad-request", "The request is not valid.", $"{method} {path} could not be read as an HTTP request this host accepts.", []),
+    };
+
+    /// <summary>Problem details for a request the HTTP server could not parse at all (it answers before any route is known).</summary>
+    public static ObjectResult UnreadableRequest(int status) => Create(status, status switch
+        {
+            StatusCodes.Status414UriTooLong => "uri-too-long",
+            StatusCodes.Status431RequestHeaderFieldsTooLarge => "headers-too-large",
+            StatusCodes.Status413PayloadTooLarge => "body-too-large",
+            _ => "bad-request",
+        },
+        "The request could not be read.",
+        status switch
+        {
+            StatusCodes.Status414UriTooLong => "The request line is longer than the server accepts.",
+            StatusCodes.Status431RequestHeaderFieldsTooLarge => "The request headers are larger than the server accepts.",
+            StatusCodes.Status413PayloadTooLarge => "The body is larger than the server accepts.",
+            _ => "The request line or headers are not valid HTTP, or the path holds a character no path may hold, such as NUL (%00) or a control character.",
+        },
+        [new ProblemItem(status == StatusCodes.Status431RequestHeaderFieldsTooLarge ? "headers" : "path", "unreadable", "The server refused this request before reading it.")]);
+
+    /// <summary>
+    /// Problem details for an exception a function let escape: a body over its limit is 413, an HTTP-level
+    /// error Kestrel raised while reading keeps its status, anything else is 500 without internals.
+    /// </summary>
+    public static ObjectResult ForException(Exception exception, string method, string path) => exception switch
+    {
+        RequestBodyTooLargeException tooLarge => BodyTooLarge(tooLarge.Limit, tooLarge.Setting),
+        BadHttpRequestException bad => ForStatus(bad.StatusCode, method, path),
+        _ => ForStatus(StatusCodes.Status500InternalServerError, method, path),
+    };
+
+    private static string Wire(ApiRole role) => role.ToString().ToLowerInvariant();
 
     /// <summary>No such run.</summary>
     public static ObjectResult RunNotFound(string runId)
@@ -105,6 +192,36 @@ public static class Problems
     /// <summary>The request conflicts with the resource's state.</summary>
     public static ObjectResult Conflict(string code, string detail)
         => Create(StatusCodes.Status409Conflict, code, "The request conflicts with the current state.", detail, []);
+
+    /// <summary>
+    /// A service the request needs is down (an outage, not a fault of the request): 503 with <c>Retry-After</c>,
+    /// naming each dependency that is unavailable under <c>/dependencies/{name}</c>.
+    /// </summary>
+    public static IActionResult DependencyUnavailable(IReadOnlyDictionary<string, string> unavailable, int retryAfterSeconds, IReadOnlyDictionary<string, object>? extensions = null)
+    {
+        ArgumentNullException.ThrowIfNull(unavailable);
+        var names = string.Join(" and ", unavailable.Keys);
+        var problem = Create(StatusCodes.Status503ServiceUnavailable, "dependency-unavailable", "A service this API depends on is unavailable.",
+            $"{names} cannot be reached right now; nothing was changed by this request. Try again in {retryAfterSeconds} s.",
+            [.. unavailable.Select(d => new ProblemItem($"/dependencies/{d.Key}", "unavailable", d.Value))]);
+        foreach (var (name, value) in extensions ?? new Dictionary<string, object>())
+        {
+            ((ProblemDetails)problem.Value!).Extensions[name] = value;
+        }
+
+        return new RetryAfterResult(problem, retryAfterSeconds);
+    }
+
+    /// <summary>A result with a <c>Retry-After</c> header.</summary>
+    private sealed class RetryAfterResult(IActionResult inner, int seconds) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context)
+        {
+            ArgumentNullException.ThrowIfNull(context);
+            context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteResultAsync(context);
+        }
+    }
 
     private static ObjectResult Create(int status, string code, string title, string detail, IReadOnlyList<ProblemItem> errors)
     {

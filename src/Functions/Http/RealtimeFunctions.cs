@@ -16,14 +16,14 @@ namespace ShipSec.Functions.Http;
 public sealed record SubscriptionRequest(string? AccessToken, string? ConnectionId = null);
 
 /// <summary>The optional body of negotiate.</summary>
-/// <param name="RunIds">The runs the token may follow; absent means every run (<c>*</c>).</param>
+/// <param name="RunIds">The runs the token may follow; absent means every run (<c>*</c>), which needs the viewer role; an empty list is refused.</param>
 public sealed record NegotiateRequest(IReadOnlyList<string>? RunIds);
 
 /// <summary>
 /// Live updates for dashboards: negotiate a SignalR connection, then join or leave groups. Clients never
 /// invoke hub methods (Azure SignalR Service in serverless mode disconnects them), so groups are joined here.
 /// </summary>
-public sealed class RealtimeFunctions(IRealtime realtime, IRunStore runs, IOptions<RealtimeOptions> options)
+public sealed class RealtimeFunctions(IRealtime realtime, IRunStore runs, IOptions<RealtimeOptions> options, PublicUrls urls)
 {
     /// <summary><c>POST /api/negotiate</c>: the hub URL and an access token to connect with.</summary>
     [Function(nameof(Negotiate))]
@@ -50,10 +50,22 @@ public sealed class RealtimeFunctions(IRealtime realtime, IRunStore runs, IOptio
             }
         }
 
+        if (body?.RunIds is { } runIds && (runIds.Count == 0 || runIds.Any(id => string.IsNullOrWhiteSpace(id) || id.Any(char.IsWhiteSpace))))
+        {
+            return Problems.InvalidBody("/runIds", "'runIds' must name at least one run, each id without spaces (leave it out to follow every run).");
+        }
+
+        // Every run's updates are everything a viewer may read: granted only to a caller holding that role.
+        var granted = body?.RunIds ?? [RealtimeGrant.AllRuns];
+        var caller = ApiPrincipal.Of(request);
+        if (granted.Contains(RealtimeGrant.AllRuns) && !caller.Has(ApiRole.Viewer))
+        {
+            return Problems.RoleTooLow(caller.Name, caller.Role, ApiRole.Viewer);
+        }
+
         // A fresh subject per token: what a connection may hear is exactly what its own token was granted.
-        var grant = new RealtimeGrant($"client-{Guid.NewGuid():N}", body?.RunIds is { Count: > 0 } runIds ? runIds : [RealtimeGrant.AllRuns]);
-        var origin = new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/");
-        var negotiated = await realtime.NegotiateAsync(origin, grant, cancellationToken);
+        var grant = new RealtimeGrant($"client-{Guid.NewGuid():N}", granted);
+        var negotiated = await realtime.NegotiateAsync(urls.Root(request), grant, cancellationToken);
         return ApiResponses.Ok(new { url = negotiated.Url, accessToken = negotiated.AccessToken, runIds = grant.RunIds });
     }
 

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Options;
 using ShipSec.Functions.Runs;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
@@ -12,7 +11,7 @@ using ShipSec.Shared.Trace;
 namespace ShipSec.Functions.Http;
 
 /// <summary>Starting, watching and cancelling runs.</summary>
-public sealed class RunFunctions(RunLauncher launcher, IRunStore runs, ITraceStore traces, IOptions<ApiOptions> options)
+public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler, IRunStore runs, ITraceStore traces)
 {
     private const int DefaultTraceLimit = 500;
     private const int MaxTraceLimit = 5000;
@@ -37,7 +36,7 @@ public sealed class RunFunctions(RunLauncher launcher, IRunStore runs, ITraceSto
             return bodyProblem;
         }
 
-        var start = await launcher.StartAsync(client, workflowId, inputs, cancellationToken);
+        var start = await launcher.StartAsync(client, workflowId, inputs, ApiPrincipal.Of(request).Name, cancellationToken);
         if (start.WorkflowNotFound)
         {
             return Problems.WorkflowNotFound(workflowId);
@@ -61,15 +60,43 @@ public sealed class RunFunctions(RunLauncher launcher, IRunStore runs, ITraceSto
         });
     }
 
-    /// <summary><c>GET /api/workflows/runs/{runId}/status</c>: the run's summary.</summary>
+    /// <summary>
+    /// <c>GET /api/workflows/runs/{runId}/status</c>: the run's summary. An unfinished run that has been quiet for a
+    /// while is first checked against its orchestration (<see cref="RunReconciler"/>), so a run whose orchestration
+    /// ended without recording it never reads as <c>running</c>.
+    /// </summary>
     [Function(nameof(GetRunStatus))]
     public async Task<IActionResult> GetRunStatus(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows/runs/{runId}/status")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
         string runId,
         CancellationToken cancellationToken)
-        => await runs.GetAsync(runId, cancellationToken) is { } summary
-            ? ApiResponses.Ok(summary)
-            : Problems.RunNotFound(runId);
+    {
+        if (await runs.GetAsync(runId, cancellationToken) is not { } summary)
+        {
+            return Problems.RunNotFound(runId);
+        }
+
+        if (reconciler.IsStale(summary) && await ReconcileIfReachableAsync(client, summary, cancellationToken))
+        {
+            summary = await runs.GetAsync(runId, cancellationToken) ?? summary;
+        }
+
+        return ApiResponses.Ok(summary);
+    }
+
+    // The summary is the answer; when orchestration storage is down it is answered as stored.
+    private async Task<bool> ReconcileIfReachableAsync(DurableTaskClient client, RunSummary summary, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reconciler.ReconcileAsync(client, summary, cancellationToken) is null;
+        }
+        catch (Exception exception) when (DependencyOutages.Describe(exception) == "storage")
+        {
+            return false;
+        }
+    }
 
     /// <summary><c>GET /api/workflows/runs/{runId}/trace?after=&amp;limit=</c>: trace events after a cursor, in sequence order.</summary>
     [Function(nameof(GetRunTrace))]
@@ -125,7 +152,7 @@ public sealed class RunFunctions(RunLauncher launcher, IRunStore runs, ITraceSto
         [DurableClient] DurableTaskClient client,
         string runId,
         CancellationToken cancellationToken)
-        => await launcher.CancelAsync(client, runId, cancellationToken) switch
+        => await launcher.CancelAsync(client, runId, ApiPrincipal.Of(request).Name, cancellationToken) switch
         {
             CancelOutcome.NotFound => Problems.RunNotFound(runId),
             CancelOutcome.AlreadyEnded => Problems.Conflict("run-ended", $"Run '{runId}' has already ended; there is nothing to cancel."),
@@ -133,25 +160,12 @@ public sealed class RunFunctions(RunLauncher launcher, IRunStore runs, ITraceSto
         };
 
     /// <summary>The body's <c>inputs</c> object; none for an empty body.</summary>
-    private async Task<(IReadOnlyDictionary<string, JsonElement>? Inputs, IActionResult? Problem)> ReadInputsAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<(IReadOnlyDictionary<string, JsonElement>? Inputs, IActionResult? Problem)> ReadInputsAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var limit = options.Value.MaxWorkflowBytes;
-        if (request.ContentLength > limit)
-        {
-            return (null, Problems.BodyTooLarge(limit));
-        }
-
+        // ApiGate has bounded the body (Api:MaxRunInputBytes); reading past it answers 413.
         using var buffer = new MemoryStream();
-        try
-        {
-            await new BoundedRequestStream(request.Body, limit).CopyToAsync(buffer, cancellationToken);
-        }
-        catch (RequestBodyTooLargeException)
-        {
-            return (null, Problems.BodyTooLarge(limit));
-        }
-
-        if (buffer.Length == 0 || buffer.ToArray().All(b => b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        if (buffer.ToArray().All(b => b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
         {
             return (null, null);
         }

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Options;
 using ShipSec.Shared.Dsl;
 using ShipSec.Shared.Sdk;
 
@@ -11,8 +10,7 @@ namespace ShipSec.Functions.Http;
 public sealed class WorkflowFunctions(
     WorkflowDefinitionReader reader,
     IWorkflowStore workflows,
-    IComponentCatalog components,
-    IOptions<ApiOptions> options)
+    IComponentCatalog components)
 {
     /// <summary><c>POST /api/workflows</c>: validates the DSL document and stores it as the next version of its id.</summary>
     [Function(nameof(CreateWorkflow))]
@@ -21,22 +19,9 @@ public sealed class WorkflowFunctions(
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var limit = options.Value.MaxWorkflowBytes;
-        if (request.ContentLength > limit)
-        {
-            return Problems.BodyTooLarge(limit);
-        }
 
-        WorkflowParseResult result;
-        try
-        {
-            result = await reader.ReadAsync(new BoundedRequestStream(request.Body, limit), cancellationToken);
-        }
-        catch (RequestBodyTooLargeException)
-        {
-            return Problems.BodyTooLarge(limit);
-        }
-
+        // ApiGate has bounded the body (Api:MaxWorkflowBytes); reading past it answers 413.
+        var result = await reader.ReadAsync(request.Body, cancellationToken);
         if (!result.IsValid)
         {
             return Problems.InvalidWorkflow(result.Problems);

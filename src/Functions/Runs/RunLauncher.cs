@@ -36,9 +36,10 @@ public enum CancelOutcome
 }
 
 /// <summary>Starts and cancels runs: the run row first, then the orchestration, so a status is always there to read.</summary>
-public sealed partial class RunLauncher(
+public sealed class RunLauncher(
     IWorkflowStore workflows,
     IRunStore runs,
+    RunReconciler reconciler,
     ITracePublisher publisher,
     TargetScope scope,
     TimeProvider clock,
@@ -47,10 +48,15 @@ public sealed partial class RunLauncher(
     /// <summary>
     /// Starts a run of the latest version of a workflow with <paramref name="inputs"/> (null when none were
     /// given): they are checked against the declared inputs and every <c>host</c> input against the scope
-    /// first, and on any problem nothing is started or stored.
+    /// first, and on any problem nothing is started or stored. <paramref name="startedBy"/> (a key's or
+    /// principal's name, never a secret) is recorded in the run's trace.
     /// </summary>
     public async Task<RunStart> StartAsync(
-        DurableTaskClient client, string workflowId, IReadOnlyDictionary<string, JsonElement>? inputs = null, CancellationToken cancellationToken = default)
+        DurableTaskClient client,
+        string workflowId,
+        IReadOnlyDictionary<string, JsonElement>? inputs = null,
+        string? startedBy = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         var stored = await workflows.GetAsync(workflowId, cancellationToken);
@@ -84,7 +90,7 @@ public sealed partial class RunLauncher(
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
                 OrchestratorNames.WorkflowRun,
-                new WorkflowRunInput(runId, definition, check.Values),
+                new WorkflowRunInput(runId, definition, check.Values, startedBy),
                 new StartOrchestrationOptions(runId),
                 cancellationToken);
         }
@@ -97,12 +103,16 @@ public sealed partial class RunLauncher(
             throw;
         }
 
-        LogRunScheduled(logger, runId, workflowId, stored.Version);
+        FunctionsLog.RunScheduled(logger, runId, workflowId, stored.Version);
         return new RunStart(new StartedRun(runId, workflowId, stored.Version), []);
     }
 
-    /// <summary>Asks a run to stop: running nodes are cancelled, nothing new is scheduled.</summary>
-    public async Task<CancelOutcome> CancelAsync(DurableTaskClient client, string runId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Asks a run to stop: running nodes are cancelled, nothing new is scheduled; the trace names <paramref name="cancelledBy"/>.
+    /// A run whose orchestration has already ended (or never existed) is not "accepted" for cancelling: it is reconciled
+    /// and reported as ended.
+    /// </summary>
+    public async Task<CancelOutcome> CancelAsync(DurableTaskClient client, string runId, string? cancelledBy = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         var summary = await runs.GetAsync(runId, cancellationToken);
@@ -116,15 +126,14 @@ public sealed partial class RunLauncher(
             return CancelOutcome.AlreadyEnded;
         }
 
+        if (await reconciler.ReconcileAsync(client, summary, cancellationToken) is null)
+        {
+            return CancelOutcome.AlreadyEnded;
+        }
+
         await runs.RequestCancellationAsync(runId, cancellationToken);
-        await client.RaiseEventAsync(runId, OrchestrationEventNames.Cancel, "requested", cancellationToken);
-        LogRunCancelRequested(logger, runId);
+        await client.RaiseEventAsync(runId, OrchestrationEventNames.Cancel, cancelledBy ?? OrchestrationEventNames.CancelRequestedByUnknown, cancellationToken);
+        FunctionsLog.RunCancelRequested(logger, runId);
         return CancelOutcome.Accepted;
     }
-
-    [LoggerMessage(3000, LogLevel.Information, "Run {RunId} of workflow {WorkflowId} v{WorkflowVersion} scheduled")]
-    private static partial void LogRunScheduled(ILogger logger, string runId, string workflowId, int workflowVersion);
-
-    [LoggerMessage(3001, LogLevel.Information, "Run {RunId}: cancellation requested")]
-    private static partial void LogRunCancelRequested(ILogger logger, string runId);
 }

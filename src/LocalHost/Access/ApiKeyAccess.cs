@@ -5,9 +5,10 @@ namespace ShipSec.LocalHost.Access;
 /// <summary>
 /// The local host's side of <see cref="ApiAccessPolicy"/>: the dashboard link <c>/?key=…</c>, which stores
 /// the key in an HttpOnly, same-site cookie, so browser requests and the page carry it without the page
-/// handling secrets, and a warning when the host runs open.
+/// handling secrets, and a warning when the host runs open. A cookie alone never changes state: the policy
+/// also asks for the dashboard's anti-forgery proof.
 /// </summary>
-internal sealed partial class ApiKeyAccess(ApiAccessPolicy policy, ILogger<ApiKeyAccess> logger)
+internal sealed class ApiKeyAccess(ApiAccessPolicy policy, ApiKeyValidator keys, ILogger<ApiKeyAccess> logger)
 {
     /// <summary>
     /// Opening any page with <c>?key=</c> stores the key in a cookie and redirects to the same page without
@@ -22,14 +23,13 @@ internal sealed partial class ApiKeyAccess(ApiAccessPolicy policy, ILogger<ApiKe
             return;
         }
 
-        if (!policy.Matches(offered))
+        if (keys.Find(offered) is null)
         {
-            await policy.Unauthorized().ExecuteResultAsync(new Microsoft.AspNetCore.Mvc.ActionContext(
-                context, context.GetRouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+            await ApiResponses.ExecuteAsync(context, policy.Unauthorized());
             return;
         }
 
-        context.Response.Cookies.Append(ApiAccessPolicy.CookieName, offered, new CookieOptions
+        context.Response.Cookies.Append(ApiKeyValidator.CookieName, offered, new CookieOptions
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,
@@ -43,10 +43,7 @@ internal sealed partial class ApiKeyAccess(ApiAccessPolicy policy, ILogger<ApiKe
     {
         if (policy.IsOpen)
         {
-            LogOpen(logger);
+            LocalHostLog.ApiOpen(logger);
         }
     }
-
-    [LoggerMessage(4100, LogLevel.Warning, "Access:ApiKey is not set: the local host API is open to anyone who can reach it")]
-    private static partial void LogOpen(ILogger logger);
 }

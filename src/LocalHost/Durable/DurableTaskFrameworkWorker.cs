@@ -7,13 +7,15 @@ using ShipSec.Orchestrations;
 namespace ShipSec.LocalHost.Durable;
 
 /// <summary>Runs the catalog's orchestrators and activities on a Durable Task Framework <see cref="TaskHubWorker"/>.</summary>
-internal sealed partial class DurableTaskFrameworkWorker(
+internal sealed class DurableTaskFrameworkWorker(
     IOrchestrationService service,
     IServiceProvider services,
     ILoggerFactory loggerFactory,
     ILogger<DurableTaskFrameworkWorker> logger) : IHostedService, IAsyncDisposable
 {
     private TaskHubWorker? worker;
+
+    private static readonly TimeSpan ForcedStopDeadline = TimeSpan.FromSeconds(10);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -36,16 +38,27 @@ internal sealed partial class DurableTaskFrameworkWorker(
             new ShimObjectManager<TaskActivity>(activities),
             loggerFactory);
         await worker.StartAsync();
-        LogStarted(logger, service.GetType().Name);
+        LocalHostLog.DurableWorkerStarted(logger, service.GetType().Name);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (worker is not null)
         {
-            // Not forced: running activities finish (and flush their trace) before the host exits.
-            await worker.StopAsync(isForced: false).WaitAsync(cancellationToken);
-            LogStopped(logger);
+            // Not forced: running activities finish (and flush their trace) before the host exits. When the host's
+            // shutdown timeout runs out first (measured after an Azurite outage: the graceful stop did not end within
+            // 30 s), stop forced: what did not finish is redelivered to the next worker, as after a crash.
+            try
+            {
+                await worker.StopAsync(isForced: false).WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                LocalHostLog.DurableWorkerForcedStop(logger);
+                await worker.StopAsync(isForced: true).WaitAsync(ForcedStopDeadline, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            LocalHostLog.DurableWorkerStopped(logger);
         }
     }
 
@@ -54,10 +67,4 @@ internal sealed partial class DurableTaskFrameworkWorker(
         worker?.Dispose();
         return ValueTask.CompletedTask;
     }
-
-    [LoggerMessage(4000, LogLevel.Information, "Durable Task worker started on {Backend}")]
-    private static partial void LogStarted(ILogger logger, string backend);
-
-    [LoggerMessage(4001, LogLevel.Information, "Durable Task worker stopped")]
-    private static partial void LogStopped(ILogger logger);
 }

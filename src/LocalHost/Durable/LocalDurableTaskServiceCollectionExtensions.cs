@@ -27,6 +27,7 @@ internal static class LocalDurableTaskServiceCollectionExtensions
         services.AddSingleton(provider => (IOrchestrationServiceClient)provider.GetRequiredService<IOrchestrationService>());
         services.AddSingleton<DurableTaskClient>(provider => new LocalDurableTaskClient(provider.GetRequiredService<IOrchestrationServiceClient>()));
         services.AddHostedService<DurableTaskFrameworkWorker>();
+        services.AddHostedService<RunReconciliationService>();
         return services;
     }
 

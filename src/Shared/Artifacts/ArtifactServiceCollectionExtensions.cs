@@ -28,6 +28,7 @@ public static class ArtifactServiceCollectionExtensions
         services.TryAddSingleton<BlobArtifactStore>();
         services.TryAddSingleton<IArtifactStore>(provider => provider.GetRequiredService<BlobArtifactStore>());
         services.TryAddSingleton<IArtifactLinks>(provider => provider.GetRequiredService<BlobArtifactStore>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ShipSec.Shared.Runs.IDependencyProbe, BlobStorageProbe>());
         return services;
     }
 }

@@ -133,6 +133,10 @@ public sealed class BlobArtifactStore : IArtifactStore, IArtifactLinks
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset value)
         => new(value.Ticks - (value.Ticks % TimeSpan.TicksPerSecond), value.Offset);
 
+    /// <summary>Completes when Blob Storage answered a request about the container (that it does not exist yet is an answer too).</summary>
+    internal async Task ProbeAsync(CancellationToken cancellationToken)
+        => await container.ExistsAsync(cancellationToken).ConfigureAwait(false);
+
     private async Task EnsureContainerAsync(CancellationToken cancellationToken)
     {
         // Creating is idempotent, so two first saves racing here both succeed; after that no round trip.

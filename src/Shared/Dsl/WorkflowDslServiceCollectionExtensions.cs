@@ -9,13 +9,16 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class WorkflowDslServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="WorkflowValidator"/> and <see cref="WorkflowDefinitionReader"/> as singletons. They need an
+    /// Adds <see cref="WorkflowValidator"/> (with <see cref="WorkflowOptions"/> when a host binds them) and
+    /// <see cref="WorkflowDefinitionReader"/> as singletons. They need an
     /// <see cref="ShipSec.Shared.Sdk.IComponentCatalog"/>, registered by whoever registers the components.
     /// </summary>
     public static IServiceCollection AddWorkflowDsl(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton<WorkflowValidator>();
+        services.TryAddSingleton(provider => new WorkflowValidator(
+            provider.GetRequiredService<ShipSec.Shared.Sdk.IComponentCatalog>(),
+            provider.GetService<Microsoft.Extensions.Options.IOptions<WorkflowOptions>>()?.Value.MaxNodeTimeoutSeconds ?? WorkflowLimits.MaxTimeoutSeconds));
         services.TryAddSingleton(provider => new WorkflowDefinitionReader(provider.GetRequiredService<WorkflowValidator>()));
         return services;
     }

@@ -10,7 +10,9 @@ namespace ShipSec.Shared.Dsl;
 /// depending on itself, no cycles, at most <see cref="WorkflowLimits.MaxNodes"/> nodes. Every problem is
 /// reported, not just the first. It never throws on a definition, however it was built.
 /// </summary>
-public sealed class WorkflowValidator(IComponentCatalog catalog)
+/// <param name="catalog">The components a node may name.</param>
+/// <param name="maxNodeTimeoutSeconds">Longest node timeout this deployment holds (<see cref="WorkflowOptions.MaxNodeTimeoutSeconds"/>).</param>
+public sealed class WorkflowValidator(IComponentCatalog catalog, int maxNodeTimeoutSeconds = WorkflowLimits.MaxTimeoutSeconds)
 {
     /// <summary>Cycles reported one by one before the rest are summed up in one problem.</summary>
     internal const int MaxReportedCycles = 100;
@@ -21,11 +23,11 @@ public sealed class WorkflowValidator(IComponentCatalog catalog)
     public IReadOnlyList<WorkflowProblem> Validate(WorkflowDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        return new Run(catalog).Validate(definition);
+        return new Run(catalog, maxNodeTimeoutSeconds).Validate(definition);
     }
 
     /// <summary>One validation: the catalog lookups it has made and the problems it has found.</summary>
-    private sealed class Run(IComponentCatalog catalog)
+    private sealed class Run(IComponentCatalog catalog, int maxTimeoutSeconds)
     {
         private readonly List<WorkflowProblem> problems = [];
         private readonly Dictionary<string, ComponentShape?> shapes = new(StringComparer.Ordinal);
@@ -206,9 +208,9 @@ public sealed class WorkflowValidator(IComponentCatalog catalog)
                 CheckRange(retry.MaxBackoffSeconds, 0, WorkflowLimits.MaxBackoffSeconds, retryPath, "maxBackoffSeconds", node, label);
             }
 
-            if (node.TimeoutSeconds is { } timeout and (< 1 or > WorkflowLimits.MaxTimeoutSeconds))
+            if (node.TimeoutSeconds is { } timeout && (timeout < 1 || timeout > maxTimeoutSeconds))
             {
-                Add(WorkflowPaths.Append(path, "timeoutSeconds"), InvalidValue, $"{label}: timeoutSeconds must be from 1 to {WorkflowLimits.MaxTimeoutSeconds}, not {timeout}.", NodeId(node));
+                Add(WorkflowPaths.Append(path, "timeoutSeconds"), InvalidValue, $"{label}: timeoutSeconds must be from 1 to {maxTimeoutSeconds} on this deployment (the longest an activity may run here), not {timeout}.", NodeId(node));
             }
         }
 
@@ -271,6 +273,11 @@ public sealed class WorkflowValidator(IComponentCatalog catalog)
                 else if (declared is not null && !Matches(value, declared.Type))
                 {
                     Add(field, InvalidValue, $"{label}: input '{WorkflowPaths.Shorten(name)}' must be {Article(declared.Type)}, not {WorkflowPaths.Describe(value)}.", NodeId(node));
+                }
+                else if (declared?.Rule?.Check(value) is { } fault)
+                {
+                    // The component would refuse this literal when it runs: refuse it now, naming the input.
+                    Add(field, InvalidValue, $"{label}: input '{WorkflowPaths.Shorten(name)}' {(fault.Length <= 300 ? fault : string.Concat(fault.AsSpan(0, 297), "...")).Replace("\0", "\\u0000", StringComparison.Ordinal)}.", NodeId(node));
                 }
             }
 

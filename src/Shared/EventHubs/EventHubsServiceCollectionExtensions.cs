@@ -32,6 +32,8 @@ public static class EventHubsServiceCollectionExtensions
             provider.GetRequiredService<TraceCollector>(),
             provider.GetRequiredService<PostgresPartitionStore>(),
             provider.GetRequiredService<ILogger<TraceEventProcessor>>()));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<TraceConsumerStatus>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EventHubsTraceConsumer>());
         return services;
     }

@@ -9,9 +9,11 @@ namespace ShipSec.Shared.Postgres;
 /// Applies the numbered SQL migrations embedded in this assembly (<c>ShipSec.Migrations.NNNN_name.sql</c>)
 /// to the configured schema, each in its own transaction under an advisory lock, so hosts starting
 /// together neither race nor apply a script twice. Runs in <see cref="StartingAsync"/>, before any
-/// hosted service's <c>StartAsync</c>.
+/// hosted service's <c>StartAsync</c>. With <see cref="PostgresOptions.OwnerConnectionString"/> set it migrates as
+/// that owner role and then grants the app's role what it needs and no more: the tables' rows, but no UPDATE,
+/// DELETE or TRUNCATE of <c>trace_events</c> (the trace is append-only) and no writes to <c>schema_migrations</c>.
 /// </summary>
-public sealed class PostgresMigrator(NpgsqlDataSource dataSource, IOptions<PostgresOptions> options, ILogger<PostgresMigrator> logger)
+public sealed partial class PostgresMigrator(NpgsqlDataSource dataSource, IOptions<PostgresOptions> options, ILogger<PostgresMigrator> logger)
     : IHostedLifecycleService, IDisposable
 {
     private const string ResourcePrefix = "ShipSec.Migrations.";
@@ -39,8 +41,24 @@ public sealed class PostgresMigrator(NpgsqlDataSource dataSource, IOptions<Postg
             }
 
             var schema = options.Value.Schema;
-            while (await ApplyNextAsync(schema, cancellationToken))
+            var owner = string.IsNullOrWhiteSpace(options.Value.OwnerConnectionString) ? null : options.Value.CreateOwnerDataSource();
+            try
             {
+                while (await ApplyNextAsync(owner ?? dataSource, schema, cancellationToken))
+                {
+                }
+
+                if (owner is not null)
+                {
+                    await GrantAppRoleAsync(owner, schema, cancellationToken);
+                }
+            }
+            finally
+            {
+                if (owner is not null)
+                {
+                    await owner.DisposeAsync();
+                }
             }
 
             _migrated = true;
@@ -52,7 +70,7 @@ public sealed class PostgresMigrator(NpgsqlDataSource dataSource, IOptions<Postg
     }
 
     /// <summary>Applies the first pending migration; false when none was pending.</summary>
-    private async Task<bool> ApplyNextAsync(string schema, CancellationToken cancellationToken)
+    private async Task<bool> ApplyNextAsync(NpgsqlDataSource dataSource, string schema, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -109,6 +127,44 @@ public sealed class PostgresMigrator(NpgsqlDataSource dataSource, IOptions<Postg
         PostgresLog.MigrationApplied(logger, next, schema);
         return true;
     }
+
+    // Idempotent, so it runs on every start and also covers tables a newer migration added.
+    private async Task GrantAppRoleAsync(NpgsqlDataSource owner, string schema, CancellationToken cancellationToken)
+    {
+        var app = new NpgsqlConnectionStringBuilder(options.Value.ConnectionString).Username;
+        if (string.IsNullOrEmpty(app) || !AppRoleName().IsMatch(app))
+        {
+            throw new InvalidOperationException("With Postgres:OwnerConnectionString set, the app's connection string must name its role (Username) as a plain identifier.");
+        }
+
+        if (string.Equals(app, new NpgsqlConnectionStringBuilder(options.Value.OwnerConnectionString).Username, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        // Under the migrations' lock: hosts starting together would otherwise update the same grants at once
+        // ("tuple concurrently updated").
+        await using var connection = await owner.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var lockSchema = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", connection, transaction))
+        {
+            lockSchema.Parameters.Add(new NpgsqlParameter { Value = "shipsec.migrations:" + schema });
+            await lockSchema.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var grant = new NpgsqlCommand($"""
+            GRANT USAGE ON SCHEMA "{schema}" TO "{app}";
+            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "{schema}" TO "{app}";
+            GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA "{schema}" TO "{app}";
+            REVOKE UPDATE, DELETE, TRUNCATE ON "{schema}".trace_events FROM "{app}";
+            REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON "{schema}".schema_migrations FROM "{app}";
+            """, connection, transaction);
+        await grant.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,62}$")]
+    private static partial System.Text.RegularExpressions.Regex AppRoleName();
 
     private static async Task<string> ReadScriptAsync(string version, CancellationToken cancellationToken)
     {

@@ -53,47 +53,82 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
         LIMIT $2
         """;
 
+    // Oldest first, so a backlog is worked off in the order it built up.
+    private const string SelectUnfinished = SummaryColumns + """
+
+        WHERE r.status IN ('queued', 'running') AND r.updated_at < $1
+        ORDER BY r.updated_at, r.run_id
+        LIMIT $2
+        """;
+
     private const string RequestCancellation = "UPDATE runs SET cancel_requested = true WHERE run_id = $1";
 
-    private const string SelectCancellation = "SELECT cancel_requested FROM runs WHERE run_id = $1";
+    private const string SelectCancellation = "SELECT run_id FROM runs WHERE run_id = ANY($1) AND cancel_requested";
 
     /// <inheritdoc />
     /// <remarks>Creating a run that already exists does nothing, so a retried request is harmless.</remarks>
-    public async Task CreateAsync(NewRun run, CancellationToken cancellationToken = default)
+    public Task CreateAsync(NewRun run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        await using var command = dataSource.CreateCommand(InsertRun);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PostgresText.Strip(run.RunId) });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PostgresText.Strip(run.WorkflowId) });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = run.WorkflowVersion });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = run.NodesTotal });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = run.CreatedAt.ToUniversalTime() });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = WireName.Of(RunStatus.Queued) });
-        command.Parameters.Add(new NpgsqlParameter<string?>
+        return PostgresFailures.RetryOnceOnLostConnectionAsync(dataSource, async ct =>
         {
-            TypedValue = run.Inputs is null ? null : PostgresText.StripJson(JsonSerializer.Serialize(run.Inputs, ShipSecJson.Options)),
-            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb,
-        });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            await using var command = dataSource.CreateCommand(InsertRun);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PostgresText.Strip(run.RunId) });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PostgresText.Strip(run.WorkflowId) });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = run.WorkflowVersion });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = run.NodesTotal });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = run.CreatedAt.ToUniversalTime() });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = WireName.Of(RunStatus.Queued) });
+            command.Parameters.Add(new NpgsqlParameter<string?>
+            {
+                TypedValue = run.Inputs is null ? null : PostgresText.StripJson(JsonSerializer.Serialize(run.Inputs, ShipSecJson.Options)),
+                NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb,
+            });
+            return await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<RunSummary?> GetAsync(string runId, CancellationToken cancellationToken = default)
+    public Task<RunSummary?> GetAsync(string runId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runId);
-        await using var command = dataSource.CreateCommand(SelectRun);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadSummary(reader) : null;
+        return PostgresFailures.RetryOnceOnLostConnectionAsync(dataSource, async ct =>
+        {
+            await using var command = dataSource.CreateCommand(SelectRun);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct) ? ReadSummary(reader) : null;
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<RunSummary>> ListAsync(string? workflowId, int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<RunSummary>> ListAsync(string? workflowId, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        await using var command = dataSource.CreateCommand(SelectRuns);
-        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = workflowId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        return PostgresFailures.RetryOnceOnLostConnectionAsync<IReadOnlyList<RunSummary>>(dataSource, async ct =>
+        {
+            await using var command = dataSource.CreateCommand(SelectRuns);
+            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = workflowId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            return await ReadSummariesAsync(command, ct);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RunSummary>> ListUnfinishedAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return PostgresFailures.RetryOnceOnLostConnectionAsync<IReadOnlyList<RunSummary>>(dataSource, async ct =>
+        {
+            await using var command = dataSource.CreateCommand(SelectUnfinished);
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = updatedBefore.ToUniversalTime() });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            return await ReadSummariesAsync(command, ct);
+        }, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<RunSummary>> ReadSummariesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         var runs = new List<RunSummary>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -105,21 +140,39 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> RequestCancellationAsync(string runId, CancellationToken cancellationToken = default)
+    public Task<bool> RequestCancellationAsync(string runId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runId);
-        await using var command = dataSource.CreateCommand(RequestCancellation);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        return PostgresFailures.RetryOnceOnLostConnectionAsync(dataSource, async ct =>
+        {
+            await using var command = dataSource.CreateCommand(RequestCancellation);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
+            return await command.ExecuteNonQueryAsync(ct) > 0;
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<bool> IsCancellationRequestedAsync(string runId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyCollection<string>> CancellationRequestedAmongAsync(IReadOnlyCollection<string> runIds, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(runId);
-        await using var command = dataSource.CreateCommand(SelectCancellation);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
-        return await command.ExecuteScalarAsync(cancellationToken) is true;
+        ArgumentNullException.ThrowIfNull(runIds);
+        if (runIds.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyCollection<string>>([]);
+        }
+
+        return PostgresFailures.RetryOnceOnLostConnectionAsync<IReadOnlyCollection<string>>(dataSource, async ct =>
+        {
+            await using var command = dataSource.CreateCommand(SelectCancellation);
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. runIds] });
+            var cancelled = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                cancelled.Add(reader.GetString(0));
+            }
+
+            return cancelled;
+        }, cancellationToken);
     }
 
     private static RunSummary ReadSummary(NpgsqlDataReader reader) => new()

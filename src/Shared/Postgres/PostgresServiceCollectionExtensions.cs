@@ -36,6 +36,11 @@ public static class PostgresServiceCollectionExtensions
                 {
                     options.ConnectionString = configuration.GetConnectionString("Postgres") ?? "";
                 }
+
+                if (string.IsNullOrWhiteSpace(options.OwnerConnectionString))
+                {
+                    options.OwnerConnectionString = configuration.GetConnectionString("PostgresOwner") ?? "";
+                }
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();
@@ -59,6 +64,7 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<PostgresRunFindings>();
         services.TryAddSingleton<IRunFindings>(provider => provider.GetRequiredService<PostgresRunFindings>());
         services.TryAddSingleton<RunReplay>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDependencyProbe, PostgresProbe>());
         return services;
     }
 }

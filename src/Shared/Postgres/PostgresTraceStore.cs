@@ -70,7 +70,7 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
         WHERE r.run_id = c.run_id
         """;
 
-    // Findings are indexed with the events that carry them, in the same transaction (0004_findings_and_inputs.sql).
+    // Findings are indexed with the events that carry them, in the same transaction (0005_findings_and_inputs.sql).
     private const string IndexFindings = """
         INSERT INTO run_findings (run_id, sequence, fingerprint, rule_id, severity, node_id, attempt, ts, finding)
         SELECT run_id, sequence, payload -> 'finding' ->> 'fingerprint', payload -> 'finding' ->> 'ruleId',
@@ -85,12 +85,6 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
     // Within a caller's transaction an append is a savepoint, so a retry (or a failure) leaves that transaction usable.
     private static readonly AppendBoundary InCallersTransaction = new(
         "SAVEPOINT trace_append", "ROLLBACK TO SAVEPOINT trace_append", OpenAgainAfterUndo: false, "RELEASE SAVEPOINT trace_append");
-
-    private const string CountStarts = """
-        SELECT count(*)::int FROM trace_events
-        WHERE run_id = $1 AND node_id = $2 AND attempt = $3 AND type = $4
-        """;
-
 
     private const string SelectPage = """
         SELECT id, run_id, node_id, attempt, type, level, ts, sequence, message, payload
@@ -109,11 +103,34 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
             return [];
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // BEGIN and COMMIT travel with the append's first and last statements, not in round trips of their
-        // own. Whatever fails, the pool rolls back a connection that comes back inside a transaction.
+        // own. Whatever fails, the pool rolls back a connection that comes back inside a transaction. Repeating
+        // an append is harmless: ids already stored are left out.
+        var batch = TraceAppendBatch.Of(events);
         var boundary = new AppendBoundary("BEGIN", "ROLLBACK", OpenAgainAfterUndo: true, "COMMIT");
-        return await AppendAsync(connection, null, TraceAppendBatch.Of(events), boundary, cancellationToken);
+        return await Reachable(ct => AppendOnOwnConnectionAsync(batch, boundary, ct), cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<TraceEvent>> AppendOnOwnConnectionAsync(TraceAppendBatch batch, AppendBoundary boundary, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await AppendAsync(connection, null, batch, boundary, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a repeatable request; a connection a restart cut is replaced once, and an outage surfaces as
+    /// <see cref="TraceStoreUnavailableException"/> so transports can wait it out.
+    /// </summary>
+    private async Task<T> Reachable<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await PostgresFailures.RetryOnceOnLostConnectionAsync(dataSource, operation, cancellationToken);
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception) && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TraceStoreUnavailableException($"The trace store (PostgreSQL) is unavailable: {exception.Message}", exception);
+        }
     }
 
     /// <summary>
@@ -230,22 +247,16 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
     }
 
     /// <inheritdoc />
-    public async Task<int> CountStartsAsync(string runId, string nodeId, int attempt, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand(CountStarts);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = nodeId });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = attempt });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = WireName.Of(TraceEventType.NodeStarted) });
-        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    /// <inheritdoc />
-    public async Task<TracePage> ReadAsync(string runId, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    public Task<TracePage> ReadAsync(string runId, long afterSequence, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfEqual(limit, int.MaxValue);
+        return PostgresFailures.RetryOnceOnLostConnectionAsync(dataSource, ct => ReadPageAsync(runId, afterSequence, limit, ct), cancellationToken);
+    }
+
+    private async Task<TracePage> ReadPageAsync(string runId, long afterSequence, int limit, CancellationToken cancellationToken)
+    {
 
         await using var command = dataSource.CreateCommand(SelectPage);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });

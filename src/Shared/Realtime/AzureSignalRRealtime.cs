@@ -50,8 +50,9 @@ public sealed class AzureSignalRRealtime : IRealtime
     }
 
     /// <inheritdoc />
+    /// <remarks>The membership expires with the token that asked for it (<c>ttl</c> = the token lifetime), so memberships do not pile up.</remarks>
     public Task AddUserToGroupAsync(string userId, string group, CancellationToken cancellationToken = default)
-        => CallAsync(HttpMethod.Put, UserUrl(userId, group), null, cancellationToken);
+        => CallAsync(HttpMethod.Put, UserUrl(userId, group), null, cancellationToken, $"ttl={(long)_tokenLifetime.TotalSeconds}");
 
     /// <inheritdoc />
     public Task RemoveUserFromGroupAsync(string userId, string group, CancellationToken cancellationToken = default)
@@ -64,13 +65,15 @@ public sealed class AzureSignalRRealtime : IRealtime
 
         // The service checks the token's audience against the client URL, query included, and takes the
         // connection's user id from nameid: group membership by user is what limits a connection to its runs.
-        var url = $"{_service.BaseUrl}/client/?hub={_hub}";
+        var url = ClientUrl;
         var token = SignalRAccessToken.Create(url, _service.AccessKey, _clock.GetUtcNow(), _tokenLifetime, grant.Subject, grant.Claim);
         return Task.FromResult(new NegotiateResult(url, token));
     }
 
     /// <inheritdoc />
-    public RealtimeGrant? ReadGrant(string accessToken) => SignalRAccessToken.ReadGrant(accessToken, _service.AccessKey, _clock.GetUtcNow());
+    public RealtimeGrant? ReadGrant(string accessToken) => SignalRAccessToken.ReadGrant(accessToken, _service.AccessKey, _clock.GetUtcNow(), ClientUrl);
+
+    private string ClientUrl => $"{_service.BaseUrl}/client/?hub={_hub}";
 
     private string GroupUrl(string group)
     {
@@ -84,10 +87,10 @@ public sealed class AzureSignalRRealtime : IRealtime
         return $"{GroupUrl(group)}/users/{Uri.EscapeDataString(userId)}";
     }
 
-    private async Task CallAsync(HttpMethod method, string url, HttpContent? body, CancellationToken cancellationToken)
+    private async Task CallAsync(HttpMethod method, string url, HttpContent? body, CancellationToken cancellationToken, string? query = null)
     {
-        using var request = new HttpRequestMessage(method, url) { Content = body };
-        // The audience is the request URL without query; none of these routes has one.
+        using var request = new HttpRequestMessage(method, query is null ? url : $"{url}?{query}") { Content = body };
+        // The audience is the request URL without its query.
         var token = SignalRAccessToken.Create(url, _service.AccessKey, _clock.GetUtcNow(), _tokenLifetime);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
 

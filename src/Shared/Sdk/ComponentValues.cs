@@ -70,3 +70,27 @@ public sealed class ComponentOutputs
         return this;
     }
 }
+
+/// <summary>
+/// Thrown when the deployment's policy forbids what a component was asked to do (a disabled component, a
+/// program not on an allow-list). The attempt fails with <see cref="Kind"/> and is not retried: trying again
+/// cannot change the policy.
+/// </summary>
+public sealed class ComponentRefusedException : Exception
+{
+    /// <summary>A refusal of kind <paramref name="kind"/> (such as <c>exec-disabled</c>) with a message saying what to change.</summary>
+    public ComponentRefusedException(string kind, string message)
+        : base(message) => Kind = kind;
+
+    /// <summary>A refusal without detail.</summary>
+    public ComponentRefusedException() => Kind = "refused";
+
+    /// <summary>A refusal with a message.</summary>
+    public ComponentRefusedException(string message) : base(message) => Kind = "refused";
+
+    /// <summary>A refusal caused by another exception.</summary>
+    public ComponentRefusedException(string message, Exception innerException) : base(message, innerException) => Kind = "refused";
+
+    /// <summary>The failure kind recorded in the trace, such as <c>exec-disabled</c> or <c>command-not-allowed</c>.</summary>
+    public string Kind { get; }
+}

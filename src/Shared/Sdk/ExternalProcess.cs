@@ -13,10 +13,16 @@ public sealed record ExternalProcessStart
     /// <summary>Arguments, each passed as one argv entry with no shell quoting or expansion.</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];
 
-    /// <summary>Working directory; the current one when null.</summary>
+    /// <summary>
+    /// Working directory, bound writable into the sandbox; when null the process works in a directory of
+    /// its own, created for it and removed after it ends.
+    /// </summary>
     public string? WorkingDirectory { get; init; }
 
-    /// <summary>Environment variables to set; a null value removes the variable.</summary>
+    /// <summary>
+    /// Environment variables to set on top of a minimal PATH, HOME, TMPDIR, LANG and TRACEPARENT; a null value
+    /// removes the variable. Nothing else of the host's environment reaches the process.
+    /// </summary>
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
 
     /// <summary>Longest line logged as is, in characters; the rest of a longer line is dropped with a marker.</summary>
@@ -39,7 +45,8 @@ public sealed record ExternalProcessResult(int ExitCode, IReadOnlyList<string> L
 
 /// <summary>
 /// Runs a program for a component and streams its output into the trace as it is written: each stdout
-/// line becomes a NODE_LOG at info level, each stderr line one at warn level.
+/// line becomes a NODE_LOG at info level, each stderr line one at warn level. The process is confined by
+/// the context's <see cref="IComponentContext.Sandbox"/>.
 /// </summary>
 public static class ExternalProcess
 {
@@ -66,7 +73,8 @@ public static class ExternalProcess
         var token = linked.Token;
         token.ThrowIfCancellationRequested();
 
-        using var process = new Process { StartInfo = CreateStartInfo(start) };
+        using var sandboxed = context.Sandbox.Prepare(start, CurrentTraceParent());
+        using var process = new Process { StartInfo = sandboxed.StartInfo };
         try
         {
             process.Start();
@@ -120,42 +128,9 @@ public static class ExternalProcess
         IComponentContext context, string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken = default)
         => RunAsync(context, new ExternalProcessStart { FileName = fileName, Arguments = [.. arguments] }, cancellationToken);
 
-    private static ProcessStartInfo CreateStartInfo(ExternalProcessStart start)
-    {
-        var info = new ProcessStartInfo(start.FileName)
-        {
-            UseShellExecute = false,
-            CreateNoWindow = true,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in start.Arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        if (!string.IsNullOrEmpty(start.WorkingDirectory))
-        {
-            info.WorkingDirectory = start.WorkingDirectory;
-        }
-
-        foreach (var (name, value) in start.Environment)
-        {
-            if (value is null)
-            {
-                info.Environment.Remove(name);
-            }
-            else
-            {
-                info.Environment[name] = value;
-            }
-        }
-
-        return info;
-    }
+    // W3C trace context of the node attempt, so a tool that understands TRACEPARENT joins the run's trace.
+    private static string? CurrentTraceParent()
+        => Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
 
     private static void KillTree(Process process)
     {

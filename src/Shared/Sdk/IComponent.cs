@@ -35,6 +35,9 @@ public interface IComponentContext
     /// <summary>Fires when the attempt times out or the run is cancelled.</summary>
     CancellationToken CancellationToken { get; }
 
+    /// <summary>How processes the component starts are confined; the machine's defaults unless the host configures it.</summary>
+    ProcessSandbox Sandbox => ProcessSandbox.Default;
+
     /// <summary>Emits a NODE_LOG event. Never blocks on I/O: events are flushed in the background and before the node ends.</summary>
     void Log(TraceEventLevel level, string message);
 
@@ -76,12 +79,18 @@ public sealed record ComponentDescriptor(
 /// <param name="Required">True when a workflow must give it (a default makes it optional).</param>
 /// <param name="Description">What it means.</param>
 /// <param name="Secret">True when its value must never appear in a trace or an API response.</param>
+/// <param name="Rule">
+/// What a value must satisfy beyond its type (a range, a format). Registration checks literal values against it,
+/// so a workflow that could only fail at run time is refused; the component applies the same rule to the
+/// resolved value when it runs.
+/// </param>
 public sealed record ComponentInputDescriptor(
     string Name,
     ComponentValueType Type,
     bool Required,
     string Description,
-    bool Secret = false);
+    bool Secret = false,
+    ComponentInputRule? Rule = null);
 
 /// <summary>A declared output.</summary>
 public sealed record ComponentOutputDescriptor(string Name, ComponentValueType Type, string Description);

@@ -5,6 +5,9 @@ namespace ShipSec.Shared.Sdk;
 /// <summary>Parses port lists such as <c>22,80,8000-8100</c>: one rule for workflow inputs of type ports and for components.</summary>
 public static class PortSpec
 {
+    /// <summary>The rule a port-list input declares: registration refuses a literal list this parser would refuse.</summary>
+    public static ComponentInputRule Rule { get; } = new TextRule(spec => TryParse(spec, out _, out var problem) ? null : problem);
+
     /// <summary>The distinct ports of <paramref name="spec"/>, ascending; the error names <paramref name="input"/>.</summary>
     public static IReadOnlyList<int> Parse(string spec, string input)
     {

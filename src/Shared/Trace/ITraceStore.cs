@@ -10,12 +10,6 @@ public interface ITraceStore
     /// </summary>
     Task<IReadOnlyList<TraceEvent>> AppendAsync(IReadOnlyList<TraceEvent> events, CancellationToken cancellationToken = default);
 
-    /// <summary>
-    /// How many times attempt <paramref name="attempt"/> of a node has started (NODE_STARTED events, one per
-    /// delivery of its activity): more than zero when a worker stopped mid-attempt and the activity is redelivered.
-    /// </summary>
-    Task<int> CountStartsAsync(string runId, string nodeId, int attempt, CancellationToken cancellationToken = default);
-
     /// <summary>Events of a run with sequence greater than <paramref name="afterSequence"/>, in order.</summary>
     Task<TracePage> ReadAsync(string runId, long afterSequence, int limit, CancellationToken cancellationToken = default);
 }

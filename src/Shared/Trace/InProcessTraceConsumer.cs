@@ -9,8 +9,10 @@ namespace ShipSec.Shared.Trace;
 /// coalescing small pending batches into one append for throughput. Runs are spread over a few lanes by
 /// their id, each lane appending on its own connection: a run always goes to the same lane, so its batches
 /// commit in the order they were published, while different runs commit concurrently (as Event Hubs
-/// partitions keyed by run would). On stop it refuses new batches and collects what is already queued;
-/// only the host's shutdown timeout cuts that short.
+/// partitions keyed by run would). While the store is unavailable (<see cref="TraceStoreUnavailableException"/>)
+/// a lane keeps its batch and tries again with a growing pause (at most <see cref="MaxOutageRetryDelay"/>),
+/// so an outage delays its publishers and never reorders or fails their batches. On stop it refuses new
+/// batches and collects what is already queued; only the host's shutdown timeout cuts that short.
 /// </summary>
 /// <remarks>
 /// A plain hosted service rather than a <see cref="BackgroundService"/>: that one starts its loop with the
@@ -29,6 +31,11 @@ public sealed class InProcessTraceConsumer(
 
     /// <summary>Concurrent appends, one per lane (measured with bench/: 4 lanes on 2 cores take ~1.6x one).</summary>
     internal const int Lanes = 4;
+
+    /// <summary>The longest pause between two tries while the store is unavailable: how late delivery resumes after it is back.</summary>
+    internal static readonly TimeSpan MaxOutageRetryDelay = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan FirstOutageRetryDelay = TimeSpan.FromMilliseconds(100);
 
     private readonly CancellationTokenSource _abort = new();
     private readonly Lock _gate = new();
@@ -174,7 +181,7 @@ public sealed class InProcessTraceConsumer(
 
         try
         {
-            await collector.CollectAsync(events, cancellationToken);
+            await CollectThroughOutagesAsync(events, cancellationToken);
         }
 #pragma warning disable CA1031 // Any failure is handed to the waiting publishers, never allowed to end the consumer.
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
@@ -200,7 +207,7 @@ public sealed class InProcessTraceConsumer(
     {
         try
         {
-            await collector.CollectAsync(pending.Events, cancellationToken);
+            await CollectThroughOutagesAsync(pending.Events, cancellationToken);
             pending.MarkCommitted();
         }
 #pragma warning disable CA1031 // Any failure is handed to the waiting publisher, never allowed to end the consumer.
@@ -209,6 +216,37 @@ public sealed class InProcessTraceConsumer(
         {
             TraceLog.CollectFailed(logger, exception, pending.Events.Count, 1);
             pending.MarkFailed(exception);
+        }
+    }
+
+    private async Task CollectThroughOutagesAsync(IReadOnlyList<TraceEvent> events, CancellationToken cancellationToken)
+    {
+        var delay = FirstOutageRetryDelay;
+        var tries = 0;
+        while (true)
+        {
+            try
+            {
+                await collector.CollectAsync(events, cancellationToken);
+                if (tries > 0)
+                {
+                    TraceLog.StoreBack(logger, events.Count, tries);
+                }
+
+                return;
+            }
+            catch (TraceStoreUnavailableException exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Nothing was stored: the same append is tried again once the pause is over. Later batches of
+                // this lane wait behind it, so the order publishers handed them over in is kept.
+                if (tries++ % 10 == 0)
+                {
+                    TraceLog.StoreUnavailable(logger, exception, events.Count, tries);
+                }
+
+                await Task.Delay(delay, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxOutageRetryDelay.Ticks));
+            }
         }
     }
 }

@@ -12,11 +12,11 @@ namespace ShipSec.LocalHost.Tests.Contracts;
 /// <summary>
 /// The dashboard's TypeScript contract types are checked (by tsc and vitest) against JSON fixtures; these
 /// tests keep those fixtures equal to what the C# records serialise to, so a payload change fails a build
-/// instead of breaking the page.
+/// instead of breaking the page. Each test also writes what it generated to .artifacts/fixtures/, which
+/// scripts/update-fixtures copies over the committed fixtures: no test ever rewrites what it checks.
 /// </summary>
 public sealed class DashboardContractFixtureTests
 {
-    private const string UpdateVariable = "SHIPSEC_UPDATE_FIXTURES";
 
     private static readonly JsonSerializerOptions FixtureOptions = new(ShipSecJson.Options) { WriteIndented = true };
 
@@ -344,17 +344,15 @@ public sealed class DashboardContractFixtureTests
     {
         var path = RepositoryPaths.Of("src", "Dashboard", "src", "api", "fixtures", name);
         var expected = JsonSerializer.Serialize(value, FixtureOptions).ReplaceLineEndings("\n") + "\n";
-        if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
-        {
-            File.WriteAllText(path, expected);
-            return;
-        }
+        var generated = RepositoryPaths.Of(".artifacts", "fixtures", name);
+        Directory.CreateDirectory(Path.GetDirectoryName(generated)!);
+        File.WriteAllText(generated, expected);
 
         var actual = File.Exists(path) ? File.ReadAllText(path).ReplaceLineEndings("\n") : "(missing)";
         Assert.True(
             expected == actual,
-            $"{path} no longer matches the C# contract records; regenerate fixtures with {UpdateVariable}=1 "
-            + $"(dotnet test tests/LocalHost.Tests with {UpdateVariable}=1), then fix src/Dashboard/src/api/contracts.ts until `npm run build` passes.\n"
+            $"{path} no longer matches the C# contract records (generated: {generated}). If the change is meant, run "
+            + "scripts/update-fixtures, then fix src/Dashboard/src/api/contracts.ts until `npm run build` passes.\n"
             + $"Expected:\n{expected}\nActual:\n{actual}");
     }
 }

@@ -41,8 +41,8 @@ public sealed class LocalRealtimeTests(InMemoryLocalHostFixture host) : IClassFi
         var received = await client.ReadEventsAsync(3);
         Assert.Equal(logs.Select(e => e.Id), received.Select(e => e.Event.Id));
         Assert.Equal([1L, 2L, 3L], received.Select(e => e.Event.Sequence));
-        // Each message was delivered only after its events were readable through the API, i.e. committed.
-        Assert.All(received, e => Assert.True(e.StoredWhenReceived >= e.Event.Sequence));
+        // That a message is sent only after its events committed is checked where the send happens:
+        // Shared.Tests InProcessTraceTests.Realtime_messages_are_sent_only_once_their_events_are_committed.
         Assert.Equal("NODE_LOG", received[0].Json.GetProperty("type").GetString());
 
         await publisher.PublishAsync([Status(runId, RunStatus.Running)]);
@@ -78,6 +78,33 @@ public sealed class LocalRealtimeTests(InMemoryLocalHostFixture host) : IClassFi
         Assert.Equal(runId, summary.GetProperty("runId").GetString());
         Assert.False(client.TraceMessages.Reader.TryRead(out _));
         Assert.False(client.RunUpdates.Reader.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task An_empty_run_list_grants_nothing()
+    {
+        using var content = new StringContent("""{"runIds": []}""", System.Text.Encoding.UTF8, "application/json");
+
+        using var response = await host.Http.PostAsync(new Uri("api/negotiate", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("/runIds", problem.GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.False(problem.TryGetProperty("accessToken", out _));
+    }
+
+    [Fact]
+    public async Task A_token_with_a_trailing_equals_sign_is_refused()
+    {
+        using var negotiated = await host.Http.PostAsync(new Uri("api/negotiate", UriKind.Relative), null);
+        var token = (await negotiated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+
+        foreach (var (presented, expected) in new[] { (token, HttpStatusCode.NoContent), (token + "=", HttpStatusCode.Unauthorized) })
+        {
+            using var content = JsonContent.Create(new { accessToken = presented });
+            using var response = await host.Http.PostAsync(new Uri("api/workflows/runs/subscribe", UriKind.Relative), content);
+            Assert.Equal(expected, response.StatusCode);
+        }
     }
 
     [Theory]
@@ -184,8 +211,8 @@ public sealed class LocalRealtimeTests(InMemoryLocalHostFixture host) : IClassFi
         Status = status,
     };
 
-    /// <summary>A received event, its JSON as sent, and how far the run's stored trace reached when it arrived.</summary>
-    private sealed record ReceivedEvent(TraceEvent Event, JsonElement Json, long StoredWhenReceived);
+    /// <summary>A received event and its JSON as sent.</summary>
+    private sealed record ReceivedEvent(TraceEvent Event, JsonElement Json);
 
     /// <summary>A dashboard-like client: receives only, joins groups over HTTP.</summary>
     private sealed class HubClient : IAsyncDisposable
@@ -198,15 +225,8 @@ public sealed class LocalRealtimeTests(InMemoryLocalHostFixture host) : IClassFi
             _connection = connection;
             _http = http;
             AccessToken = accessToken;
-            connection.On<JsonElement>("traceEvents", async message =>
-            {
-                var runId = message.GetProperty("runId").GetString()!;
-                using var trace = await _http.GetAsync(new Uri($"api/workflows/runs/{runId}/trace?limit=5000", UriKind.Relative));
-                var stored = (await trace.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("events").EnumerateArray()
-                    .Select(e => e.GetProperty("sequence").GetInt64()).DefaultIfEmpty(0).Max();
-                await TraceMessages.Writer.WriteAsync(message.GetProperty("events").EnumerateArray()
-                    .Select(e => new ReceivedEvent(e.Deserialize<TraceEvent>(ShipSecJson.Options)!, e.Clone(), stored)).ToList());
-            });
+            connection.On<JsonElement>("traceEvents", message => TraceMessages.Writer.WriteAsync(message.GetProperty("events").EnumerateArray()
+                .Select(e => new ReceivedEvent(e.Deserialize<TraceEvent>(ShipSecJson.Options)!, e.Clone())).ToList()).AsTask());
             connection.On<JsonElement>("runUpdated", summary => RunUpdates.Writer.WriteAsync(summary.Clone()).AsTask());
         }
 

@@ -35,6 +35,34 @@ public sealed class ArtifactLinkTests : IDisposable
     }
 
     [Fact]
+    public async Task Storage_refuses_a_link_once_its_expiry_has_passed_and_not_before()
+    {
+        var store = CreateStore();
+        var reference = await store.SaveAsync(new ArtifactDescriptor("run-1", "scan", 1, "a4", "late.txt", "text/plain"), new MemoryStream("late"u8.ToArray()));
+        var link = (await store.TryCreateReadLinkAsync(reference, TimeSpan.FromSeconds(1)))!;
+
+        // Polled until storage refuses it (no fixed wait): the first refusal comes after the expiry the link reports.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        HttpStatusCode status;
+        DateTimeOffset askedAt;
+        do
+        {
+            askedAt = DateTimeOffset.UtcNow;
+            using var response = await _http.GetAsync(link.Url, deadline.Token);
+            status = response.StatusCode;
+            if (status == HttpStatusCode.OK)
+            {
+                Assert.True(askedAt <= link.ExpiresAt.AddSeconds(1), $"still readable at {askedAt:O}, after its expiry {link.ExpiresAt:O}");
+            }
+        }
+        while (status == HttpStatusCode.OK && await poll.WaitForNextTickAsync(deadline.Token));
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.True(askedAt >= link.ExpiresAt.AddSeconds(-1), $"refused at {askedAt:O}, before its expiry {link.ExpiresAt:O}");
+    }
+
+    [Fact]
     public async Task A_link_only_reads()
     {
         var store = CreateStore();

@@ -26,7 +26,8 @@ internal static class TestCatalog
             "Finds open TCP ports.",
             [
                 new("host", ComponentValueType.String, Required: true, "Host to scan."),
-                new("ports", ComponentValueType.String, Required: false, "Port range."),
+                new("ports", ComponentValueType.String, Required: false, "Port range.",
+                    Rule: new TextRule(text => text.Length > 0 && text.All(c => char.IsAsciiDigit(c) || c is ',' or '-') ? null : "is not a port list")),
             ],
             [new("openPorts", ComponentValueType.Array, "Open ports.")])),
         new DescribedComponent(new ComponentDescriptor(
@@ -43,7 +44,7 @@ internal static class TestCatalog
             [
                 new("findings", ComponentValueType.Any, Required: true, "What to report."),
                 new("title", ComponentValueType.String, Required: false, "Report title."),
-                new("limit", ComponentValueType.Integer, Required: false, "Most findings to list."),
+                new("limit", ComponentValueType.Integer, Required: false, "Most findings to list.", Rule: new IntegerRange(0, 1000)),
             ],
             [new("report", ComponentValueType.Object, "The report.")])),
         new DescribedComponent(new ComponentDescriptor(

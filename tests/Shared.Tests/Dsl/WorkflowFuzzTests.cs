@@ -108,6 +108,33 @@ public sealed class WorkflowFuzzTests
         AssertWellFormed(reader.Read(utf8 ?? []));
     }
 
+    [Fact]
+    public void Literal_inputs_outside_their_declared_rules_are_refused_naming_the_input()
+    {
+        var random = new Random(5);
+        foreach (var (input, value, valid) in new[]
+        {
+            ("limit", "-1", false), ("limit", "1001", false), ("limit", "1e400", false), ("limit", "99999999999999999999", false),
+            ("limit", "0", true), ("limit", "1000", true), ("ports", "\"80,1-70000\"", true), ("ports", "\"80;rm\"", false), ("ports", "\"\"", false),
+        })
+        {
+            var portsInput = input == "ports" ? ", \"ports\": " + value : "";
+            var limitInput = input == "limit" ? ", \"limit\": " + value : "";
+            var json = "{ \"id\": \"r\", \"name\": \"r\", \"nodes\": ["
+                + "{ \"id\": \"scan\", \"component\": \"security.port-scan\", \"inputs\": { \"host\": \"h\"" + portsInput + " } },"
+                + "{ \"id\": \"report\", \"component\": \"core.report\", \"inputs\": { \"findings\": 1" + limitInput + " } } ] }";
+            var result = reader.Read(json);
+            Assert.True(result.IsValid == valid, $"{input} = {value}: {string.Join("; ", result.Problems.Select(p => p.Message))}");
+            if (!valid)
+            {
+                Assert.Contains(result.Problems, p => p.Field == (input == "ports" ? "/nodes/0/inputs/ports" : "/nodes/1/inputs/limit"));
+            }
+
+            // And the same document mangled still never throws.
+            Check(Mangle(json, random));
+        }
+    }
+
     /// <summary>Reads a document and checks the result is coherent; true when it was valid.</summary>
     private bool Check(string json)
     {

@@ -196,9 +196,11 @@ public sealed class TraceEventProcessorTests : IAsyncLifetime
     private Task<long> CountEventsAsync(string runId)
         => _database.ScalarAsync<long>("SELECT count(*) FROM trace_events WHERE run_id = $1", runId);
 
+    // As the schema's owner: the app's role may not create triggers.
     private async Task ExecuteAsync(string sql)
     {
-        await using var command = _database.DataSource.CreateCommand(sql);
+        await using var owner = _database.Options.CreateOwnerDataSource();
+        await using var command = owner.CreateCommand(sql);
         await command.ExecuteNonQueryAsync();
     }
 

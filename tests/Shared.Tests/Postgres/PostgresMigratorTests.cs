@@ -31,7 +31,7 @@ public sealed class PostgresMigratorTests(PostgresSchemaFixture database) : ICla
         var schema = PostgresSchemaFixture.NewSchemaName();
         try
         {
-            var options = new PostgresOptions { ConnectionString = PostgresSchemaFixture.ConnectionString, Schema = schema };
+            var options = new PostgresOptions { ConnectionString = PostgresSchemaFixture.ConnectionString, OwnerConnectionString = PostgresSchemaFixture.OwnerConnectionString, Schema = schema };
             var dataSources = Enumerable.Range(0, 4).Select(_ => options.CreateDataSource()).ToArray();
             var migrators = dataSources.Select(d => new PostgresMigrator(d, Options.Create(options), Microsoft.Extensions.Logging.Abstractions.NullLogger<PostgresMigrator>.Instance)).ToArray();
 
@@ -65,6 +65,7 @@ public sealed class PostgresMigratorTests(PostgresSchemaFixture database) : ICla
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Postgres"] = PostgresSchemaFixture.ConnectionString,
+                ["ConnectionStrings:PostgresOwner"] = PostgresSchemaFixture.OwnerConnectionString,
                 ["Postgres:Schema"] = schema,
             });
             builder.Services.AddShipSecPostgres();

@@ -12,9 +12,13 @@ public sealed class PostgresSchemaFixture : IAsyncLifetime
             ? configured
             : "Host=127.0.0.1;Port=5433;Username=postgres;Database=shipsec";
 
+    /// <summary>The role that owns schemas (scripts/services' shipsec_owner), or the app's own when there is no such role.</summary>
+    public static string OwnerConnectionString { get; } =
+        Environment.GetEnvironmentVariable("ConnectionStrings__PostgresOwner") is { Length: > 0 } owner ? owner : ConnectionString;
+
     public string Schema { get; } = NewSchemaName();
 
-    public PostgresOptions Options => new() { ConnectionString = ConnectionString, Schema = Schema };
+    public PostgresOptions Options => new() { ConnectionString = ConnectionString, OwnerConnectionString = OwnerConnectionString, Schema = Schema };
 
     public NpgsqlDataSource DataSource { get; private set; } = null!;
 
@@ -38,7 +42,7 @@ public sealed class PostgresSchemaFixture : IAsyncLifetime
 
     public static async Task DropSchemaAsync(string schema)
     {
-        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+        await using var dataSource = NpgsqlDataSource.Create(OwnerConnectionString);
         await using var command = dataSource.CreateCommand($"""DROP SCHEMA IF EXISTS "{schema}" CASCADE""");
         await command.ExecuteNonQueryAsync();
     }

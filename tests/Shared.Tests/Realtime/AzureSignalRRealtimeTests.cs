@@ -73,7 +73,7 @@ public sealed class AzureSignalRRealtimeTests : IDisposable
     }
 
     [Fact]
-    public async Task Add_and_remove_put_and_delete_the_user_in_the_group()
+    public async Task Add_and_remove_put_and_delete_the_user_in_the_group_and_the_membership_expires_with_the_token()
     {
         var realtime = _provider.GetRequiredService<IRealtime>();
         _service.Answer = HttpStatusCode.OK;
@@ -83,8 +83,8 @@ public sealed class AzureSignalRRealtimeTests : IDisposable
 
         Assert.Empty(_service.Rejections);
         Assert.Equal(
-            [("PUT", $"{Base}/api/v1/hubs/runs/groups/runs/users/client%2F1"), ("DELETE", $"{Base}/api/v1/hubs/runs/groups/runs/users/client%2F1")],
-            _service.Calls.Select(c => (c.Method, c.Url)));
+            [("PUT", $"{Base}/api/v1/hubs/runs/groups/runs/users/client%2F1", "?ttl=3600"), ("DELETE", $"{Base}/api/v1/hubs/runs/groups/runs/users/client%2F1", "")],
+            _service.Calls.Select(c => (c.Method, c.Url, c.Query)));
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class AzureSignalRRealtimeTests : IDisposable
     {
         using var wrongKey = CreateProvider(new()
         {
-            [$"{AzureSignalROptions.SectionName}:ConnectionString"] = $"Endpoint=http://127.0.0.1:{_service.Port};AccessKey=not-the-key;Version=1.0;",
+            [$"{AzureSignalROptions.SectionName}:ConnectionString"] = $"Endpoint=http://127.0.0.1:{_service.Port};AccessKey=not-the-key-but-as-long-as-a-real-one;Version=1.0;",
         });
 
         var thrown = await Assert.ThrowsAsync<HttpRequestException>(

@@ -9,7 +9,7 @@ using System.Text.Json;
 namespace ShipSec.Shared.Tests.Realtime;
 
 /// <summary>One REST call the fake service received, with what it found when checking it.</summary>
-internal sealed record ReceivedCall(string Method, string Url, string Body, JsonElement Claims);
+internal sealed record ReceivedCall(string Method, string Url, string Body, JsonElement Claims, string Query = "");
 
 /// <summary>
 /// A loopback stand-in for Azure SignalR Service's REST API that checks what the service checks: a bearer
@@ -104,7 +104,7 @@ internal sealed class FakeSignalRService : IDisposable
                 continue;
             }
 
-            Calls.Enqueue(new ReceivedCall(request.HttpMethod, url, body, claims));
+            Calls.Enqueue(new ReceivedCall(request.HttpMethod, url, body, claims, request.Url.Query));
             response.StatusCode = (int)Answer;
             if (Answer >= HttpStatusCode.BadRequest)
             {

@@ -174,8 +174,10 @@ public sealed class RealtimeTraceObserverTests
 
         public Task<IReadOnlyList<RunSummary>> ListAsync(string? workflowId, int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+        public Task<IReadOnlyList<RunSummary>> ListUnfinishedAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
         public Task<bool> RequestCancellationAsync(string runId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<bool> IsCancellationRequestedAsync(string runId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<IReadOnlyCollection<string>> CancellationRequestedAmongAsync(IReadOnlyCollection<string> runIds, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using ShipSec.Shared.Realtime;
 using ShipSec.Shared.Tests.Postgres;
 using ShipSec.Shared.Trace;
 
@@ -114,6 +115,31 @@ public sealed class InProcessTraceTests(PostgresSchemaFixture database) : IClass
     }
 
     [Fact]
+    public async Task Realtime_messages_are_sent_only_once_their_events_are_committed()
+    {
+        // The real collector and realtime observer; the send itself looks, from another connection, at what is
+        // committed at that moment. A collector that notified before its commit would send rows nobody can read yet.
+        var sends = new ConcurrentQueue<(long LastSequence, long Committed)>();
+        using var host = await StartHostAsync(services =>
+        {
+            services.AddSingleton<IRealtime>(new CommitCheckingRealtime(database, sends));
+            services.Configure<RealtimeOptions>(o => o.Provider = RealtimeProvider.Local);
+            services.AddSingleton<ITraceObserver, RealtimeTraceObserver>();
+        });
+        var publisher = host.Services.GetRequiredService<ITracePublisher>();
+        var runId = TraceEvents.NewRunId();
+
+        for (var batch = 0; batch < 5; batch++)
+        {
+            await publisher.PublishAsync(Enumerable.Range((batch * 20) + 1, 20).Select(i => TraceEvents.Log(runId, "scan", i)).ToList()).WaitAsync(Deadline);
+        }
+
+        Assert.Equal(100L, sends.Max(s => s.LastSequence));
+        Assert.All(sends, s => Assert.True(s.Committed >= s.LastSequence, $"sent up to sequence {s.LastSequence} while {s.Committed} rows were committed"));
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task Stopping_the_host_collects_what_was_already_queued()
     {
         var host = await StartHostAsync();
@@ -153,6 +179,7 @@ public sealed class InProcessTraceTests(PostgresSchemaFixture database) : IClass
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Postgres:ConnectionString"] = PostgresSchemaFixture.ConnectionString,
+            ["Postgres:OwnerConnectionString"] = PostgresSchemaFixture.OwnerConnectionString,
             ["Postgres:Schema"] = database.Schema,
         });
         builder.Services.AddShipSecPostgres().AddShipSecInProcessTrace();
@@ -160,6 +187,26 @@ public sealed class InProcessTraceTests(PostgresSchemaFixture database) : IClass
         var host = builder.Build();
         await host.StartAsync().WaitAsync(Deadline);
         return host;
+    }
+
+    private sealed class CommitCheckingRealtime(PostgresSchemaFixture database, ConcurrentQueue<(long, long)> sends) : IRealtime
+    {
+        public async Task SendToGroupAsync(string group, string target, object payload, CancellationToken cancellationToken = default)
+        {
+            if (payload is TraceEventsMessage message)
+            {
+                var committed = await database.ScalarAsync<long>("SELECT count(*) FROM trace_events WHERE run_id = $1", message.RunId);
+                sends.Enqueue((message.Events.Max(e => e.Sequence), committed));
+            }
+        }
+
+        public Task AddUserToGroupAsync(string userId, string group, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task RemoveUserFromGroupAsync(string userId, string group, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<NegotiateResult> NegotiateAsync(Uri requestOrigin, RealtimeGrant grant, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public RealtimeGrant? ReadGrant(string accessToken) => null;
     }
 
     private sealed class ThrowingObserver : ITraceObserver

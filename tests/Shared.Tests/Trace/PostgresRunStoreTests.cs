@@ -17,11 +17,16 @@ public sealed class PostgresRunStoreTests(PostgresSchemaFixture database) : ICla
         var queued = await _runs.GetAsync(runId);
         Assert.Equal((RunStatus.Queued, new RunProgress(3, 0, 0, 0), (DateTimeOffset?)null), (queued!.Status, queued.Progress, queued.StartedAt));
 
+        Assert.Equal(TraceEvents.At(0), queued.UpdatedAt);
+
+        // Updated when the change was stored (PostgreSQL's clock, microseconds: compare from a millisecond earlier).
+        var beforeAppend = DateTimeOffset.UtcNow.AddMilliseconds(-1);
         await _trace.AppendAsync([TraceEvents.Status(runId, RunStatus.Running, 1), TraceEvents.Started(runId, "discover", 1, 2)]);
+        var afterAppend = DateTimeOffset.UtcNow.AddMilliseconds(1);
         var running = await _runs.GetAsync(runId);
         Assert.Equal((RunStatus.Running, TraceEvents.At(1), new RunProgress(3, 0, 0, 1)), (running!.Status, running.StartedAt, running.Progress));
         Assert.Null(running.CompletedAt);
-        Assert.True(running.UpdatedAt >= queued.UpdatedAt);
+        Assert.InRange(running.UpdatedAt, beforeAppend, afterAppend);
 
         await _trace.AppendAsync([TraceEvents.Failed(runId, "discover", 1, 3, willRetry: true)]);
         var retrying = await _runs.GetAsync(runId);
@@ -96,12 +101,13 @@ public sealed class PostgresRunStoreTests(PostgresSchemaFixture database) : ICla
     public async Task Cancellation_is_recorded_for_existing_runs_only()
     {
         var runId = await CreateRunAsync("cancel-me", 2, TraceEvents.At(0));
+        var other = await CreateRunAsync("keep-me", 2, TraceEvents.At(0));
 
-        Assert.False(await _runs.IsCancellationRequestedAsync(runId));
+        Assert.Empty(await _runs.CancellationRequestedAmongAsync([runId, other]));
         Assert.True(await _runs.RequestCancellationAsync(runId));
-        Assert.True(await _runs.IsCancellationRequestedAsync(runId));
+        Assert.Equal([runId], await _runs.CancellationRequestedAmongAsync([runId, other, "no-such-run"]));
         Assert.False(await _runs.RequestCancellationAsync("no-such-run"));
-        Assert.False(await _runs.IsCancellationRequestedAsync("no-such-run"));
+        Assert.Empty(await _runs.CancellationRequestedAmongAsync(["no-such-run"]));
     }
 
     [Fact]

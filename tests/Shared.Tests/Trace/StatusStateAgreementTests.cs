@@ -102,5 +102,5 @@ public sealed class StatusStateAgreementTests(PostgresSchemaFixture database) : 
         => traceEvent with { Error = new TraceError("The run was cancelled.", TraceFold.CancelledKind) };
 
     private static TraceEvent Redelivered(TraceEvent started)
-        => started with { Id = TraceEventIds.NodeLifecycle(started.RunId, started.NodeId!, started.Attempt, TraceEventType.NodeStarted, delivery: 2) };
+        => started with { Id = TraceEventIds.NodeLifecycle(started.RunId, started.NodeId!, started.Attempt, TraceEventType.NodeStarted, execution: "second") };
 }

@@ -51,4 +51,51 @@ public sealed class TraceTextTests
         var json = System.Text.Json.JsonDocument.Parse("""{"header":"Bearer s3cr3t-token","n":1}""").RootElement;
         Assert.Equal("""{"header":"Bearer ***","n":1}""", redactor.Redact(json).GetRawText());
     }
+
+    [Theory]
+    [InlineData("sk_live_7f3a9c1e5b")]
+    [InlineData("p@ss word/+=?&ü")]
+    public void The_common_encodings_of_a_secret_are_masked_too(string secret)
+    {
+        var redactor = new SecretRedactor();
+        redactor.Add(secret);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(secret);
+        var encodings = new[]
+        {
+            Convert.ToBase64String(bytes),
+            Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
+            Convert.ToHexString(bytes),
+            Convert.ToHexStringLower(bytes),
+            Uri.EscapeDataString(secret),
+            System.Net.WebUtility.UrlEncode(secret),
+        };
+
+        foreach (var encoded in encodings)
+        {
+            var redacted = redactor.Redact($"value={encoded};");
+            Assert.DoesNotContain(encoded, redacted, StringComparison.Ordinal);
+            Assert.Contains(SecretRedactor.Mask, redacted, StringComparison.Ordinal);
+        }
+
+        // Inside a longer base64 text, at every alignment: a Basic authorization header, say.
+        foreach (var user in new[] { "u", "us", "use", "user" })
+        {
+            var header = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{secret}"));
+            var redacted = redactor.Redact($"Authorization: Basic {header}");
+            Assert.Contains(SecretRedactor.Mask, redacted, StringComparison.Ordinal);
+            Assert.DoesNotContain(header, redacted, StringComparison.Ordinal);
+
+            // What is left around the mask is at most the user and the characters shared with it.
+            Assert.True(redacted.Length - SecretRedactor.Mask.Length <= $"Authorization: Basic ".Length + ((user.Length + 1) * 4 / 3) + 4, redacted);
+        }
+    }
+
+    [Fact]
+    public void Text_that_merely_resembles_a_secret_is_left_alone()
+    {
+        var redactor = new SecretRedactor();
+        redactor.Add("sk_live_7f3a9c1e5b");
+
+        Assert.Equal("sk_live_ and 7f3a9c1e5b apart", redactor.Redact("sk_live_ and 7f3a9c1e5b apart"));
+    }
 }

@@ -1,5 +1,7 @@
 // Starts the real local host (in-memory orchestration, its own PostgreSQL schema and task hub) and Debian's
 // Chromium through playwright-core. Nothing is downloaded: the browser is /usr/bin/chromium.
+// The host requires an API key, set the way ./scripts/run sets it (Access__ApiKey); pages reach the
+// dashboard through the link it prints (/?key=…), so the key/cookie flow runs in every browser test.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
@@ -50,6 +52,7 @@ export async function startHost(name) {
   }
   const port = await freePort();
   const suffix = randomBytes(4).toString('hex');
+  const apiKey = randomBytes(32).toString('hex');
   mkdirSync(logDir, { recursive: true });
   const logPath = join(logDir, `host-${name}.log`);
   const log = createWriteStream(logPath);
@@ -60,6 +63,7 @@ export async function startHost(name) {
       DurableTask__Backend: 'InMemory',
       DurableTask__TaskHubName: `Browser${suffix}`,
       Postgres__Schema: `browser_${suffix}`,
+      Access__ApiKey: apiKey,
       DOTNET_NOLOGO: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -75,16 +79,38 @@ export async function startHost(name) {
     return response.ok;
   }, 90_000, `${baseUrl}/api/health (host log ${logPath})`);
 
+  const keyed = (init) => ({
+    ...init,
+    headers: { 'content-type': 'application/json', 'x-functions-key': apiKey, ...(init?.headers ?? {}) },
+  });
+
   return {
     baseUrl,
+    apiKey,
+    /** The API with the key, as the CLI calls it: the raw response. */
+    fetch(path, init) {
+      return fetch(`${baseUrl}/api/${path}`, keyed(init));
+    },
     async api(path, init) {
-      const response = await fetch(`${baseUrl}/api/${path}`, {
-        ...init,
-        headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) },
-      });
+      const response = await fetch(`${baseUrl}/api/${path}`, keyed(init));
       const text = await response.text();
       if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${path}: ${response.status} ${text}`);
       return text ? JSON.parse(text) : undefined;
+    },
+    /**
+     * A page in a fresh browser context signed in the way a user is: it opens the dashboard link
+     * ./scripts/run prints (/?key=…), which stores the key in a cookie and redirects to the same page
+     * without it. Fails when the key stays in the address bar. `initScript` runs in every document of
+     * the page, the sign-in page included (a later hash-only navigation loads no new document).
+     */
+    async newPage(browser, { initScript, viewport = { width: 1400, height: 900 } } = {}) {
+      const context = await browser.newContext({ viewport });
+      if (initScript) await context.addInitScript(initScript);
+      const page = await context.newPage();
+      page.on('close', () => context.close().catch(() => {}));
+      await page.goto(`${baseUrl}/?key=${apiKey}`);
+      if (page.url().includes(apiKey)) throw new Error(`the dashboard link kept the key in the address bar: ${page.url()}`);
+      return page;
     },
     async stop() {
       if (exited) return;

@@ -27,8 +27,15 @@ export class ApiError extends Error {
   }
 }
 
+// The anti-forgery proof the API asks of cookie-authenticated requests that change state: a page of another
+// origin cannot add a custom header without a CORS preflight, which the API never grants.
+export const antiForgeryHeaders = { 'X-ShipSec-Client': 'dashboard' } as const;
+
 async function request<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(path, { ...init, headers: { Accept: 'application/json', ...(init?.body ? { 'Content-Type': 'application/json' } : {}) } });
+  const response = await fetch(path, {
+    ...init,
+    headers: { Accept: 'application/json', ...antiForgeryHeaders, ...(init?.body ? { 'Content-Type': 'application/json' } : {}) },
+  });
   if (!response.ok) {
     let detail = response.statusText;
     try {

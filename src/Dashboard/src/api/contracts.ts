@@ -276,6 +276,8 @@ export interface RunStateNode {
   logCount: number;
   findingCount: number;
   highestSeverity?: FindingSeverity;
+  /** How many times the latest attempt started, when more than once (its activity was redelivered). */
+  deliveries?: number;
 }
 
 /** GET /api/workflows/runs/{runId}/state?at= | ?sequence=: the folded run at one moment. */

@@ -1,6 +1,6 @@
 // Preview of a stored artifact: images inline, Markdown rendered, JSON pretty-printed, other text as is.
 import { useEffect, useState } from 'react';
-import { artifactUrl } from '../api/client';
+import { antiForgeryHeaders, artifactUrl } from '../api/client';
 import type { ArtifactReference } from '../api/contracts';
 import { formatBytes } from './Console';
 import { renderMarkdown } from './markdown';
@@ -28,7 +28,7 @@ export function ArtifactPreview({ runId, artifact, onClose }: { runId: string; a
   useEffect(() => {
     if (kind === 'image' || kind === 'binary' || artifact.size > maxPreviewBytes) return;
     let cancelled = false;
-    fetch(url)
+    fetch(url, { headers: antiForgeryHeaders })
       .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`${r.status} ${r.statusText}`))))
       .then((t) => !cancelled && setText(t))
       .catch((e: unknown) => !cancelled && setError(e instanceof Error ? e.message : String(e)));

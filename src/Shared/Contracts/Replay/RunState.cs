@@ -86,4 +86,10 @@ public sealed record NodeState
 
     /// <summary>The most severe of its findings; null when it reported none.</summary>
     public FindingSeverity? HighestSeverity { get; init; }
+
+    /// <summary>
+    /// How many times its latest attempt started, when more than once: its activity was delivered again
+    /// after a worker stopped mid-attempt. Null for a single start.
+    /// </summary>
+    public int? Deliveries { get; init; }
 }

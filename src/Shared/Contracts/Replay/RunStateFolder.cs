@@ -83,6 +83,8 @@ public sealed class RunStateFolder
             fold.StartedAt = node.StartedAt;
             fold.CompletedAt = node.CompletedAt;
             fold.LogCount = node.LogCount;
+            fold.StartedAttempt = node.Attempt;
+            fold.Deliveries = node.Deliveries ?? (node.StartedAt is null ? 0 : 1);
         }
 
         foreach (var finding in state.Findings ?? [])
@@ -127,6 +129,10 @@ public sealed class RunStateFolder
         switch (traceEvent.Type)
         {
             case TraceEventType.NodeStarted:
+                // A second start of the same attempt is a redelivery of its activity (each execution writes
+                // under its own ids, so every start is kept): counted here, not by the emitter.
+                node.Deliveries = traceEvent.Attempt == node.StartedAttempt ? node.Deliveries + 1 : 1;
+                node.StartedAttempt = traceEvent.Attempt;
                 node.Progress = null;
                 node.Error = null;
                 node.StartedAt ??= traceEvent.Timestamp;
@@ -263,6 +269,8 @@ public sealed class RunStateFolder
         public long LogCount;
         public int FindingCount;
         public FindingSeverity? HighestSeverity;
+        public int StartedAttempt;
+        public int Deliveries;
 
         public void Message(TraceEvent traceEvent) => LastMessage = traceEvent.Message ?? traceEvent.Error?.Message ?? LastMessage;
 
@@ -282,6 +290,7 @@ public sealed class RunStateFolder
             LogCount = LogCount,
             FindingCount = FindingCount,
             HighestSeverity = HighestSeverity,
+            Deliveries = Deliveries > 1 ? Deliveries : null,
         };
     }
 }

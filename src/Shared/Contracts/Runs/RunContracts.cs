@@ -105,9 +105,18 @@ public interface IRunStore
     /// <summary>Runs newest first, optionally of one workflow.</summary>
     Task<IReadOnlyList<RunSummary>> ListAsync(string? workflowId, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Runs still <c>queued</c> or <c>running</c> whose summary last changed before <paramref name="updatedBefore"/>,
+    /// oldest first: the candidates for reconciling a run with its orchestration.
+    /// </summary>
+    Task<IReadOnlyList<RunSummary>> ListUnfinishedAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>Marks a run for cancellation; false when the run does not exist.</summary>
     Task<bool> RequestCancellationAsync(string runId, CancellationToken cancellationToken = default);
 
-    /// <summary>True once cancellation was requested for the run.</summary>
-    Task<bool> IsCancellationRequestedAsync(string runId, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Those of <paramref name="runIds"/> whose cancellation was requested: one query for every run a worker
+    /// has nodes of, rather than one per running node.
+    /// </summary>
+    Task<IReadOnlyCollection<string>> CancellationRequestedAmongAsync(IReadOnlyCollection<string> runIds, CancellationToken cancellationToken = default);
 }

@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ShipSec.Shared.Dsl;
+
+/// <summary>What this deployment can hold of a workflow (configuration section <c>Workflows</c>).</summary>
+public sealed class WorkflowOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Workflows";
+
+    /// <summary>
+    /// Longest node timeout registration accepts, in seconds: no more than the host lets one activity run
+    /// (the Functions app lowers it to fit host.json's functionTimeout). Default: the DSL's own bound, one day.
+    /// </summary>
+    [Range(1, WorkflowLimits.MaxTimeoutSeconds)]
+    public int MaxNodeTimeoutSeconds { get; set; } = WorkflowLimits.MaxTimeoutSeconds;
+}
