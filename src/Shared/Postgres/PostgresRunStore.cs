@@ -56,10 +56,13 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
     // Oldest first, so a backlog is worked off in the order it built up.
     private const string SelectUnfinished = SummaryColumns + """
 
-        WHERE r.status IN ('queued', 'running') AND r.updated_at < $1
+        WHERE r.status = ANY($3) AND r.updated_at < $1
         ORDER BY r.updated_at, r.run_id
         LIMIT $2
         """;
+
+    // The run statuses that are not final, by their wire names (TraceFold says which are final).
+    private static readonly string[] Unfinished = [.. Enum.GetValues<RunStatus>().Where(status => !TraceFold.IsFinal(status)).Select(status => WireName.Of(status))];
 
     private const string RequestCancellation = "UPDATE runs SET cancel_requested = true WHERE run_id = $1";
 
@@ -124,6 +127,7 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
             await using var command = dataSource.CreateCommand(SelectUnfinished);
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = updatedBefore.ToUniversalTime() });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = Unfinished });
             return await ReadSummariesAsync(command, ct);
         }, cancellationToken);
     }

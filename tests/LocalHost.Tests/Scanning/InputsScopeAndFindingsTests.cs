@@ -99,7 +99,7 @@ public sealed class InputsScopeAndFindingsTests(NarrowScopeLocalHostFixture host
             name = "upstream target",
             nodes = new object[]
             {
-                new { id = "pick", component = "core.exec", inputs = new { command = "echo", args = new[] { "127.0.0.2" } } },
+                new { id = "pick", component = "core.exec", inputs = new { command = "bash", args = new[] { "-c", "echo 127.0.0.2" } } },
                 new
                 {
                     id = "scan",
