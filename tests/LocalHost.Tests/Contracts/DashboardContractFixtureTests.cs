@@ -184,6 +184,8 @@ public sealed class DashboardContractFixtureTests
             WorkflowId = "local-recon",
             OtherWorkflowId = "local-recon",
             Identical = false,
+            Status = new ValueChange<RunStatus>(RunStatus.Completed, RunStatus.Failed),
+            Findings = new FindingsDiff { Added = [], Resolved = [], Changed = [], UnchangedCount = 0 },
             Nodes =
             [
                 new NodeDiff
@@ -195,10 +197,9 @@ public sealed class DashboardContractFixtureTests
                     Attempts = new ValueChange<int?>(1, 2),
                     DurationMs = new ValueChange<long?>(100, 900),
                     Artifacts = [new ArtifactChange("report.md", new string('a', 64), new string('b', 64))],
-                    LogCount = new ValueChange<long>(10, 12),
-                    FirstDivergence = new Divergence(3, "step 3 of 5", "step 3 of 6"),
+                    Logs = new LogsDiff(10, 12, new Divergence(3, "step 3 of 5", "step 3 of 6")),
                 },
-                new NodeDiff { NodeId = "extra", Change = NodeChange.Added, LogCount = new ValueChange<long>(0, 3) },
+                new NodeDiff { NodeId = "extra", Change = NodeChange.Added, Logs = new LogsDiff(0, 3, null) },
             ],
         };
         var timeline = new RunTimeline("local-recon",
