@@ -90,7 +90,11 @@ public sealed class NmapComponent(TargetScope scope) : IComponent
         var document = XDocument.Parse(xml.ToString());
         using (var stream = new MemoryStream())
         {
-            WithoutTiming(document).Save(stream);
+            using (var writer = System.Xml.XmlWriter.Create(stream, new System.Xml.XmlWriterSettings { Encoding = new UTF8Encoding(false) }))
+            {
+                WithoutTiming(document).Save(writer);
+            }
+
             stream.Position = 0;
             await context.EmitArtifactAsync("nmap.xml", "application/xml", stream, context.CancellationToken).ConfigureAwait(false);
         }
@@ -163,7 +167,8 @@ public sealed class NmapComponent(TargetScope scope) : IComponent
     }
 
     /// <summary>
-    /// nmap's XML without its clock: start and end times, elapsed time, round-trip timings and task progress. An
+    /// nmap's XML without its clock: start and end times, elapsed time, round-trip timings, task progress and the
+    /// comments that date the scan. An
     /// unchanged target then yields the same nmap.xml, byte for byte, and the run diff (which compares artifacts
     /// by SHA-256) calls two scans of it identical; what the scan found is all still there.
     /// </summary>
@@ -172,6 +177,8 @@ public sealed class NmapComponent(TargetScope scope) : IComponent
         ArgumentNullException.ThrowIfNull(document);
         string[] clockAttributes = ["start", "startstr", "starttime", "endtime", "time", "timestr", "elapsed", "summary"];
         string[] clockElements = ["times", "taskbegin", "taskend", "taskprogress"];
+        // The comments say when the scan was initiated; nothing else is in them.
+        document.DescendantNodes().OfType<XComment>().Remove();
         document.Descendants().Where(e => clockElements.Contains(e.Name.LocalName)).Remove();
         foreach (var element in document.Descendants())
         {

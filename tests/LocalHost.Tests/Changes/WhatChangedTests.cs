@@ -46,7 +46,7 @@ public sealed class WhatChangedTests(InMemoryLocalHostFixture host) : IClassFixt
         using var none = await host.Http.GetAsync(new Uri($"api/workflows/runs/{otherInputs}/diff/baseline", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
         var problem = await none.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.EndsWith("/baseline-not-found", problem.GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.Equal("urn:shipsec:problem:baseline-not-found", problem.GetProperty("type").GetString());
         Assert.Equal(("runId", "no-baseline"), (problem.GetProperty("errors")[0].GetProperty("field").GetString(), problem.GetProperty("errors")[0].GetProperty("code").GetString()));
     }
 
