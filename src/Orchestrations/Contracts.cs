@@ -10,7 +10,8 @@ namespace ShipSec.Orchestrations;
 /// <param name="RunId">The run id (also the instance id).</param>
 /// <param name="Workflow">The validated workflow to run.</param>
 /// <param name="StartedBy">The name of the key or principal that started it (never a secret); recorded in the trace.</param>
-public sealed record WorkflowRunInput(string RunId, WorkflowDefinition Workflow, string? StartedBy = null);
+/// <param name="TraceParent">W3C <c>traceparent</c> of the run's start span: node attempts and the run span are its children.</param>
+public sealed record WorkflowRunInput(string RunId, WorkflowDefinition Workflow, string? StartedBy = null, string? TraceParent = null);
 
 /// <summary>Output of <see cref="WorkflowRunOrchestrator"/>.</summary>
 /// <param name="Status">completed, failed or cancelled.</param>
@@ -39,6 +40,9 @@ public sealed record RunNodeInput
 
     /// <summary>Outputs of the upstream nodes this node's inputs reference, by node id.</summary>
     public IReadOnlyDictionary<string, NodeOutputs> Upstream { get; init; } = new Dictionary<string, NodeOutputs>();
+
+    /// <summary>W3C <c>traceparent</c> of the run's start span, the parent of this attempt's span.</summary>
+    public string? TraceParent { get; init; }
 
     /// <summary>Attempts allowed in all; the activity uses it to say whether a failure will be retried.</summary>
     public int MaxAttempts => Math.Max(1, Node.Retry?.MaxAttempts ?? 1);
@@ -70,7 +74,9 @@ public enum NodeAttemptOutcome
 /// <summary>Input of <see cref="RecordRunEventsActivity"/>: run-level events the orchestrator decided on.</summary>
 /// <param name="RunId">The run.</param>
 /// <param name="Events">What to record, in order.</param>
-public sealed record RunEventsInput(string RunId, IReadOnlyList<RunEventSpec> Events);
+/// <param name="TraceParent">W3C <c>traceparent</c> of the run's start span, the parent of the span recording these events.</param>
+/// <param name="RunStartedAt">The orchestration's replay-safe clock at its first step: where the run span begins when <paramref name="Events"/> end the run.</param>
+public sealed record RunEventsInput(string RunId, IReadOnlyList<RunEventSpec> Events, string? TraceParent = null, DateTimeOffset? RunStartedAt = null);
 
 /// <summary>One run-level event. Its id is derived from its content, so replays record it once.</summary>
 /// <param name="Type">WORKFLOW_STATUS, NODE_SKIPPED, or NODE_FAILED (an attempt the orchestrator gave up waiting for).</param>

@@ -26,7 +26,7 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var run = await launcher.StartAsync(client, workflowId, ApiPrincipal.Of(request).Name, cancellationToken);
+        var run = await launcher.StartAsync(client, workflowId, ApiPrincipal.Of(request).Name, request.Headers.TraceParent.FirstOrDefault(), cancellationToken);
         if (run is null)
         {
             return Problems.WorkflowNotFound(workflowId);

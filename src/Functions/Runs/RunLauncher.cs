@@ -35,9 +35,11 @@ public sealed class RunLauncher(
 {
     /// <summary>
     /// Starts a run of the latest version of a workflow; null when the workflow does not exist. <paramref name="startedBy"/>
-    /// (a key's or principal's name, never a secret) is recorded in the run's trace.
+    /// (a key's or principal's name, never a secret) is recorded in the run's trace. The run joins the trace of the current
+    /// activity, else of <paramref name="traceParent"/> (the request's W3C header), else a new one.
     /// </summary>
-    public async Task<StartedRun?> StartAsync(DurableTaskClient client, string workflowId, string? startedBy = null, CancellationToken cancellationToken = default)
+    public async Task<StartedRun?> StartAsync(
+        DurableTaskClient client, string workflowId, string? startedBy = null, string? traceParent = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         var stored = await workflows.GetAsync(workflowId, cancellationToken);
@@ -47,20 +49,22 @@ public sealed class RunLauncher(
         }
 
         var runId = Guid.NewGuid().ToString("N");
+        using var span = RunTelemetry.StartRun(runId, workflowId, traceParent);
         await runs.CreateAsync(new NewRun(runId, workflowId, stored.Version, stored.Definition.Nodes.Count, clock.GetUtcNow()), cancellationToken);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
                 OrchestratorNames.WorkflowRun,
-                new WorkflowRunInput(runId, stored.Definition, startedBy),
+                new WorkflowRunInput(runId, stored.Definition, startedBy, RunTelemetry.TraceParentOf(span)),
                 new StartOrchestrationOptions(runId),
                 cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // The run row exists; without this it would read "queued" forever.
+            span.SetStatus(System.Diagnostics.ActivityStatusCode.Error, exception.Message);
             await publisher.PublishAsync(
-                [RecordRunEventsActivity.ToTraceEvent(runId, new RunEventSpec(TraceEventType.WorkflowStatus, clock.GetUtcNow(), RunStatus.Failed, Message: $"The run could not be scheduled: {exception.Message}", ErrorKind: "schedule-failed"))],
+                [RunTelemetry.Stamp(RecordRunEventsActivity.ToTraceEvent(runId, new RunEventSpec(TraceEventType.WorkflowStatus, clock.GetUtcNow(), RunStatus.Failed, Message: $"The run could not be scheduled: {exception.Message}", ErrorKind: "schedule-failed")), span)],
                 CancellationToken.None);
             throw;
         }

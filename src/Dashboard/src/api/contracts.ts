@@ -72,6 +72,10 @@ export interface TraceEvent {
   artifact?: ArtifactReference;
   outputSummary?: JsonValue;
   status?: RunStatus;
+  /** W3C trace id of the span that emitted the event (the run's trace). */
+  traceId?: string;
+  /** W3C span id of the span that emitted the event (a node attempt's, or the run's). */
+  spanId?: string;
 }
 
 /** RunFailure. */
