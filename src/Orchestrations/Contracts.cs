@@ -9,9 +9,11 @@ namespace ShipSec.Orchestrations;
 /// <summary>Input of <see cref="WorkflowRunOrchestrator"/>.</summary>
 /// <param name="RunId">The run id (also the instance id).</param>
 /// <param name="Workflow">The validated workflow to run.</param>
+/// <param name="Inputs">The workflow input values the run started with (checked, defaults applied), by name.</param>
 /// <param name="StartedBy">The name of the key or principal that started it (never a secret); recorded in the trace.</param>
 /// <param name="TraceParent">W3C <c>traceparent</c> of the run's start span: node attempts and the run span are its children.</param>
-public sealed record WorkflowRunInput(string RunId, WorkflowDefinition Workflow, string? StartedBy = null, string? TraceParent = null);
+public sealed record WorkflowRunInput(
+    string RunId, WorkflowDefinition Workflow, IReadOnlyDictionary<string, JsonElement>? Inputs = null, string? StartedBy = null, string? TraceParent = null);
 
 /// <summary>Output of <see cref="WorkflowRunOrchestrator"/>.</summary>
 /// <param name="Status">completed, failed or cancelled.</param>
@@ -40,6 +42,12 @@ public sealed record RunNodeInput
 
     /// <summary>Outputs of the upstream nodes this node's inputs reference, by node id.</summary>
     public IReadOnlyDictionary<string, NodeOutputs> Upstream { get; init; } = new Dictionary<string, NodeOutputs>();
+
+    /// <summary>The run's workflow input values the node's <c>$input</c> bindings read, by name.</summary>
+    public IReadOnlyDictionary<string, JsonElement> WorkflowInputs { get; init; } = new Dictionary<string, JsonElement>();
+
+    /// <summary>Which of <see cref="WorkflowInputs"/> are secret: masked wherever the node's trace would show them.</summary>
+    public IReadOnlyList<string> SecretInputs { get; init; } = [];
 
     /// <summary>W3C <c>traceparent</c> of the run's start span, the parent of this attempt's span.</summary>
     public string? TraceParent { get; init; }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -17,7 +18,10 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
     private const int DefaultRunLimit = 50;
     private const int MaxRunLimit = 500;
 
-    /// <summary><c>POST /api/workflows/{workflowId}/runs</c>: starts a run; 202 with its id and where to watch it.</summary>
+    /// <summary>
+    /// <c>POST /api/workflows/{workflowId}/runs</c> with an optional body <c>{"inputs": {…}}</c>: starts a run; 202 with
+    /// its id and where to watch it, or 400 naming each refused input (<c>/inputs/&lt;name&gt;</c>), with nothing started.
+    /// </summary>
     [Function(nameof(StartRun))]
     public async Task<IActionResult> StartRun(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workflows/{workflowId}/runs")] HttpRequest request,
@@ -26,10 +30,21 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var run = await launcher.StartAsync(client, workflowId, ApiPrincipal.Of(request).Name, request.Headers.TraceParent.FirstOrDefault(), cancellationToken);
-        if (run is null)
+        var (inputs, bodyProblem) = await ReadInputsAsync(request, cancellationToken);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+
+        var start = await launcher.StartAsync(client, workflowId, inputs, ApiPrincipal.Of(request).Name, request.Headers.TraceParent.FirstOrDefault(), cancellationToken);
+        if (start.WorkflowNotFound)
         {
             return Problems.WorkflowNotFound(workflowId);
+        }
+
+        if (start.Run is not { } run)
+        {
+            return Problems.InvalidInputs(start.Problems);
         }
 
         var statusUrl = ApiResponses.Url(request, $"workflows/runs/{run.RunId}/status");
@@ -143,6 +158,61 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
             CancelOutcome.AlreadyEnded => Problems.Conflict("run-ended", $"Run '{runId}' has already ended; there is nothing to cancel."),
             _ => ApiResponses.Accepted(request, ApiResponses.Url(request, $"workflows/runs/{runId}/status"), new { runId, cancellationRequested = true }),
         };
+
+    /// <summary>The body's <c>inputs</c> object; none for an empty body.</summary>
+    private static async Task<(IReadOnlyDictionary<string, JsonElement>? Inputs, IActionResult? Problem)> ReadInputsAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        // ApiGate has bounded the body (Api:MaxRunInputBytes); reading past it answers 413.
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        if (buffer.ToArray().All(b => b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(buffer.ToArray());
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return (null, Problems.InvalidBody("/", "The body must be a JSON object such as {\"inputs\": {\"target\": \"127.0.0.1\"}}."));
+            }
+
+            foreach (var property in root.EnumerateObject())
+            {
+                if (property.Name != "inputs")
+                {
+                    return (null, Problems.InvalidBody($"/{property.Name}", $"Unknown property '{property.Name}'; the body may only hold 'inputs'."));
+                }
+            }
+
+            if (!root.TryGetProperty("inputs", out var inputs) || inputs.ValueKind == JsonValueKind.Null)
+            {
+                return (null, null);
+            }
+
+            if (inputs.ValueKind != JsonValueKind.Object)
+            {
+                return (null, Problems.InvalidBody("/inputs", "'inputs' must be an object of input values by name."));
+            }
+
+            var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            foreach (var property in inputs.EnumerateObject())
+            {
+                if (!values.TryAdd(property.Name, property.Value.Clone()))
+                {
+                    return (null, Problems.InvalidBody($"/inputs/{property.Name}", $"Input '{property.Name}' is given twice."));
+                }
+            }
+
+            return (values, null);
+        }
+        catch (JsonException exception)
+        {
+            return (null, Problems.InvalidBody("/", $"The body is not valid JSON: {exception.Message}"));
+        }
+    }
 
     private static bool TryReadLong(HttpRequest request, string name, long fallback, long min, long max, out long value, out IActionResult? problem)
     {

@@ -1,15 +1,26 @@
+using System.Text.Json;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using ShipSec.Orchestrations;
 using ShipSec.Shared.Dsl;
 using ShipSec.Shared.Runs;
+using ShipSec.Shared.Sdk;
 using ShipSec.Shared.Trace;
 
 namespace ShipSec.Functions.Runs;
 
 /// <summary>A run that was accepted and scheduled.</summary>
 public sealed record StartedRun(string RunId, string WorkflowId, int WorkflowVersion);
+
+/// <summary>How a start request ended: a started run, a missing workflow, or input problems (nothing started or stored).</summary>
+/// <param name="Run">The run, when it started.</param>
+/// <param name="Problems">Why the inputs were refused, each at <c>/inputs/&lt;name&gt;</c>.</param>
+public sealed record RunStart(StartedRun? Run, IReadOnlyList<WorkflowProblem> Problems)
+{
+    /// <summary>No such workflow.</summary>
+    public bool WorkflowNotFound => Run is null && Problems.Count == 0;
+}
 
 /// <summary>How a cancellation request ended.</summary>
 public enum CancelOutcome
@@ -30,32 +41,59 @@ public sealed class RunLauncher(
     IRunStore runs,
     RunReconciler reconciler,
     ITracePublisher publisher,
+    TargetScope scope,
     TimeProvider clock,
     ILogger<RunLauncher> logger)
 {
     /// <summary>
-    /// Starts a run of the latest version of a workflow; null when the workflow does not exist. <paramref name="startedBy"/>
-    /// (a key's or principal's name, never a secret) is recorded in the run's trace. The run joins the trace of the current
+    /// Starts a run of the latest version of a workflow with <paramref name="inputs"/> (null when none were
+    /// given): they are checked against the declared inputs and every <c>host</c> input against the scope
+    /// first, and on any problem nothing is started or stored. <paramref name="startedBy"/> (a key's or
+    /// principal's name, never a secret) is recorded in the run's trace. The run joins the trace of the current
     /// activity, else of <paramref name="traceParent"/> (the request's W3C header), else a new one.
     /// </summary>
-    public async Task<StartedRun?> StartAsync(
-        DurableTaskClient client, string workflowId, string? startedBy = null, string? traceParent = null, CancellationToken cancellationToken = default)
+    public async Task<RunStart> StartAsync(
+        DurableTaskClient client,
+        string workflowId,
+        IReadOnlyDictionary<string, JsonElement>? inputs = null,
+        string? startedBy = null,
+        string? traceParent = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         var stored = await workflows.GetAsync(workflowId, cancellationToken);
         if (stored is null)
         {
-            return null;
+            return new RunStart(null, []);
+        }
+
+        var definition = stored.Definition;
+        var check = WorkflowInputValues.Check(definition, inputs);
+        var problems = check.Problems.ToList();
+        foreach (var (name, value) in check.Values)
+        {
+            // After DNS resolution, so a name cannot smuggle an out-of-scope address in.
+            if (definition.Inputs[name].Type == WorkflowInputType.Host
+                && await scope.ProblemWithAsync(value.GetString()!, cancellationToken) is { } problem)
+            {
+                problems.Add(new WorkflowProblem($"/inputs/{name}", WorkflowProblemCodes.OutOfScope, $"Input '{name}': {problem}"));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return new RunStart(null, problems);
         }
 
         var runId = Guid.NewGuid().ToString("N");
         using var span = RunTelemetry.StartRun(runId, workflowId, traceParent);
-        await runs.CreateAsync(new NewRun(runId, workflowId, stored.Version, stored.Definition.Nodes.Count, clock.GetUtcNow()), cancellationToken);
+        var masked = definition.Inputs.Count == 0 ? null : WorkflowInputValues.Mask(definition, check.Values);
+        await runs.CreateAsync(new NewRun(runId, workflowId, stored.Version, definition.Nodes.Count, clock.GetUtcNow(), masked), cancellationToken);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
                 OrchestratorNames.WorkflowRun,
-                new WorkflowRunInput(runId, stored.Definition, startedBy, RunTelemetry.TraceParentOf(span)),
+                new WorkflowRunInput(runId, definition, check.Values, startedBy, RunTelemetry.TraceParentOf(span)),
                 new StartOrchestrationOptions(runId),
                 cancellationToken);
         }
@@ -70,7 +108,7 @@ public sealed class RunLauncher(
         }
 
         FunctionsLog.RunScheduled(logger, runId, workflowId, stored.Version);
-        return new StartedRun(runId, workflowId, stored.Version);
+        return new RunStart(new StartedRun(runId, workflowId, stored.Version), []);
     }
 
     /// <summary>

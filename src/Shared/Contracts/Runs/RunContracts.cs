@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using ShipSec.Shared.Trace;
 
 namespace ShipSec.Shared.Runs;
 
@@ -75,6 +77,10 @@ public sealed record RunSummary
     public RunFailure? Failure { get; init; }
     /// <summary>Node counters.</summary>
     public required RunProgress Progress { get; init; }
+    /// <summary>The workflow input values the run started with (defaults applied), secret ones masked.</summary>
+    public IReadOnlyDictionary<string, JsonElement>? Inputs { get; init; }
+    /// <summary>Distinct findings reported so far, by severity.</summary>
+    public FindingCounts Findings { get; init; } = new();
 }
 
 /// <summary>A run about to be scheduled.</summary>
@@ -83,7 +89,9 @@ public sealed record RunSummary
 /// <param name="WorkflowVersion">The stored version of that workflow.</param>
 /// <param name="NodesTotal">How many nodes the workflow has.</param>
 /// <param name="CreatedAt">When it was accepted.</param>
-public sealed record NewRun(string RunId, string WorkflowId, int WorkflowVersion, int NodesTotal, DateTimeOffset CreatedAt);
+/// <param name="Inputs">The workflow input values it starts with, secret ones already masked.</param>
+public sealed record NewRun(string RunId, string WorkflowId, int WorkflowVersion, int NodesTotal, DateTimeOffset CreatedAt,
+    IReadOnlyDictionary<string, JsonElement>? Inputs = null);
 
 /// <summary>Runs: their creation, summaries (kept up to date by the trace collector) and cancellation.</summary>
 public interface IRunStore

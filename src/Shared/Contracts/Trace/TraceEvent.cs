@@ -53,6 +53,9 @@ public sealed record TraceEvent
     /// <summary>The run's new status, on WORKFLOW_STATUS.</summary>
     public RunStatus? Status { get; init; }
 
+    /// <summary>The finding of NODE_FINDING.</summary>
+    public Finding? Finding { get; init; }
+
     /// <summary>
     /// W3C trace id (32 lowercase hex digits) of the span that emitted the event: the run's trace, the one of the
     /// <c>traceparent</c> that started it when there was one. Null on events stored before tracing.
@@ -100,6 +103,9 @@ public enum TraceEventType
 
     /// <summary>The run changed status.</summary>
     [JsonStringEnumMemberName("WORKFLOW_STATUS")] WorkflowStatus,
+
+    /// <summary>A node reported a finding.</summary>
+    [JsonStringEnumMemberName("NODE_FINDING")] NodeFinding,
 }
 
 /// <summary>Severity of a trace event.</summary>
