@@ -13,6 +13,7 @@ export const traceEventTypes = [
   'NODE_SKIPPED',
   'WORKFLOW_STATUS',
   'NODE_FINDING',
+  'RUN_ALERT',
 ] as const;
 export type TraceEventType = (typeof traceEventTypes)[number];
 
