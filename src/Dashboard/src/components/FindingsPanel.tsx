@@ -1,15 +1,11 @@
 // The run's findings: counts by severity and a table, most severe first; a row selects its node.
 import { useMemo } from 'react';
 import { findingSeverities, type RunFinding } from '../api/contracts';
+import { where } from '../state/changes';
 
 interface FindingsPanelProps {
   findings: readonly RunFinding[];
   onSelectNode: (nodeId: string) => void;
-}
-
-function where(finding: RunFinding): string {
-  const { host, port, protocol, url } = finding.asset;
-  return url ?? `${host}${port !== undefined ? `:${port}` : ''}${protocol ? `/${protocol}` : ''}`;
 }
 
 export function FindingsPanel({ findings, onSelectNode }: FindingsPanelProps) {
