@@ -37,7 +37,8 @@ export function RunPage({ runId }: { runId: string }) {
 
   return (
     <div className="run-page">
-      <div className="run-header">
+      {/* data-baseline: unknown until the run finished and its baseline is known, then none or the baseline's id. */}
+      <div className="run-header" data-testid="run-header" data-baseline={baseline === undefined ? 'unknown' : (baseline?.runId ?? 'none')}>
         <h1>
           {workflowId ?? '…'} <span className="muted mono">{runId}</span>
         </h1>
@@ -81,10 +82,10 @@ export function RunPage({ runId }: { runId: string }) {
 /**
  * The run's baseline: the one its summary recorded when it completed, with how its findings moved. A finished run
  * without one asks the baseline diff once, because a baseline pinned after it finished applies to it too; a 404
- * (no baseline) shows nothing.
+ * (no baseline) shows nothing. Undefined while not known yet (the run has not finished, or the answer is on its way).
  */
-function useBaseline(runId: string, summary: RunSummary | null): { runId: string; movement?: Movement } | null {
-  const [asked, setAsked] = useState<{ runId: string; movement: Movement } | null>(null);
+function useBaseline(runId: string, summary: RunSummary | null): { runId: string; movement?: Movement } | null | undefined {
+  const [asked, setAsked] = useState<{ runId: string; movement: Movement } | null | undefined>(undefined);
   const recorded = summary?.baseline;
   const finishedWithout = summary !== null && isFinal(summary.status) && !recorded;
   useEffect(() => {
@@ -96,11 +97,12 @@ function useBaseline(runId: string, summary: RunSummary | null): { runId: string
       .catch((e: unknown) => {
         // No baseline (404) is the common answer and shows nothing; any other failure hides the badge too.
         if (!(e instanceof ApiError)) console.warn('baseline diff', e);
+        if (!cancelled) setAsked(null);
       });
     return () => {
       cancelled = true;
     };
   }, [runId, finishedWithout]);
   if (recorded) return { runId: recorded.runId, movement: recorded };
-  return finishedWithout ? asked : null;
+  return finishedWithout ? asked : undefined;
 }
