@@ -280,6 +280,7 @@ describe('replay', () => {
       await badge.waitFor({ timeout: 30_000 });
       assert.equal(await badge.getAttribute('data-baseline-run-id'), first);
       assert.equal(await badge.textContent(), 'vs baseline · +0 new · 0 resolved');
+      await waitFor(async () => (await nodeStatus(page, 'scan')) === 'success', 30_000, 'the scan node to show success');
       await screenshot(page, 'replay-07-baseline-badge');
       await badge.click();
       await page.waitForURL(new RegExp(`#/runs/${second}/diff/baseline$`));

@@ -198,50 +198,56 @@ function NodeDiffCard({ diff, selected, onSelect }: { diff: NodeDiff; selected: 
       <header>
         <strong>{diff.nodeId}</strong> <span className={`change-badge change-${diff.change}`}>{diff.change}</span>
       </header>
-      <table>
-        <thead>
-          <tr>
-            <th />
-            <th>A (before)</th>
-            <th>B (after)</th>
-          </tr>
-        </thead>
-        <tbody>
-          {diff.status && <Row label="status" before={diff.status.before} after={diff.status.after} testId="diff-status" />}
-          {diff.attempts && <Row label="attempts" before={diff.attempts.before} after={diff.attempts.after} />}
-          {diff.durationMs && <Row label="duration" before={ms(diff.durationMs.before)} after={ms(diff.durationMs.after)} />}
-          {diff.findings && (
-            <tr className="changed-row" data-testid="diff-node-findings">
-              <th>findings</th>
-              <td colSpan={2}>
-                +{diff.findings.added} new · {diff.findings.resolved} resolved · {diff.findings.changed} changed
-              </td>
+      {hasRows(diff) && (
+        <table>
+          <thead>
+            <tr>
+              <th />
+              <th>A (before)</th>
+              <th>B (after)</th>
             </tr>
-          )}
-          {diff.outputSummary && (
-            <tr className="changed-row">
-              <th>output</th>
-              <td>
-                <pre>{json(diff.outputSummary.before)}</pre>
-              </td>
-              <td>
-                <pre>{json(diff.outputSummary.after)}</pre>
-              </td>
-            </tr>
-          )}
-          {diff.artifacts?.map((a) => (
-            <tr key={a.name} className="changed-row" data-testid="diff-artifact">
-              <th title="artifact SHA-256">{a.name}</th>
-              <td className="mono small">{a.before?.slice(0, 12) ?? '—'}</td>
-              <td className="mono small">{a.after?.slice(0, 12) ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {diff.status && <Row label="status" before={diff.status.before} after={diff.status.after} testId="diff-status" />}
+            {diff.attempts && <Row label="attempts" before={diff.attempts.before} after={diff.attempts.after} />}
+            {diff.durationMs && <Row label="duration" before={ms(diff.durationMs.before)} after={ms(diff.durationMs.after)} />}
+            {diff.findings && (
+              <tr className="changed-row" data-testid="diff-node-findings">
+                <th>findings</th>
+                <td colSpan={2}>
+                  +{diff.findings.added} new · {diff.findings.resolved} resolved · {diff.findings.changed} changed
+                </td>
+              </tr>
+            )}
+            {diff.outputSummary && (
+              <tr className="changed-row">
+                <th>output</th>
+                <td>
+                  <pre>{json(diff.outputSummary.before)}</pre>
+                </td>
+                <td>
+                  <pre>{json(diff.outputSummary.after)}</pre>
+                </td>
+              </tr>
+            )}
+            {diff.artifacts?.map((a) => (
+              <tr key={a.name} className="changed-row" data-testid="diff-artifact">
+                <th title="artifact SHA-256">{a.name}</th>
+                <td className="mono small">{a.before?.slice(0, 12) ?? '—'}</td>
+                <td className="mono small">{a.after?.slice(0, 12) ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       <LogsDetail diff={diff} />
     </section>
   );
 }
+
+/** An unchanged node has nothing to set side by side: its card is its header and its log detail. */
+const hasRows = (diff: NodeDiff) =>
+  Boolean(diff.status ?? diff.attempts ?? diff.durationMs ?? diff.outputSummary ?? diff.findings) || (diff.artifacts?.length ?? 0) > 0;
 
 /** Log lines are detail: their count and first differing wording (volatile tokens masked) never make a node changed. */
 function LogsDetail({ diff }: { diff: NodeDiff }) {
