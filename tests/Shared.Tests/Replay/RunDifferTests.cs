@@ -47,12 +47,13 @@ public sealed class RunDifferTests
     [Fact]
     public void Small_duration_jitter_is_not_a_difference_but_a_slow_node_is()
     {
-        var a = Run("a", ("scan", 1000, ["x"], null));
-        Assert.True(Diff(a, Run("b", ("scan", 1400, ["x"], null))).Identical);
+        var a = Run("a", ("scan", 4000, ["x"], null));
+        Assert.True(Diff(a, Run("b", ("scan", 5900, ["x"], null))).Identical);
+        Assert.True(Diff(Run("fast", ("scan", 40, ["x"], null)), Run("slower", ("scan", 900, ["x"], null))).Identical);
 
-        var slow = Diff(a, Run("c", ("scan", 1600, ["x"], null)));
+        var slow = Diff(a, Run("c", ("scan", 6500, ["x"], null)));
         Assert.False(slow.Identical);
-        Assert.Equal(new ValueChange<long?>(1000, 1600), slow.Nodes[0].DurationMs);
+        Assert.Equal(new ValueChange<long?>(4000, 6500), slow.Nodes[0].DurationMs);
     }
 
     [Fact]

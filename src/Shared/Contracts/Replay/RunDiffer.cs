@@ -13,8 +13,11 @@ namespace ShipSec.Shared.Replay;
 /// </summary>
 public static class RunDiffer
 {
-    /// <summary>The smallest duration difference reported; the threshold is the larger of this and half the first run's duration.</summary>
-    public static readonly TimeSpan DurationThreshold = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// The smallest duration difference reported; the threshold is the larger of this and half the first run's
+    /// duration. A second: below it, a scan's time is the machine's load, not the target's behaviour.
+    /// </summary>
+    public static readonly TimeSpan DurationThreshold = TimeSpan.FromSeconds(1);
 
     /// <summary>The difference from run <paramref name="before"/> to run <paramref name="after"/>, each its final state and its whole trace.</summary>
     public static RunDiff Diff(RunState before, IEnumerable<TraceEvent> beforeEvents, RunState after, IEnumerable<TraceEvent> afterEvents)
