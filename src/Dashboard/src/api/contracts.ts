@@ -421,14 +421,8 @@ export interface RunTimeline {
   runs: TimelineRun[];
 }
 
-/** An open finding of a workflow with its history across the workflow's runs. */
-export interface OpenFinding {
-  fingerprint: string;
-  ruleId: string;
-  title: string;
-  severity: FindingSeverity;
-  asset: FindingAsset;
-  evidence?: string;
+/** An open finding of a workflow (as its latest completed run reported it, without details) with its history across runs. */
+export interface OpenFinding extends Omit<Finding, 'details'> {
   nodeId: string;
   /** The earliest run of the workflow that reported it. */
   firstSeenRunId: string;

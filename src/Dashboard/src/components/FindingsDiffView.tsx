@@ -1,8 +1,9 @@
 // The findings half of a diff, read first: new in B, resolved since A, changed (severity or evidence), each
 // group most severe first. A row selects the node that reported the finding on the canvas below.
 import type { ReactNode } from 'react';
-import type { FindingSeverity, RunDiff, RunFinding } from '../api/contracts';
+import type { RunDiff, RunFinding } from '../api/contracts';
 import { findingSections, where } from '../state/changes';
+import { SeverityBadge } from './FindingsPanel';
 
 interface FindingsDiffViewProps {
   diff: RunDiff;
@@ -23,14 +24,14 @@ export function FindingsDiffView({ diff, onSelectNode }: FindingsDiffViewProps) 
       {added.length > 0 && (
         <Group title={`New (${added.length})`} kind="added">
           {added.map((f) => (
-            <FindingRow key={f.fingerprint} kind="added" finding={f} severity={<Severity value={f.severity} />} onSelectNode={onSelectNode} />
+            <FindingRow key={f.fingerprint} kind="added" finding={f} severity={<SeverityBadge severity={f.severity} />} onSelectNode={onSelectNode} />
           ))}
         </Group>
       )}
       {resolved.length > 0 && (
         <Group title={`Resolved (${resolved.length})`} kind="resolved">
           {resolved.map((f) => (
-            <FindingRow key={f.fingerprint} kind="resolved" finding={f} severity={<Severity value={f.severity} />} onSelectNode={onSelectNode} />
+            <FindingRow key={f.fingerprint} kind="resolved" finding={f} severity={<SeverityBadge severity={f.severity} />} onSelectNode={onSelectNode} />
           ))}
         </Group>
       )}
@@ -43,10 +44,10 @@ export function FindingsDiffView({ diff, onSelectNode }: FindingsDiffViewProps) 
               finding={c.after}
               severity={
                 c.before.severity === c.after.severity ? (
-                  <Severity value={c.after.severity} />
+                  <SeverityBadge severity={c.after.severity} />
                 ) : (
                   <>
-                    <Severity value={c.before.severity} /> → <Severity value={c.after.severity} />
+                    <SeverityBadge severity={c.before.severity} /> → <SeverityBadge severity={c.after.severity} />
                   </>
                 )
               }
@@ -69,10 +70,6 @@ function Group({ title, kind, children }: { title: string; kind: string; childre
       </table>
     </div>
   );
-}
-
-function Severity({ value }: { value: FindingSeverity }) {
-  return <span className={`badge severity severity-${value}`}>{value}</span>;
 }
 
 interface FindingRowProps {

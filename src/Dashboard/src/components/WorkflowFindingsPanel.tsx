@@ -3,6 +3,7 @@
 import type { WorkflowFindings } from '../api/contracts';
 import { runHref } from '../router';
 import { bySeverity, where } from '../state/changes';
+import { SeverityBadge } from './FindingsPanel';
 
 interface WorkflowFindingsPanelProps {
   findings: WorkflowFindings | null;
@@ -62,7 +63,7 @@ export function WorkflowFindingsPanel({ findings, error, busy, onUnpin }: Workfl
             {open.map((f) => (
               <tr key={f.fingerprint} data-testid="open-finding" data-fingerprint={f.fingerprint} title={`${f.ruleId} · ${f.fingerprint}`}>
                 <td>
-                  <span className={`badge severity severity-${f.severity}`}>{f.severity}</span>
+                  <SeverityBadge severity={f.severity} />
                 </td>
                 <td>{f.title}</td>
                 <td className="mono">{where(f)}</td>
