@@ -36,7 +36,7 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
             return bodyProblem;
         }
 
-        var start = await launcher.StartAsync(client, workflowId, inputs, ApiPrincipal.Of(request).Name, cancellationToken);
+        var start = await launcher.StartAsync(client, workflowId, inputs, ApiPrincipal.Of(request).Name, request.Headers.TraceParent.FirstOrDefault(), cancellationToken);
         if (start.WorkflowNotFound)
         {
             return Problems.WorkflowNotFound(workflowId);

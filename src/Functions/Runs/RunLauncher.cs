@@ -49,13 +49,15 @@ public sealed class RunLauncher(
     /// Starts a run of the latest version of a workflow with <paramref name="inputs"/> (null when none were
     /// given): they are checked against the declared inputs and every <c>host</c> input against the scope
     /// first, and on any problem nothing is started or stored. <paramref name="startedBy"/> (a key's or
-    /// principal's name, never a secret) is recorded in the run's trace.
+    /// principal's name, never a secret) is recorded in the run's trace. The run joins the trace of the current
+    /// activity, else of <paramref name="traceParent"/> (the request's W3C header), else a new one.
     /// </summary>
     public async Task<RunStart> StartAsync(
         DurableTaskClient client,
         string workflowId,
         IReadOnlyDictionary<string, JsonElement>? inputs = null,
         string? startedBy = null,
+        string? traceParent = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -84,6 +86,7 @@ public sealed class RunLauncher(
         }
 
         var runId = Guid.NewGuid().ToString("N");
+        using var span = RunTelemetry.StartRun(runId, workflowId, traceParent);
         var masked = definition.Inputs.Count == 0 ? null : WorkflowInputValues.Mask(definition, check.Values);
         await runs.CreateAsync(
             new NewRun(runId, workflowId, stored.Version, definition.Nodes.Count, clock.GetUtcNow(), masked, WorkflowInputValues.Digest(check.Values)),
@@ -92,15 +95,16 @@ public sealed class RunLauncher(
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
                 OrchestratorNames.WorkflowRun,
-                new WorkflowRunInput(runId, definition, check.Values, startedBy),
+                new WorkflowRunInput(runId, definition, check.Values, startedBy, RunTelemetry.TraceParentOf(span)),
                 new StartOrchestrationOptions(runId),
                 cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // The run row exists; without this it would read "queued" forever.
+            span.SetStatus(System.Diagnostics.ActivityStatusCode.Error, exception.Message);
             await publisher.PublishAsync(
-                [RecordRunEventsActivity.ToTraceEvent(runId, new RunEventSpec(TraceEventType.WorkflowStatus, clock.GetUtcNow(), RunStatus.Failed, Message: $"The run could not be scheduled: {exception.Message}", ErrorKind: "schedule-failed"))],
+                [RunTelemetry.Stamp(RecordRunEventsActivity.ToTraceEvent(runId, new RunEventSpec(TraceEventType.WorkflowStatus, clock.GetUtcNow(), RunStatus.Failed, Message: $"The run could not be scheduled: {exception.Message}", ErrorKind: "schedule-failed")), span)],
                 CancellationToken.None);
             throw;
         }

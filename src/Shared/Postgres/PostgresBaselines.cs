@@ -8,7 +8,7 @@ using ShipSec.Shared.Runs;
 namespace ShipSec.Shared.Postgres;
 
 /// <summary>
-/// Baselines in PostgreSQL (<c>0006_baselines.sql</c>). The rule of <see cref="IRunBaselines"/> is written once,
+/// Baselines in PostgreSQL (<c>0007_baselines.sql</c>). The rule of <see cref="IRunBaselines"/> is written once,
 /// in <see cref="BaselineOf"/>; <see cref="PostgresTraceStore"/> records a completing run's baseline through
 /// <see cref="RecordAsync"/> in the transaction that appends its completion.
 /// </summary>

@@ -46,8 +46,8 @@ public sealed class WhatChangedTests(InMemoryLocalHostFixture host) : IClassFixt
         using var none = await host.Http.GetAsync(new Uri($"api/workflows/runs/{otherInputs}/diff/baseline", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
         var problem = await none.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("baseline-not-found", problem.GetProperty("code").GetString());
-        Assert.Equal("runId", problem.GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.Equal("urn:shipsec:problem:baseline-not-found", problem.GetProperty("type").GetString());
+        Assert.Equal(("runId", "no-baseline"), (problem.GetProperty("errors")[0].GetProperty("field").GetString(), problem.GetProperty("errors")[0].GetProperty("code").GetString()));
     }
 
     [Fact]
@@ -151,13 +151,13 @@ public sealed class WhatChangedTests(InMemoryLocalHostFixture host) : IClassFixt
     private async Task<RunDiff> DiffAsync(string runId, string other)
         => (await host.Http.GetFromJsonAsync<RunDiff>(new Uri($"api/workflows/runs/{runId}/diff/{other}", UriKind.Relative), ShipSecJson.Options))!;
 
-    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative))
         {
             Content = body is null ? null : new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
         };
-        return host.Http.SendAsync(request);
+        return await host.Http.SendAsync(request);
     }
 
     private static Dictionary<string, string> Bind(string input) => new() { ["$input"] = input };
