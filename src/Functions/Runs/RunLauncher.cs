@@ -88,7 +88,9 @@ public sealed class RunLauncher(
         var runId = Guid.NewGuid().ToString("N");
         using var span = RunTelemetry.StartRun(runId, workflowId, traceParent);
         var masked = definition.Inputs.Count == 0 ? null : WorkflowInputValues.Mask(definition, check.Values);
-        await runs.CreateAsync(new NewRun(runId, workflowId, stored.Version, definition.Nodes.Count, clock.GetUtcNow(), masked), cancellationToken);
+        await runs.CreateAsync(
+            new NewRun(runId, workflowId, stored.Version, definition.Nodes.Count, clock.GetUtcNow(), masked, WorkflowInputValues.Digest(check.Values)),
+            cancellationToken);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(

@@ -106,6 +106,9 @@ public enum TraceEventType
 
     /// <summary>A node reported a finding.</summary>
     [JsonStringEnumMemberName("NODE_FINDING")] NodeFinding,
+
+    /// <summary>One attempt to deliver a run's alert to its webhook (run-level: target host, status code, attempt).</summary>
+    [JsonStringEnumMemberName("RUN_ALERT")] RunAlert,
 }
 
 /// <summary>Severity of a trace event.</summary>
