@@ -65,6 +65,12 @@ public enum NodeAttemptOutcome
 
     /// <summary>The run was cancelled while it ran.</summary>
     Cancelled,
+
+    /// <summary>
+    /// The run had been cancelled before this attempt began: the component was not run and the attempt wrote
+    /// no trace event (no NODE_STARTED after a cancel was accepted).
+    /// </summary>
+    CancelledBeforeStart,
 }
 
 /// <summary>Input of <see cref="RecordRunEventsActivity"/>: run-level events the orchestrator decided on.</summary>

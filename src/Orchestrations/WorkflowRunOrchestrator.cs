@@ -21,6 +21,13 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
     internal static readonly TimeSpan TimeoutGrace = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How long a cancelled run waits for its running nodes to report back before it ends anyway. Running attempts
+    /// see the cancel within a second (<see cref="RunCancellationWatcher"/>) and queued ones refuse to start, so this
+    /// is ample; without a bound, a run with thousands of queued attempts stayed <c>running</c> until each was delivered.
+    /// </summary>
+    internal static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(3);
+
+    /// <summary>
     /// Recording run-level events is retried for about ten minutes: a trace transport outage (Event Hubs
     /// unreachable) must delay the run's story, not end the orchestration with the run left <c>running</c>.
     /// </summary>
@@ -47,6 +54,8 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         RunFailure? failure = null;
         var cancelled = false;
         string? cancelledBy = null;
+        using var graceCancellation = new CancellationTokenSource();
+        Task? grace = null;
 
         while (true)
         {
@@ -68,15 +77,26 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
                 break;
             }
 
-            var waitingOn = cancelled ? running.Keys.ToList<Task>() : [.. running.Keys, cancelRequested];
+            if (cancelled)
+            {
+                grace ??= context.CreateTimer(context.CurrentUtcDateTime + CancelGrace, graceCancellation.Token);
+            }
+
+            List<Task> waitingOn = cancelled ? [.. running.Keys, grace!] : [.. running.Keys, cancelRequested];
             var finished = await Task.WhenAny(waitingOn);
             if (finished == cancelRequested)
             {
                 // Running attempts notice the cancellation themselves (the activity watches the run's
-                // cancel flag) and report back; nothing new is scheduled from here on.
+                // cancel flag) and report back; queued ones refuse to start; nothing new is scheduled from here on.
                 cancelled = true;
                 cancelledBy = cancelRequested.Result;
                 continue;
+            }
+
+            if (finished == grace)
+            {
+                // What has not reported back by now is ended below; its own late report changes nothing.
+                break;
             }
 
             var task = (Task<NodeAttemptResult>)finished;
@@ -91,6 +111,11 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
                 case NodeAttemptOutcome.Cancelled:
                     cancelled = true;
                     break;
+                case NodeAttemptOutcome.CancelledBeforeStart:
+                    // It never ran: closed below as a node the cancel kept from starting.
+                    cancelled = true;
+                    started.Remove(finishedNode.Id);
+                    break;
                 default:
                     failure ??= new RunFailure(finishedNode.Id, result.Error?.Message ?? "The node failed.");
                     OrchestrationLogs.NodeFailedFinally(logger, runId, finishedNode.Id, failure.Message);
@@ -98,12 +123,20 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
             }
         }
 
+        // Cancel synchronously (see RunAttemptAsync).
+        graceCancellation.Cancel();
         var status = failure is not null ? RunStatus.Failed : cancelled ? RunStatus.Cancelled : RunStatus.Completed;
         var now = context.CurrentUtcDateTime;
         var closing = new List<RunEventSpec>();
+        var unanswered = running.Values.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var nodeId in graph.TopologicalOrder)
         {
-            if (!outputs.ContainsKey(nodeId) && !started.Contains(nodeId))
+            if (unanswered.Contains(nodeId))
+            {
+                closing.Add(new RunEventSpec(
+                    TraceEventType.NodeSkipped, now, NodeId: nodeId, Message: "The run was cancelled; it ended without waiting for this node.", ErrorKind: TraceFold.CancelledKind));
+            }
+            else if (!outputs.ContainsKey(nodeId) && !started.Contains(nodeId))
             {
                 var (reason, kind) = cancelled && failure is null
                     ? ("The run was cancelled before this node started.", TraceFold.CancelledKind)
