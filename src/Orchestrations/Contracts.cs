@@ -10,12 +10,25 @@ namespace ShipSec.Orchestrations;
 /// <param name="RunId">The run id (also the instance id).</param>
 /// <param name="Workflow">The validated workflow to run.</param>
 /// <param name="StartedBy">The name of the key or principal that started it (never a secret); recorded in the trace.</param>
-public sealed record WorkflowRunInput(string RunId, WorkflowDefinition Workflow, string? StartedBy = null);
+public sealed record WorkflowRunInput(string RunId, WorkflowDefinition Workflow, string? StartedBy = null)
+{
+    /// <summary>Nodes this run does not execute: their outputs are the parent run's (a resume). Null for a full run.</summary>
+    public ReusedOutputs? Reuse { get; init; }
+}
+
+/// <summary>The outputs a resumed run takes from its parent instead of executing those nodes again.</summary>
+/// <param name="ParentRunId">The run they come from; each reused node's trace event names it.</param>
+/// <param name="Outputs">The reused nodes' outputs, by node id.</param>
+public sealed record ReusedOutputs(string ParentRunId, IReadOnlyDictionary<string, NodeOutputs> Outputs);
 
 /// <summary>Output of <see cref="WorkflowRunOrchestrator"/>.</summary>
 /// <param name="Status">completed, failed or cancelled.</param>
 /// <param name="Failure">The node that failed the run, when it failed.</param>
-public sealed record WorkflowRunResult(RunStatus Status, RunFailure? Failure);
+public sealed record WorkflowRunResult(RunStatus Status, RunFailure? Failure)
+{
+    /// <summary>The outputs of every node that completed (reused ones included), by node id: what a resume of this run reuses.</summary>
+    public IReadOnlyDictionary<string, NodeOutputs>? Outputs { get; init; }
+}
 
 /// <summary>
 /// A node's outputs as they cross the orchestration boundary: inline when small, otherwise a reference to
@@ -79,7 +92,7 @@ public enum NodeAttemptOutcome
 public sealed record RunEventsInput(string RunId, IReadOnlyList<RunEventSpec> Events);
 
 /// <summary>One run-level event. Its id is derived from its content, so replays record it once.</summary>
-/// <param name="Type">WORKFLOW_STATUS, NODE_SKIPPED, or NODE_FAILED (an attempt the orchestrator gave up waiting for).</param>
+/// <param name="Type">WORKFLOW_STATUS, NODE_SKIPPED, NODE_FAILED (an attempt the orchestrator gave up waiting for), or NODE_COMPLETED (a node whose outputs a resume reused).</param>
 /// <param name="Timestamp">The orchestration's replay-safe clock at the decision.</param>
 /// <param name="Status">The run's new status (WORKFLOW_STATUS).</param>
 /// <param name="NodeId">The node concerned (or, on a failed status, the node that failed the run).</param>

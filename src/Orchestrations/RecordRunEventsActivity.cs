@@ -56,6 +56,17 @@ public sealed class RecordRunEventsActivity(ITracePublisher publisher, IOptions<
             Message = spec.Message,
             Error = new TraceError(spec.Message ?? spec.Type.ToString(), spec.ErrorKind ?? "unknown"),
         },
-        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Type, "The orchestrator records only status, skipped and failed events."),
+        // Attempt 0: no attempt of this run produced it; the message names the run whose outputs were reused.
+        TraceEventType.NodeCompleted => new TraceEvent
+        {
+            Id = TraceEventIds.NodeLifecycle(runId, spec.NodeId ?? throw new ArgumentException("A node event needs a node.", nameof(spec)), 0, spec.Type),
+            RunId = runId,
+            NodeId = spec.NodeId,
+            Type = spec.Type,
+            Level = TraceEventLevel.Info,
+            Timestamp = spec.Timestamp,
+            Message = spec.Message,
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Type, "The orchestrator records only status, skipped, failed and reused events."),
     };
 }

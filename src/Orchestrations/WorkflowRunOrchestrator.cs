@@ -43,12 +43,29 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         var runId = input.RunId;
         var graph = new WorkflowGraph(input.Workflow);
 
-        await RecordAsync(context, runId, new RunEventSpec(
-            TraceEventType.WorkflowStatus, context.CurrentUtcDateTime, RunStatus.Running, Message: input.StartedBy is { } by ? $"Run started by '{by}'" : null));
-        OrchestrationLogs.RunStarted(logger, runId, input.Workflow.Id, input.Workflow.Nodes.Count);
-
         var outputs = new Dictionary<string, NodeOutputs>(StringComparer.Ordinal);
         var started = new HashSet<string>(StringComparer.Ordinal);
+        var opening = new List<RunEventSpec>
+        {
+            new(TraceEventType.WorkflowStatus, context.CurrentUtcDateTime, RunStatus.Running, Message: input.StartedBy is { } by ? $"Run started by '{by}'" : null),
+        };
+        if (input.Reuse is { } reuse)
+        {
+            // A resume: these nodes are not executed again. One event each names the run their outputs come from,
+            // so this run's trace, replay and diff say what happened rather than pretend the node ran.
+            foreach (var nodeId in graph.TopologicalOrder.Where(reuse.Outputs.ContainsKey))
+            {
+                outputs[nodeId] = reuse.Outputs[nodeId];
+                started.Add(nodeId);
+                opening.Add(new RunEventSpec(
+                    TraceEventType.NodeCompleted, context.CurrentUtcDateTime, NodeId: nodeId,
+                    Message: $"Not executed again: outputs reused from run {reuse.ParentRunId}."));
+            }
+        }
+
+        await RecordAsync(context, runId, [.. opening]);
+        OrchestrationLogs.RunStarted(logger, runId, input.Workflow.Id, input.Workflow.Nodes.Count);
+
         var running = new Dictionary<Task<NodeAttemptResult>, NodeDefinition>();
         var cancelRequested = context.WaitForExternalEvent<string>(OrchestrationEventNames.Cancel);
         RunFailure? failure = null;
@@ -154,7 +171,7 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
             ErrorKind: failure is not null ? "node-failed" : cancelled ? TraceFold.CancelledKind : null));
         await RecordAsync(context, runId, [.. closing]);
         OrchestrationLogs.RunEnded(logger, runId, status);
-        return new WorkflowRunResult(status, failure);
+        return new WorkflowRunResult(status, failure) { Outputs = outputs };
     }
 
     /// <summary>The cancelled status message, naming who asked (the cancel event carries the caller's name).</summary>

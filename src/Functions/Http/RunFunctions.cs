@@ -1,9 +1,11 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using ShipSec.Functions.Runs;
+using ShipSec.Shared.Json;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
 
@@ -32,6 +34,76 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
             return Problems.WorkflowNotFound(workflowId);
         }
 
+        return Started(request, run, null, 0);
+    }
+
+    /// <summary>
+    /// <c>POST /api/workflows/runs/{runId}/rerun</c> <c>[{fromNode} | {from: "failed"}]</c>: a new run of the same workflow
+    /// version with the same inputs; with <c>fromNode</c> or <c>from</c> a resume that reuses the parent's outputs of the
+    /// nodes it does not re-execute. 202 like a start, with <c>parentRunId</c>.
+    /// </summary>
+    [Function(nameof(RerunRun))]
+    public async Task<IActionResult> RerunRun(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workflows/runs/{runId}/rerun")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string runId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (body, invalid) = await ReadRerunRequestAsync(request, cancellationToken);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var rerun = await launcher.RerunAsync(client, runId, body!, ApiPrincipal.Of(request).Name, cancellationToken);
+        return rerun.Refusal switch
+        {
+            null => Started(request, rerun.Run!, runId, rerun.ReusedNodes),
+            RerunRefusal.ParentNotFound => Problems.RunNotFound(runId),
+            RerunRefusal.ParentUnavailable => Problems.Conflict("run-record-gone", $"Run '{runId}' no longer has its orchestration record (workflow version, inputs and outputs); it cannot be re-run."),
+            RerunRefusal.ParentNotEnded => Problems.Conflict("run-not-ended", $"Run '{runId}' has not ended; a resume reuses its outputs, so it must end first (a plain re-run needs no body)."),
+            RerunRefusal.ParentNotFailed => Problems.Conflict("run-not-failed", $"Run '{runId}' did not fail; 'from: failed' resumes a failed run (use fromNode to resume from a node)."),
+            _ => Problems.InvalidBody("/fromNode", $"Run '{runId}''s workflow version has no node '{body!.FromNode}'."),
+        };
+    }
+
+    private static async Task<(RerunRequest? Body, IActionResult? Problem)> ReadRerunRequestAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        RerunRequest? body = null;
+        if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            try
+            {
+                body = await JsonSerializer.DeserializeAsync<RerunRequest>(request.Body, ShipSecJson.Options, cancellationToken);
+            }
+            catch (JsonException)
+            {
+                return (null, Problems.InvalidBody("", "The body, when given, must be JSON like {\"fromNode\": \"<nodeId>\"} or {\"from\": \"failed\"}."));
+            }
+        }
+
+        body ??= new RerunRequest();
+        if (body.FromNode is not null && body.From is not null)
+        {
+            return (null, Problems.InvalidBody("/from", "Give either 'fromNode' or 'from', not both."));
+        }
+
+        if (body.From is { } from && from != RerunRequest.FromFailed)
+        {
+            return (null, Problems.InvalidBody("/from", $"'from' takes only \"{RerunRequest.FromFailed}\"."));
+        }
+
+        if (body.FromNode is { } node && string.IsNullOrWhiteSpace(node))
+        {
+            return (null, Problems.InvalidBody("/fromNode", "'fromNode' must name a node."));
+        }
+
+        return (body, null);
+    }
+
+    private static IActionResult Started(HttpRequest request, StartedRun run, string? parentRunId, int reusedNodes)
+    {
         var statusUrl = ApiResponses.Url(request, $"workflows/runs/{run.RunId}/status");
         return ApiResponses.Accepted(request, statusUrl, new
         {
@@ -39,6 +111,8 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
             workflowId = run.WorkflowId,
             workflowVersion = run.WorkflowVersion,
             status = RunStatus.Queued,
+            parentRunId,
+            reusedNodes = parentRunId is null ? (int?)null : reusedNodes,
             statusUrl,
             traceUrl = ApiResponses.Url(request, $"workflows/runs/{run.RunId}/trace"),
             cancelUrl = ApiResponses.Url(request, $"workflows/runs/{run.RunId}/cancel"),

@@ -15,7 +15,7 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
 {
     private const string SummaryColumns = """
         SELECT r.run_id, r.workflow_id, r.status, r.created_at, r.started_at, r.updated_at, r.completed_at, r.failure,
-               r.nodes_total, n.statuses, n.counts, r.workflow_version
+               r.nodes_total, n.statuses, n.counts, r.workflow_version, r.trigger
         FROM runs r
         CROSS JOIN LATERAL (
             SELECT coalesce(array_agg(status), '{}') AS statuses, coalesce(array_agg(count), '{}') AS counts
@@ -24,8 +24,8 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
         """;
 
     private const string InsertRun = """
-        INSERT INTO runs (run_id, workflow_id, workflow_version, status, nodes_total, created_at, updated_at)
-        VALUES ($1, $2, $3, $6, $4, $5, $5)
+        INSERT INTO runs (run_id, workflow_id, workflow_version, status, nodes_total, created_at, updated_at, trigger, parent_run_id)
+        VALUES ($1, $2, $3, $6, $4, $5, $5, $7::jsonb, $8)
         ON CONFLICT (run_id) DO NOTHING
         """;
 
@@ -64,6 +64,8 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = run.NodesTotal });
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = run.CreatedAt.ToUniversalTime() });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = WireName.Of(RunStatus.Queued) });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(run.Trigger, ShipSecJson.Options) });
+            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = run.Trigger.ParentRunId is { } parent ? PostgresText.Strip(parent) : null, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
     }
@@ -168,5 +170,6 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
         Progress = TraceFold.Progress(
             reader.GetInt32(8), reader.GetFieldValue<string[]>(9).Zip(reader.GetFieldValue<int[]>(10), (status, count) => KeyValuePair.Create(WireName.Parse<NodeStatus>(status), count))),
         WorkflowVersion = reader.GetInt32(11),
+        Trigger = reader.IsDBNull(12) ? RunTrigger.Api : JsonSerializer.Deserialize<RunTrigger>(reader.GetString(12), ShipSecJson.Options) ?? RunTrigger.Api,
     };
 }

@@ -46,6 +46,35 @@ public enum NodeStatus
     [JsonStringEnumMemberName("cancelled")] Cancelled,
 }
 
+/// <summary>What started a run, lowercase on the wire.</summary>
+public enum RunTriggerKind
+{
+    /// <summary>A start request to the API (or the CLI, or the dashboard).</summary>
+    [JsonStringEnumMemberName("api")] Api,
+
+    /// <summary>A re-run (or resume) of another run.</summary>
+    [JsonStringEnumMemberName("rerun")] Rerun,
+
+    /// <summary>A workflow schedule.</summary>
+    [JsonStringEnumMemberName("schedule")] Schedule,
+}
+
+/// <summary>What started a run: <c>{kind: "api"}</c>, <c>{kind: "rerun", parentRunId}</c> or <c>{kind: "schedule", scheduleId}</c>.</summary>
+/// <param name="Kind">What kind of start.</param>
+/// <param name="ParentRunId">The run this one re-runs (kind <c>rerun</c>).</param>
+/// <param name="ScheduleId">The schedule that fired (kind <c>schedule</c>).</param>
+public sealed record RunTrigger(
+    RunTriggerKind Kind,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ParentRunId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ScheduleId = null)
+{
+    /// <summary>A start through the API.</summary>
+    public static RunTrigger Api { get; } = new(RunTriggerKind.Api);
+
+    /// <summary>A re-run of <paramref name="parentRunId"/>.</summary>
+    public static RunTrigger Rerun(string parentRunId) => new(RunTriggerKind.Rerun, ParentRunId: parentRunId);
+}
+
 /// <summary>Which node ended the run failed, and why.</summary>
 public sealed record RunFailure(string NodeId, string Message);
 
@@ -75,6 +104,10 @@ public sealed record RunSummary
     public RunFailure? Failure { get; init; }
     /// <summary>Node counters.</summary>
     public required RunProgress Progress { get; init; }
+    /// <summary>What started the run (runs recorded before triggers were kept read as <c>api</c>).</summary>
+    public RunTrigger Trigger { get; init; } = RunTrigger.Api;
+    /// <summary>The run this one re-runs, when it is a re-run (the same as <c>trigger.parentRunId</c>).</summary>
+    public string? ParentRunId => Trigger.ParentRunId;
 }
 
 /// <summary>A run about to be scheduled.</summary>
@@ -83,7 +116,11 @@ public sealed record RunSummary
 /// <param name="WorkflowVersion">The stored version of that workflow.</param>
 /// <param name="NodesTotal">How many nodes the workflow has.</param>
 /// <param name="CreatedAt">When it was accepted.</param>
-public sealed record NewRun(string RunId, string WorkflowId, int WorkflowVersion, int NodesTotal, DateTimeOffset CreatedAt);
+public sealed record NewRun(string RunId, string WorkflowId, int WorkflowVersion, int NodesTotal, DateTimeOffset CreatedAt)
+{
+    /// <summary>What started it.</summary>
+    public RunTrigger Trigger { get; init; } = RunTrigger.Api;
+}
 
 /// <summary>Runs: their creation, summaries (kept up to date by the trace collector) and cancellation.</summary>
 public interface IRunStore
