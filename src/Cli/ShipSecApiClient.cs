@@ -10,7 +10,7 @@ using ShipSec.Shared.Trace;
 namespace ShipSec.Cli;
 
 /// <summary>A run the API accepted.</summary>
-internal sealed record StartedRunResponse(string RunId, string WorkflowId, int WorkflowVersion, string StatusUrl, string TraceUrl);
+internal sealed record StartedRunResponse(string RunId, string WorkflowId, int WorkflowVersion, string StatusUrl, string TraceUrl, string? ParentRunId = null, int? ReusedNodes = null);
 
 /// <summary>A page of the trace endpoint.</summary>
 internal sealed record TracePageResponse(string RunId, IReadOnlyList<TraceEvent> Events, long NextCursor, bool HasMore);
@@ -51,6 +51,14 @@ internal sealed class ShipSecApiClient(HttpClient http)
     public async Task<StartedRunResponse> StartRunAsync(string workflowId, CancellationToken cancellationToken)
     {
         using var response = await http.PostAsync(new Uri($"api/workflows/{Uri.EscapeDataString(workflowId)}/runs", UriKind.Relative), null, cancellationToken);
+        return await ReadAsync<StartedRunResponse>(response, cancellationToken);
+    }
+
+    /// <summary>A re-run of <paramref name="runId"/>; <paramref name="body"/> is null, <c>{fromNode}</c> or <c>{from: "failed"}</c>.</summary>
+    public async Task<StartedRunResponse> RerunAsync(string runId, object? body, CancellationToken cancellationToken)
+    {
+        using var content = body is null ? null : JsonContent.Create(body, options: ShipSecJson.Options);
+        using var response = await http.PostAsync(new Uri($"api/workflows/runs/{Uri.EscapeDataString(runId)}/rerun", UriKind.Relative), content, cancellationToken);
         return await ReadAsync<StartedRunResponse>(response, cancellationToken);
     }
 

@@ -39,6 +39,7 @@ public sealed class DashboardContractFixtureTests
         runStatuses = Enum.GetValues<RunStatus>(),
         nodeStatuses = Enum.GetValues<NodeStatus>(),
         nodeChanges = Enum.GetValues<NodeChange>(),
+        runTriggerKinds = Enum.GetValues<RunTriggerKind>(),
     });
 
     [Fact]
@@ -286,6 +287,18 @@ public sealed class DashboardContractFixtureTests
             CompletedAt = T0.AddSeconds(9),
             Failure = new RunFailure("scan", "connection refused"),
             Progress = new RunProgress(4, 1, 1, 0),
+        },
+        new()
+        {
+            RunId = "run-rerun",
+            WorkflowId = "local-recon",
+            WorkflowVersion = 1,
+            Status = RunStatus.Running,
+            CreatedAt = T0.AddSeconds(20),
+            StartedAt = T0.AddSeconds(21),
+            UpdatedAt = T0.AddSeconds(21),
+            Progress = new RunProgress(4, 1, 0, 1),
+            Trigger = RunTrigger.Rerun("run-failed"),
         },
     ];
 

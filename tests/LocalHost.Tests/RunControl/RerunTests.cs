@@ -123,6 +123,20 @@ public sealed class RerunTests(InMemoryLocalHostFixture host) : IClassFixture<In
         Assert.Equal(HttpStatusCode.NotFound, noRun.Status);
     }
 
+    [Fact]
+    public async Task The_cli_reruns_a_run_and_watches_the_new_one_to_its_end()
+    {
+        var parentId = await host.StartRunAsync("""{ "id": "rerun-cli", "name": "cli", "nodes": [ { "id": "only", "component": "core.log", "inputs": { "message": "x" } } ] }""");
+        await host.WaitForEndAsync(parentId);
+
+        var exit = await ShipSec.Cli.ShipSecCommandLine.InvokeAsync(["--url", host.BaseAddress.ToString(), "--api-key", host.ApiKey, "rerun", parentId, "--watch"]);
+
+        Assert.Equal(ShipSec.Cli.ShipSecCommandLine.Success, exit);
+        var runs = await host.Http.GetFromJsonAsync<JsonElement>(new Uri("api/workflows/runs?workflowId=rerun-cli", UriKind.Relative));
+        var child = Assert.Single(runs.GetProperty("runs").EnumerateArray(), r => r.TryGetProperty("parentRunId", out var p) && p.GetString() == parentId);
+        Assert.Equal("completed", child.GetProperty("status").GetString());
+    }
+
     private async Task RegisterAsync(string json)
     {
         using var content = new StringContent(json, Encoding.UTF8, "application/json");

@@ -6,6 +6,7 @@ import type {
   RunDiff,
   RunList,
   RunState,
+  RerunRequest,
   RunSummary,
   RunTimeline,
   StartedRun,
@@ -56,6 +57,8 @@ export const api = {
   trace: (runId: string, after: number, limit = 2000) => request<TracePage>(`api/workflows/runs/${enc(runId)}/trace?after=${after}&limit=${limit}`),
   workflow: (workflowId: string) => request<WorkflowDescription>(`api/workflows/${enc(workflowId)}`),
   startRun: (workflowId: string) => request<StartedRun>(`api/workflows/${enc(workflowId)}/runs`, { method: 'POST' }),
+  rerun: (runId: string, body: RerunRequest = {}) =>
+    request<StartedRun>(`api/workflows/runs/${enc(runId)}/rerun`, { method: 'POST', body: JSON.stringify(body) }),
   cancelRun: (runId: string) => request<unknown>(`api/workflows/runs/${enc(runId)}/cancel`, { method: 'POST' }),
   negotiate: () => request<NegotiateResponse>('api/negotiate', { method: 'POST' }),
   subscribeRun: (runId: string, connectionId: string) =>

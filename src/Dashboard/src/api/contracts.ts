@@ -27,6 +27,17 @@ export type RunStatus = (typeof runStatuses)[number];
 export const nodeStatuses = ['idle', 'running', 'retrying', 'completed', 'failed', 'skipped', 'cancelled'] as const;
 export type NodeStatus = (typeof nodeStatuses)[number];
 
+/** RunTriggerKind (src/Shared/Runs/RunContracts.cs): what started a run. */
+export const runTriggerKinds = ['api', 'rerun', 'schedule'] as const;
+export type RunTriggerKind = (typeof runTriggerKinds)[number];
+
+/** RunTrigger: {kind: "api"}, {kind: "rerun", parentRunId} or {kind: "schedule", scheduleId}. */
+export interface RunTrigger {
+  kind: RunTriggerKind;
+  parentRunId?: string;
+  scheduleId?: string;
+}
+
 /** Any JSON value (System.Text.Json.JsonElement). */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -101,6 +112,10 @@ export interface RunSummary {
   progress: RunProgress;
   /** The workflow version the run executes (replay contract; optional until every server sends it). */
   workflowVersion: number;
+  /** What started the run. */
+  trigger: RunTrigger;
+  /** The run this one re-runs (same as trigger.parentRunId). */
+  parentRunId?: string;
 }
 
 /** RetryPolicy (src/Shared/Dsl/WorkflowDefinition.cs). */
@@ -151,7 +166,14 @@ export interface StartedRun {
   statusUrl: string;
   traceUrl: string;
   cancelUrl: string;
+  /** Set on a re-run: the run it re-runs. */
+  parentRunId?: string;
+  /** Set on a re-run: how many nodes it takes from its parent instead of executing them. */
+  reusedNodes?: number;
 }
+
+/** Body of POST /api/workflows/runs/{runId}/rerun: nothing (run it all again), a node to resume from, or from: failed. */
+export type RerunRequest = Record<string, never> | { fromNode: string } | { from: 'failed' };
 
 /** GET /api/workflows/runs/{runId}/trace. */
 export interface TracePage {

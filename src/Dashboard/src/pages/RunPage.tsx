@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
-import { api } from '../api/client';
-import type { NodeDefinition, RunSummary } from '../api/contracts';
+import { api, definitionForRun } from '../api/client';
+import type { NodeDefinition, RerunRequest, RunSummary } from '../api/contracts';
 import { RunView } from '../components/RunView';
 import { RunFeed, type FeedMode } from '../live/runFeed';
 import { emptyTrace, isFinal, type RunTraceState } from '../state/fold';
-import { replayHref, timelineHref } from '../router';
+import { diffHref, navigate, replayHref, runHref, timelineHref } from '../router';
 import { StatusPill, duration } from './RunsPage';
 
 export function RunPage({ runId }: { runId: string }) {
@@ -21,16 +21,24 @@ export function RunPage({ runId }: { runId: string }) {
   }, [runId]);
 
   const workflowId = summary?.workflowId;
+  const workflowVersion = summary?.workflowVersion;
   useEffect(() => {
     if (!workflowId) return;
-    api
-      .workflow(workflowId)
-      .then((w) => setNodes(w.definition.nodes))
+    // The version the run executed: a re-run of an older run draws that version's nodes, not the latest.
+    definitionForRun(workflowId, workflowVersion)
+      .then((d) => setNodes(d.nodes))
       .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
-  }, [workflowId]);
+  }, [workflowId, workflowVersion]);
 
   const status = summary?.status ?? trace.runStatus;
-  const cancel = () => api.cancelRun(runId).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  const fail = (e: unknown) => setError(e instanceof Error ? e.message : String(e));
+  const cancel = () => api.cancelRun(runId).catch(fail);
+  const rerun = (body?: RerunRequest) =>
+    api
+      .rerun(runId, body)
+      .then((started) => navigate(runHref(started.runId)))
+      .catch(fail);
+  const parentRunId = summary?.parentRunId;
 
   return (
     <div className="run-page">
@@ -57,9 +65,32 @@ export function RunPage({ runId }: { runId: string }) {
           ↺ Replay
         </a>
         {workflowId && <a href={timelineHref(workflowId)}>timeline</a>}
+        {parentRunId && (
+          <span data-testid="parent-run">
+            re-run of <a href={runHref(parentRunId)}>{parentRunId}</a>
+            {isFinal(status) && (
+              <>
+                {' · '}
+                <a href={diffHref(parentRunId, runId)} data-testid="parent-diff-link">
+                  diff with parent
+                </a>
+              </>
+            )}
+          </span>
+        )}
         {!isFinal(status) && summary && (
           <button onClick={() => void cancel()} data-testid="cancel-run">
             Cancel run
+          </button>
+        )}
+        {isFinal(status) && summary && (
+          <button onClick={() => void rerun()} data-testid="rerun-run" title="A new run of the same workflow version with the same inputs">
+            Re-run
+          </button>
+        )}
+        {status === 'failed' && summary && (
+          <button onClick={() => void rerun({ from: 'failed' })} data-testid="resume-failed" title="Re-execute the failed and skipped nodes, reusing what completed">
+            Resume from failed
           </button>
         )}
       </div>
