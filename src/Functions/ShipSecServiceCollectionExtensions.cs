@@ -36,6 +36,7 @@ public static class ShipSecServiceCollectionExtensions
         services.AddSingleton<ShipSec.Shared.Artifacts.IRunArtifacts, ShipSec.Shared.Postgres.PostgresRunArtifacts>();
         services.AddSingleton<RunReconciler>();
         services.AddSingleton<RunLauncher>();
+        services.AddSingleton<ShipSec.Functions.Http.IdempotentStarts>();
         services.TryAddSingleton<ShipSec.Shared.Trace.TraceConsumerStatus>();
         services.AddSingleton<ShipSec.Orchestrations.RunCancellationWatcher>();
         foreach (var activity in ShipSec.Orchestrations.OrchestrationCatalog.Activities.Values)

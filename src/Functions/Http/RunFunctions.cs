@@ -12,7 +12,7 @@ using ShipSec.Shared.Trace;
 namespace ShipSec.Functions.Http;
 
 /// <summary>Starting, watching and cancelling runs.</summary>
-public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler, IRunStore runs, ITraceStore traces)
+public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler, IRunStore runs, ITraceStore traces, IdempotentStarts idempotent)
 {
     private const int DefaultTraceLimit = 500;
     private const int MaxTraceLimit = 5000;
@@ -28,13 +28,11 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var run = await launcher.StartAsync(client, workflowId, ApiPrincipal.Of(request).Name, cancellationToken);
-        if (run is null)
+        return await idempotent.StartAsync(request, async runId =>
         {
-            return Problems.WorkflowNotFound(workflowId);
-        }
-
-        return Started(request, run, null, 0);
+            var run = await launcher.StartAsync(client, workflowId, runId, ApiPrincipal.Of(request).Name, cancellationToken);
+            return run is null ? (Problems.WorkflowNotFound(workflowId), false) : (Started(request, run, null, 0), true);
+        }, summary => Repeated(request, summary), cancellationToken);
     }
 
     /// <summary>
@@ -50,23 +48,30 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (body, invalid) = await ReadRerunRequestAsync(request, cancellationToken);
-        if (invalid is not null)
+        // The body is read inside: the idempotency fingerprint reads it first.
+        return await idempotent.StartAsync(request, async newRunId =>
         {
-            return invalid;
-        }
+            var (body, invalid) = await ReadRerunRequestAsync(request, cancellationToken);
+            if (invalid is not null)
+            {
+                return (invalid, false);
+            }
 
-        var rerun = await launcher.RerunAsync(client, runId, body!, ApiPrincipal.Of(request).Name, cancellationToken);
-        return rerun.Refusal switch
+            var rerun = await launcher.RerunAsync(client, runId, body!, newRunId, ApiPrincipal.Of(request).Name, cancellationToken);
+            return (RerunResponse(request, runId, body!, rerun), rerun.Run is not null);
+        }, summary => Repeated(request, summary), cancellationToken);
+    }
+
+    private static IActionResult RerunResponse(HttpRequest request, string runId, RerunRequest body, RerunStart rerun)
+        => rerun.Refusal switch
         {
             null => Started(request, rerun.Run!, runId, rerun.ReusedNodes),
             RerunRefusal.ParentNotFound => Problems.RunNotFound(runId),
             RerunRefusal.ParentUnavailable => Problems.Conflict("run-record-gone", $"Run '{runId}' no longer has its orchestration record (workflow version, inputs and outputs); it cannot be re-run."),
             RerunRefusal.ParentNotEnded => Problems.Conflict("run-not-ended", $"Run '{runId}' has not ended; a resume reuses its outputs, so it must end first (a plain re-run needs no body)."),
             RerunRefusal.ParentNotFailed => Problems.Conflict("run-not-failed", $"Run '{runId}' did not fail; 'from: failed' resumes a failed run (use fromNode to resume from a node)."),
-            _ => Problems.InvalidBody("/fromNode", $"Run '{runId}''s workflow version has no node '{body!.FromNode}'."),
+            _ => Problems.InvalidBody("/fromNode", $"Run '{runId}''s workflow version has no node '{body.FromNode}'."),
         };
-    }
 
     private static async Task<(RerunRequest? Body, IActionResult? Problem)> ReadRerunRequestAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -101,6 +106,19 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
 
         return (body, null);
     }
+
+    // A repeat of a start whose Idempotency-Key already stands for a run: 200 with that run, as it is now.
+    private static JsonResult Repeated(HttpRequest request, RunSummary run) => ApiResponses.Ok(new
+    {
+        runId = run.RunId,
+        workflowId = run.WorkflowId,
+        workflowVersion = run.WorkflowVersion,
+        status = run.Status,
+        parentRunId = run.ParentRunId,
+        statusUrl = ApiResponses.Url(request, $"workflows/runs/{run.RunId}/status"),
+        traceUrl = ApiResponses.Url(request, $"workflows/runs/{run.RunId}/trace"),
+        cancelUrl = ApiResponses.Url(request, $"workflows/runs/{run.RunId}/cancel"),
+    });
 
     private static IActionResult Started(HttpRequest request, StartedRun run, string? parentRunId, int reusedNodes)
     {

@@ -78,7 +78,8 @@ public sealed class RunLauncher(
     /// Starts a run of the latest version of a workflow; null when the workflow does not exist. <paramref name="startedBy"/>
     /// (a key's or principal's name, never a secret) is recorded in the run's trace.
     /// </summary>
-    public async Task<StartedRun?> StartAsync(DurableTaskClient client, string workflowId, string? startedBy = null, CancellationToken cancellationToken = default)
+    /// <remarks><paramref name="runId"/> is chosen by the caller (such as the id an idempotency key was claimed for).</remarks>
+    public async Task<StartedRun?> StartAsync(DurableTaskClient client, string workflowId, string runId, string? startedBy, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         var stored = await workflows.GetAsync(workflowId, cancellationToken);
@@ -87,7 +88,6 @@ public sealed class RunLauncher(
             return null;
         }
 
-        var runId = Guid.NewGuid().ToString("N");
         await ScheduleAsync(client, new NewRun(runId, workflowId, stored.Version, stored.Definition.Nodes.Count, clock.GetUtcNow()), new WorkflowRunInput(runId, stored.Definition, startedBy), cancellationToken);
         return new StartedRun(runId, workflowId, stored.Version);
     }
@@ -99,7 +99,7 @@ public sealed class RunLauncher(
     /// parent's orchestration output.
     /// </summary>
     public async Task<RerunStart> RerunAsync(
-        DurableTaskClient client, string parentRunId, RerunRequest request, string? startedBy = null, CancellationToken cancellationToken = default)
+        DurableTaskClient client, string parentRunId, RerunRequest request, string runId, string? startedBy, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(request);
@@ -114,7 +114,6 @@ public sealed class RunLauncher(
             return new RerunStart(null, RerunRefusal.ParentUnavailable);
         }
 
-        var runId = Guid.NewGuid().ToString("N");
         ReusedOutputs? reuse = null;
         if (request.IsResume)
         {
