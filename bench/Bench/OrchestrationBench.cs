@@ -121,6 +121,9 @@ internal sealed class OrchestrationBench(IsolatedLocalHost host, int levels, int
         {
         }
 
+        public Finding ReportFinding(string ruleId, string title, FindingSeverity severity, FindingAsset asset, string? evidence = null, JsonElement? details = null)
+            => Findings.Create(ruleId, title, severity, asset, evidence, details);
+
         public Task<ArtifactReference> EmitArtifactAsync(string name, string contentType, Stream content, CancellationToken cancellationToken = default)
             => throw new NotSupportedException("The bench's direct calls store no artifacts.");
     }

@@ -48,9 +48,10 @@ internal sealed class ShipSecApiClient(HttpClient http)
         return await ReadAsync<WorkflowResponse>(response, cancellationToken);
     }
 
-    public async Task<StartedRunResponse> StartRunAsync(string workflowId, CancellationToken cancellationToken)
+    public async Task<StartedRunResponse> StartRunAsync(string workflowId, CancellationToken cancellationToken, IReadOnlyDictionary<string, JsonElement>? inputs = null)
     {
-        using var response = await http.PostAsync(new Uri($"api/workflows/{Uri.EscapeDataString(workflowId)}/runs", UriKind.Relative), null, cancellationToken);
+        using var content = inputs is null ? null : JsonContent.Create(new { inputs }, options: ShipSecJson.Options);
+        using var response = await http.PostAsync(new Uri($"api/workflows/{Uri.EscapeDataString(workflowId)}/runs", UriKind.Relative), content, cancellationToken);
         return await ReadAsync<StartedRunResponse>(response, cancellationToken);
     }
 
@@ -60,6 +61,31 @@ internal sealed class ShipSecApiClient(HttpClient http)
         using var content = body is null ? null : JsonContent.Create(body, options: ShipSecJson.Options);
         using var response = await http.PostAsync(new Uri($"api/workflows/runs/{Uri.EscapeDataString(runId)}/rerun", UriKind.Relative), content, cancellationToken);
         return await ReadAsync<StartedRunResponse>(response, cancellationToken);
+    }
+
+    /// <summary>The run's findings as JSON, or its SARIF log as text.</summary>
+    public async Task<string> GetFindingsAsync(string runId, string? severity, bool sarif, CancellationToken cancellationToken)
+    {
+        var query = new List<string>();
+        if (!string.IsNullOrEmpty(severity))
+        {
+            query.Add($"severity={Uri.EscapeDataString(severity)}");
+        }
+
+        if (sarif)
+        {
+            query.Add("format=sarif");
+        }
+
+        var path = $"api/workflows/runs/{Uri.EscapeDataString(runId)}/findings" + (query.Count == 0 ? string.Empty : "?" + string.Join('&', query));
+        using var response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            throw new ApiProblemException(response.StatusCode, DescribeProblem(response.StatusCode, body));
+        }
+
+        return await response.Content.ReadAsStringAsync(cancellationToken);
     }
 
     public async Task<RunSummary> GetStatusAsync(string runId, CancellationToken cancellationToken)

@@ -60,6 +60,7 @@ internal static class ShipSecCommandLine
         root.Subcommands.Add(RunCommand());
         root.Subcommands.Add(StatusCommand());
         root.Subcommands.Add(TraceCommand());
+        root.Subcommands.Add(FindingsCommand());
         root.Subcommands.Add(RunControlCommands.Rerun());
         root.Subcommands.Add(ReplayCommands.Replay());
         root.Subcommands.Add(ReplayCommands.State());
@@ -72,7 +73,8 @@ internal static class ShipSecCommandLine
     {
         var file = new Argument<FileInfo>("file") { Description = "A workflow DSL file (JSON)." };
         var watch = new Option<bool>("--watch") { Description = "Stream the run's trace until it ends; exit 0 only when it completed." };
-        var command = new Command("run", "Register a workflow file and start a run of it.") { file, watch };
+        var input = new Option<string[]>("--input") { Description = "A workflow input as name=value (repeatable); typed by the workflow's declaration (string[] splits on ',').", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("run", "Register a workflow file and start a run of it.") { file, watch, input };
         command.SetAction((parse, cancellation) => WithApiAsync(parse, async (api, console) =>
         {
             var path = parse.GetValue(file)!;
@@ -82,9 +84,16 @@ internal static class ShipSecCommandLine
                 return RequestFailed;
             }
 
-            var workflow = await api.RegisterWorkflowAsync(await File.ReadAllTextAsync(path.FullName, cancellation), cancellation);
+            var text = await File.ReadAllTextAsync(path.FullName, cancellation);
+            if (!RunInputs.TryParse(text, parse.GetValue(input) ?? [], out var inputs, out var problem))
+            {
+                console.MarkupLine($"[red]{Markup.Escape(problem)}[/]");
+                return RequestFailed;
+            }
+
+            var workflow = await api.RegisterWorkflowAsync(text, cancellation);
             console.MarkupLine($"Registered workflow [bold]{Markup.Escape(workflow.Id)}[/] v{workflow.Version} ({workflow.NodeCount} nodes)");
-            var run = await api.StartRunAsync(workflow.Id, cancellation);
+            var run = await api.StartRunAsync(workflow.Id, cancellation, inputs);
             console.MarkupLine($"Started run [bold]{Markup.Escape(run.RunId)}[/]");
             if (!parse.GetValue(watch))
             {
@@ -115,6 +124,49 @@ internal static class ShipSecCommandLine
             else
             {
                 new TraceRenderer(console).Write(summary);
+            }
+
+            return Success;
+        }, cancellation));
+        return command;
+    }
+
+    private static Command FindingsCommand()
+    {
+        var runId = new Argument<string>("runId") { Description = "The run id." };
+        var severity = new Option<string?>("--severity") { Description = "Only findings of this severity: info, low, medium, high, critical." };
+        var sarif = new Option<bool>("--sarif") { Description = "Print the findings as a SARIF 2.1.0 log." };
+        var json = new Option<bool>("--json") { Description = "Print the findings response as JSON." };
+        var command = new Command("findings", "List a run's findings, most severe first.") { runId, severity, sarif, json };
+        command.SetAction((parse, cancellation) => WithApiAsync(parse, async (api, console) =>
+        {
+            var body = await api.GetFindingsAsync(parse.GetValue(runId)!, parse.GetValue(severity), parse.GetValue(sarif), cancellation);
+            if (parse.GetValue(sarif) || parse.GetValue(json))
+            {
+                Out.WriteLine(body);
+                return Success;
+            }
+
+            using var document = JsonDocument.Parse(body);
+            var findings = document.RootElement.GetProperty("findings");
+            var counts = document.RootElement.GetProperty("counts");
+            console.MarkupLine($"[bold]{findings.GetArrayLength()} finding(s)[/]: critical {counts.GetProperty("critical")}, high {counts.GetProperty("high")}, medium {counts.GetProperty("medium")}, low {counts.GetProperty("low")}, info {counts.GetProperty("info")}");
+            var table = new Table().AddColumns("severity", "rule", "title", "asset", "node", "fingerprint");
+            foreach (var finding in findings.EnumerateArray())
+            {
+                var asset = finding.Deserialize<FindingAsset>(ShipSecJson.Options)!;
+                table.AddRow(
+                    Markup.Escape(finding.GetProperty("severity").GetString()!),
+                    Markup.Escape(finding.GetProperty("ruleId").GetString()!),
+                    Markup.Escape(finding.GetProperty("title").GetString()!),
+                    Markup.Escape(Findings.Describe(asset)),
+                    Markup.Escape(finding.GetProperty("nodeId").GetString()!),
+                    Markup.Escape(finding.GetProperty("fingerprint").GetString()!));
+            }
+
+            if (findings.GetArrayLength() > 0)
+            {
+                console.Write(table);
             }
 
             return Success;

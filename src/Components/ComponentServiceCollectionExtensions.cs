@@ -19,6 +19,8 @@ public static class ComponentServiceCollectionExtensions
         [
             ServiceDescriptor.Singleton<IComponent, PortScanComponent>(),
             ServiceDescriptor.Singleton<IComponent, HttpProbeComponent>(),
+            ServiceDescriptor.Singleton<IComponent, NmapComponent>(),
+            ServiceDescriptor.Singleton<IComponent, TlsComponent>(),
             ServiceDescriptor.Singleton<IComponent, ExecComponent>(),
             ServiceDescriptor.Singleton<IComponent, ReportComponent>(),
             ServiceDescriptor.Singleton<IComponent, LogComponent>(),
@@ -26,6 +28,7 @@ public static class ComponentServiceCollectionExtensions
             ServiceDescriptor.Singleton<IComponent, SleepComponent>(),
         ]);
         services.TryAddSingleton<IComponentCatalog, ComponentCatalog>();
+        services.AddShipSecScope();
         services.AddOptions<ExecOptions>().BindConfiguration(ExecOptions.SectionName);
         services.AddOptions<ProcessSandboxOptions>().BindConfiguration(ProcessSandboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(provider => new ProcessSandbox(provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProcessSandboxOptions>>().Value));

@@ -34,6 +34,7 @@ public sealed class ExecComponent(IOptions<ExecOptions> options) : IComponent
         [
             new("exitCode", ComponentValueType.Integer, "The program's exit code."),
             new("lastLines", ComponentValueType.Array, "The last 20 lines of output (stdout and stderr)."),
+            new("lastLine", ComponentValueType.String, "The last line of output, such as a value a script prints for the next node (empty when there was none)."),
         ]);
 
     /// <inheritdoc />
@@ -75,6 +76,7 @@ public sealed class ExecComponent(IOptions<ExecOptions> options) : IComponent
             throw new ProcessExitCodeException(command, result.ExitCode);
         }
 
-        return new ComponentOutputs().With("exitCode", result.ExitCode).With("lastLines", result.LastLines);
+        return new ComponentOutputs().With("exitCode", result.ExitCode).With("lastLines", result.LastLines)
+            .With("lastLine", result.LastLines.Count > 0 ? result.LastLines[^1] : string.Empty);
     }
 }

@@ -7,8 +7,14 @@ using ShipSec.Shared.Trace;
 namespace ShipSec.Components;
 
 /// <summary><c>security.http-probe</c>: one HTTP GET per port (and path) recording what answers.</summary>
-public sealed partial class HttpProbeComponent : IComponent
+public sealed partial class HttpProbeComponent : IComponent, IDisposable
 {
+    /// <summary>Rule of a URL that answered HTTP.</summary>
+    public const string ServiceRule = "http.service";
+
+    /// <summary>Rule of a Server header that names a version.</summary>
+    public const string ServerVersionRule = "http.server-version-disclosed";
+
     /// <summary>The component's DSL name.</summary>
     public const string ComponentName = "security.http-probe";
 
@@ -18,22 +24,33 @@ public sealed partial class HttpProbeComponent : IComponent
     private static readonly IntegerRange Port = new(1, 65535);
     private static readonly IntegerRange TimeoutMs = new(1, 60_000);
 
-    // One handler for every probe (connection pooling, no socket exhaustion). No proxy: a probe must reach
-    // the target itself, and an environment proxy would turn every loopback probe into the proxy's answer.
-    private static readonly HttpClient Client = new(new SocketsHttpHandler
+    private readonly TargetScope scope;
+    private readonly HttpClient client;
+
+    /// <summary>A probe that connects only to targets in <paramref name="scope"/>.</summary>
+    public HttpProbeComponent(TargetScope scope)
     {
-        AllowAutoRedirect = true,
-        MaxAutomaticRedirections = 3,
-        UseProxy = false,
-        AutomaticDecompression = DecompressionMethods.All,
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5),
-        PooledConnectionLifetime = TimeSpan.FromMinutes(1),
-    })
-    {
-        // Each probe carries its own deadline.
-        Timeout = Timeout.InfiniteTimeSpan,
-        DefaultRequestHeaders = { { "User-Agent", "ShipSec-HttpProbe/1.0" } },
-    };
+        this.scope = scope ?? throw new ArgumentNullException(nameof(scope));
+        // One handler for every probe (connection pooling, no socket exhaustion). No proxy: a probe must reach
+        // the target itself, and an environment proxy would turn every loopback probe into the proxy's answer.
+        // Every connection (redirects included) resolves its host through the scope and connects to the
+        // address that was checked, so neither a redirect nor a DNS answer can lead it out of scope.
+        client = new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = true,
+            MaxAutomaticRedirections = 3,
+            UseProxy = false,
+            AutomaticDecompression = DecompressionMethods.All,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+            ConnectCallback = ConnectInScopeAsync,
+        })
+        {
+            // Each probe carries its own deadline.
+            Timeout = Timeout.InfiniteTimeSpan,
+            DefaultRequestHeaders = { { "User-Agent", "ShipSec-HttpProbe/1.0" } },
+        };
+    }
 
     /// <inheritdoc />
     public ComponentDescriptor Descriptor { get; } = new(
@@ -62,6 +79,7 @@ public sealed partial class HttpProbeComponent : IComponent
         }
 
         var timeoutMs = TimeoutMs.Require(inputs.GetOrDefault("timeoutMs", 2000), "timeoutMs");
+        var target = await scope.ResolveAsync(host, "host", context.CancellationToken).ConfigureAwait(false);
         var paths = inputs.GetOrDefault<string[]>("paths", ["/"])
             .Select(p => p.StartsWith('/') ? p : "/" + p)
             .ToArray();
@@ -85,6 +103,7 @@ public sealed partial class HttpProbeComponent : IComponent
                 var (port, url) = targets[index];
                 var service = await ProbeAsync(port, url, timeoutMs, token).ConfigureAwait(false);
                 services[index] = service;
+                Report(context, target, service);
                 context.Log(service.Error is null ? TraceEventLevel.Info : TraceEventLevel.Warn, Describe(service));
                 progress.Advance(url.ToString());
             }).ConfigureAwait(false);
@@ -94,14 +113,50 @@ public sealed partial class HttpProbeComponent : IComponent
         return new ComponentOutputs().With("services", services);
     }
 
-    private static async Task<ProbedService> ProbeAsync(int port, Uri url, int timeoutMs, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public void Dispose() => client.Dispose();
+
+    private async ValueTask<Stream> ConnectInScopeAsync(SocketsHttpConnectionContext connection, CancellationToken cancellationToken)
+    {
+        var target = await scope.ResolveAsync(connection.DnsEndPoint.Host, "host", cancellationToken).ConfigureAwait(false);
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync([.. target.Addresses], connection.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private static void Report(IComponentContext context, ScopedTarget target, ProbedService service)
+    {
+        if (service.Status is not { } status)
+        {
+            return;
+        }
+
+        var host = target.Addresses.Count > 0 && target.Host.Kind != TargetHostKind.Name ? target.Addresses[0].ToString() : target.Host.Text;
+        var asset = new FindingAsset(host, service.Port, "http", service.Url);
+        context.ReportFinding(ServiceRule, $"HTTP service answers {status}", FindingSeverity.Info, asset,
+            string.Join(' ', new[] { service.Title is null ? null : $"title \"{service.Title}\"", service.Server is null ? null : $"server {service.Server}" }.Where(s => s is not null)));
+        if (service.Server is { } server && server.Any(char.IsAsciiDigit))
+        {
+            context.ReportFinding(ServerVersionRule, "Server header discloses a version", FindingSeverity.Low, asset, $"Server: {server}");
+        }
+    }
+
+    private async Task<ProbedService> ProbeAsync(int port, Uri url, int timeoutMs, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeoutMs);
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            using var response = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
             var body = await ReadPrefixAsync(response.Content, deadline.Token).ConfigureAwait(false);
             return new ProbedService
             {

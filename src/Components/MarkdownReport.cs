@@ -31,6 +31,35 @@ public static class MarkdownReport
         return markdown.ToString();
     }
 
+    /// <summary>The run's reported findings: counts by severity, then one table row per finding, most severe first.</summary>
+    public static string RenderRunFindings(IReadOnlyList<ShipSec.Shared.Trace.RunFinding> findings, ShipSec.Shared.Trace.FindingCounts counts)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        ArgumentNullException.ThrowIfNull(counts);
+        var markdown = new StringBuilder();
+        markdown.Append("## Reported findings (").Append(findings.Count).AppendLine(")").AppendLine();
+        markdown.Append("critical ").Append(counts.Critical).Append(" · high ").Append(counts.High).Append(" · medium ").Append(counts.Medium)
+            .Append(" · low ").Append(counts.Low).Append(" · info ").Append(counts.Info).AppendLine().AppendLine();
+        if (findings.Count == 0)
+        {
+            return markdown.AppendLine("_None._").AppendLine().ToString();
+        }
+
+        markdown.AppendLine("| severity | rule | title | asset | evidence | node |");
+        markdown.AppendLine("| --- | --- | --- | --- | --- | --- |");
+        foreach (var finding in findings)
+        {
+            markdown.Append("| ").Append(finding.Severity.ToString().ToLowerInvariant())
+                .Append(" | ").Append(Escape(finding.RuleId))
+                .Append(" | ").Append(Escape(finding.Title))
+                .Append(" | ").Append(Escape(ShipSec.Shared.Trace.Findings.Describe(finding.Asset)))
+                .Append(" | ").Append(Escape(finding.Evidence ?? string.Empty))
+                .Append(" | ").Append(Escape(finding.NodeId)).AppendLine(" |");
+        }
+
+        return markdown.AppendLine().ToString();
+    }
+
     /// <summary>One value as a block followed by a blank line.</summary>
     public static void AppendValue(StringBuilder markdown, JsonElement value)
     {

@@ -7,7 +7,7 @@ using ShipSec.Shared.Trace;
 namespace ShipSec.Components;
 
 /// <summary><c>security.port-scan</c>: a TCP connect scan of one host over a port list, with bounded concurrency.</summary>
-public sealed class PortScanComponent : IComponent
+public sealed class PortScanComponent(TargetScope scope) : IComponent
 {
     /// <summary>The component's DSL name.</summary>
     public const string ComponentName = "security.port-scan";
@@ -41,7 +41,9 @@ public sealed class PortScanComponent : IComponent
         var timeoutMs = TimeoutMs.Require(inputs.GetOrDefault("timeoutMs", 300), "timeoutMs");
         var cancellationToken = context.CancellationToken;
 
-        var address = await ResolveAsync(host, cancellationToken).ConfigureAwait(false);
+        var target = await scope.ResolveAsync(host, "host", cancellationToken).ConfigureAwait(false);
+        var address = target.Addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? (target.Addresses.Count > 0 ? target.Addresses[0] : null)
+            ?? throw new ComponentInputException("host", $"'{host}' is a network; give one host (security.nmap scans networks)");
         context.Log(TraceEventLevel.Info,
             $"Scanning {ports.Count} TCP ports on {host} ({address}), {concurrency} at a time, {timeoutMs} ms timeout");
 
@@ -56,6 +58,8 @@ public sealed class PortScanComponent : IComponent
                 {
                     open.Add(port);
                     context.Log(TraceEventLevel.Info, $"Open: {host}:{port}/tcp");
+                    context.ReportFinding(NmapComponent.OpenPortRule, $"Open port {port}/tcp", FindingSeverity.Info,
+                        new FindingAsset(address.ToString(), port, "tcp"), $"{host}:{port} accepted a TCP connection");
                 }
 
                 progress.Advance();
@@ -68,28 +72,6 @@ public sealed class PortScanComponent : IComponent
             : $"{openPorts.Length} open of {ports.Count} on {host}: {string.Join(", ", openPorts)}");
 
         return new ComponentOutputs().With("openPorts", openPorts).With("host", host);
-    }
-
-    private static async Task<IPAddress> ResolveAsync(string host, CancellationToken cancellationToken)
-    {
-        if (IPAddress.TryParse(host, out var literal))
-        {
-            return literal;
-        }
-
-        IPAddress[] addresses;
-        try
-        {
-            addresses = await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SocketException exception)
-        {
-            throw new ComponentInputException("host", $"'{host}' could not be resolved: {exception.Message}");
-        }
-
-        return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
-            ?? addresses.FirstOrDefault()
-            ?? throw new ComponentInputException("host", $"'{host}' resolved to no address");
     }
 
     private static async Task<bool> IsOpenAsync(IPAddress address, int port, int timeoutMs, CancellationToken cancellationToken)

@@ -6,8 +6,11 @@ using ShipSec.Shared.Trace;
 
 namespace ShipSec.Components;
 
-/// <summary><c>core.report</c>: turns findings into a Markdown report and a JSON report, stored as artifacts.</summary>
-public sealed class ReportComponent : IComponent
+/// <summary>
+/// <c>core.report</c>: turns findings into a Markdown report and a JSON report, stored as artifacts. With the
+/// run's findings store it also lists every finding the run's nodes reported so far (counts by severity and a table).
+/// </summary>
+public sealed class ReportComponent(IRunFindings? runFindings = null) : IComponent
 {
     /// <summary>The component's DSL name.</summary>
     public const string ComponentName = "core.report";
@@ -57,9 +60,17 @@ public sealed class ReportComponent : IComponent
             _ => 1,
         };
 
+        // Upstream nodes flushed their findings before they completed, so the store has every one of them.
+        var reported = runFindings is null ? [] : await runFindings.ListAsync(context.RunId, cancellationToken: context.CancellationToken).ConfigureAwait(false);
+        var counts = FindingCounts.Of(reported.Select(f => f.Severity));
         var markdown = MarkdownReport.Render(title, summary, findings, findingCount, sections);
+        if (runFindings is not null)
+        {
+            markdown += MarkdownReport.RenderRunFindings(reported, counts);
+        }
+
         var json = JsonSerializer.SerializeToUtf8Bytes(
-            new ReportDocument(title, context.RunId, summary, findings, findingCount, sections), Indented);
+            new ReportDocument(title, context.RunId, summary, findings, findingCount, sections, runFindings is null ? null : reported, runFindings is null ? null : counts), Indented);
 
         using var markdownStream = new MemoryStream(Encoding.UTF8.GetBytes(markdown), writable: false);
         var markdownArtifact = await context.EmitArtifactAsync(MarkdownName, "text/markdown", markdownStream, context.CancellationToken).ConfigureAwait(false);
@@ -74,5 +85,6 @@ public sealed class ReportComponent : IComponent
     }
 
     private sealed record ReportDocument(
-        string Title, string RunId, JsonElement? Summary, JsonElement Findings, int FindingCount, JsonElement? Sections);
+        string Title, string RunId, JsonElement? Summary, JsonElement Findings, int FindingCount, JsonElement? Sections,
+        IReadOnlyList<RunFinding>? RunFindings, FindingCounts? RunFindingCounts);
 }

@@ -9,8 +9,9 @@ namespace ShipSec.Orchestrations;
 /// <summary>Input of <see cref="WorkflowRunOrchestrator"/>.</summary>
 /// <param name="RunId">The run id (also the instance id).</param>
 /// <param name="Workflow">The validated workflow to run.</param>
+/// <param name="Inputs">The workflow input values the run started with (checked, defaults applied), by name.</param>
 /// <param name="StartedBy">The name of the key or principal that started it (never a secret); recorded in the trace.</param>
-public sealed record WorkflowRunInput(string RunId, WorkflowDefinition Workflow, string? StartedBy = null)
+public sealed record WorkflowRunInput(string RunId, WorkflowDefinition Workflow, IReadOnlyDictionary<string, JsonElement>? Inputs = null, string? StartedBy = null)
 {
     /// <summary>Nodes this run does not execute: their outputs are the parent run's (a resume). Null for a full run.</summary>
     public ReusedOutputs? Reuse { get; init; }
@@ -52,6 +53,12 @@ public sealed record RunNodeInput
 
     /// <summary>Outputs of the upstream nodes this node's inputs reference, by node id.</summary>
     public IReadOnlyDictionary<string, NodeOutputs> Upstream { get; init; } = new Dictionary<string, NodeOutputs>();
+
+    /// <summary>The run's workflow input values the node's <c>$input</c> bindings read, by name.</summary>
+    public IReadOnlyDictionary<string, JsonElement> WorkflowInputs { get; init; } = new Dictionary<string, JsonElement>();
+
+    /// <summary>Which of <see cref="WorkflowInputs"/> are secret: masked wherever the node's trace would show them.</summary>
+    public IReadOnlyList<string> SecretInputs { get; init; } = [];
 
     /// <summary>Attempts allowed in all; the activity uses it to say whether a failure will be retried.</summary>
     public int MaxAttempts => Math.Max(1, Node.Retry?.MaxAttempts ?? 1);

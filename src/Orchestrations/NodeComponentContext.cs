@@ -34,6 +34,17 @@ internal sealed class NodeComponentContext(
             Message = message ?? $"{current}/{total}",
         });
 
+    public Finding ReportFinding(string ruleId, string title, FindingSeverity severity, FindingAsset asset, string? evidence = null, System.Text.Json.JsonElement? details = null)
+    {
+        var finding = Findings.Create(ruleId, title, severity, asset, evidence, details);
+        trace.Emit(trace.Next(TraceEventType.NodeFinding, FindingFingerprint.LevelOf(severity)) with
+        {
+            Finding = finding,
+            Message = $"[{severity.ToString().ToUpperInvariant()}] {finding.Title} ({Findings.Describe(asset)})",
+        });
+        return finding;
+    }
+
     public async Task<ArtifactReference> EmitArtifactAsync(string name, string contentType, Stream content, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

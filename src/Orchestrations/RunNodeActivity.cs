@@ -116,6 +116,11 @@ public sealed class RunNodeActivity(
                 trace.Secrets.Add(inputs[secret.Name]);
             }
 
+            foreach (var secret in input.SecretInputs.Where(input.WorkflowInputs.ContainsKey))
+            {
+                trace.Secrets.Add(input.WorkflowInputs[secret]);
+            }
+
             var context = new NodeComponentContext(trace, artifacts, new ComponentInputs(inputs), sandbox, attempt.Token);
             var outputs = await component.ExecuteAsync(context);
             return new NodeAttemptResult(NodeAttemptOutcome.Succeeded, await ToBoundaryAsync(input, outputs, attempt.Token), null);
@@ -136,7 +141,13 @@ public sealed class RunNodeActivity(
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            return Failed(exception.Message, exception is ComponentInputException ? "invalid-input" : "exception", willRetry);
+            return exception switch
+            {
+                ComponentInputException => Failed(exception.Message, "invalid-input", willRetry),
+                // A named failure (out of scope, tool missing) would fail the same way again.
+                ComponentFailureException named => Failed(exception.Message, named.Kind, willRetry: false),
+                _ => Failed(exception.Message, "exception", willRetry),
+            };
         }
 
         static NodeAttemptResult Failed(string message, string kind, bool willRetry)
@@ -151,7 +162,7 @@ public sealed class RunNodeActivity(
         {
             if (!InputReference.TryParse(value, out var reference))
             {
-                resolved[name] = value;
+                resolved[name] = WorkflowInputBinding.Substitute(value, input.WorkflowInputs);
                 continue;
             }
 

@@ -84,7 +84,7 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
                     {
                         started.Add(nodeId);
                         var node = graph.Node(nodeId);
-                        running.Add(RunWithRetriesAsync(context, runId, node, outputs), node);
+                        running.Add(RunWithRetriesAsync(context, input, node, outputs), node);
                     }
                 }
             }
@@ -179,8 +179,16 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         => string.IsNullOrEmpty(by) || by == OrchestrationEventNames.CancelRequestedByUnknown ? "The run was cancelled." : $"The run was cancelled by '{by}'.";
 
     private static async Task<NodeAttemptResult> RunWithRetriesAsync(
-        TaskOrchestrationContext context, string runId, NodeDefinition node, Dictionary<string, NodeOutputs> outputs)
+        TaskOrchestrationContext context, WorkflowRunInput run, NodeDefinition node, Dictionary<string, NodeOutputs> outputs)
     {
+        var runId = run.RunId;
+        // Only the inputs the node binds cross into its activity's history.
+        var bound = node.Inputs.Values.SelectMany(v => WorkflowInputBinding.Find(v, "/")).Select(b => b.Name)
+            .OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var workflowInputs = (run.Inputs ?? new Dictionary<string, System.Text.Json.JsonElement>())
+            .Where(pair => bound.Contains(pair.Key))
+            .ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
+        var secretInputs = run.Workflow.Inputs.Where(pair => pair.Value.Secret && bound.Contains(pair.Key)).Select(pair => pair.Key).ToList();
         var upstream = new Dictionary<string, NodeOutputs>(StringComparer.Ordinal);
         foreach (var (_, reference) in node.References())
         {
@@ -191,10 +199,13 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         NodeAttemptResult result = new(NodeAttemptOutcome.Failed, null, null);
         for (var attempt = 1; attempt <= maxAttempts; attempt++)
         {
-            var input = new RunNodeInput { RunId = runId, Node = node, Attempt = attempt, Upstream = upstream };
+            var input = new RunNodeInput
+            {
+                RunId = runId, Node = node, Attempt = attempt, Upstream = upstream, WorkflowInputs = workflowInputs, SecretInputs = secretInputs,
+            };
             result = await RunAttemptAsync(context, input);
-            // An attempt that says it will not be retried (a refused program, an unknown component) cannot
-            // succeed the next time either.
+            // An attempt that says it will not be retried (out of scope, a missing tool, a refused program, an
+            // unknown component) cannot succeed the next time either.
             if (result.Outcome != NodeAttemptOutcome.Failed || attempt == maxAttempts || result.Error is { WillRetry: false })
             {
                 return result;

@@ -152,7 +152,7 @@ public sealed class CoreComponentTests
         var catalog = provider.GetRequiredService<IComponentCatalog>();
 
         Assert.Equal(
-            ["core.exec", "core.fail", "core.log", "core.report", "core.sleep", "security.http-probe", "security.port-scan"],
+            ["core.exec", "core.fail", "core.log", "core.report", "core.sleep", "security.http-probe", "security.nmap", "security.port-scan", "security.tls"],
             catalog.Descriptors.Select(d => d.Name).Order());
         Assert.True(catalog.TryGet("security.port-scan", out var scan));
         Assert.IsType<PortScanComponent>(scan);

@@ -16,7 +16,7 @@ public sealed class HttpProbeComponentTests
         await using var ssh = TinyServer.Start(_ => "SSH-2.0-OpenSSH_9.6\r\n");
         var context = new RecordingComponentContext(new { host = "127.0.0.1", ports = new[] { ssh.Port, http.Port }, timeoutMs = 3000 });
 
-        var services = (await new HttpProbeComponent().ExecuteAsync(context)).Read<ProbedService[]>("services");
+        var services = (await new HttpProbeComponent(TestScopes.Loopback).ExecuteAsync(context)).Read<ProbedService[]>("services");
 
         var web = Assert.Single(services, s => s.Port == http.Port);
         Assert.Equal(200, web.Status);
@@ -46,7 +46,7 @@ public sealed class HttpProbeComponentTests
 
         var context = new RecordingComponentContext(new { host = "127.0.0.1", ports = new[] { closed } });
 
-        var service = Assert.Single((await new HttpProbeComponent().ExecuteAsync(context)).Read<ProbedService[]>("services"));
+        var service = Assert.Single((await new HttpProbeComponent(TestScopes.Loopback).ExecuteAsync(context)).Read<ProbedService[]>("services"));
 
         Assert.Null(service.Status);
         Assert.NotNull(service.Error);
@@ -59,7 +59,7 @@ public sealed class HttpProbeComponentTests
             $"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n<title>{path}</title>");
         var context = new RecordingComponentContext(new { host = "127.0.0.1", ports = new[] { http.Port }, paths = new[] { "/", "admin" } });
 
-        var services = (await new HttpProbeComponent().ExecuteAsync(context)).Read<ProbedService[]>("services");
+        var services = (await new HttpProbeComponent(TestScopes.Loopback).ExecuteAsync(context)).Read<ProbedService[]>("services");
 
         Assert.Equal(["/", "/admin"], services.Select(s => s.Title));
     }

@@ -30,7 +30,7 @@ public sealed class PortScanComponentTests
             concurrency = 2,
         });
 
-        var outputs = await new PortScanComponent().ExecuteAsync(context);
+        var outputs = await new PortScanComponent(TestScopes.Loopback).ExecuteAsync(context);
 
         Assert.Equal([open], outputs.Read<int[]>("openPorts"));
         Assert.Equal("127.0.0.1", outputs.Read<string>("host"));
@@ -49,7 +49,7 @@ public sealed class PortScanComponentTests
         var last = Math.Min(65535, port + 100);
         var context = new RecordingComponentContext(new { host = "localhost", ports = $"{first}-{last}", concurrency = 32 });
 
-        var outputs = await new PortScanComponent().ExecuteAsync(context);
+        var outputs = await new PortScanComponent(TestScopes.Loopback).ExecuteAsync(context);
 
         var openPorts = outputs.Read<int[]>("openPorts");
         Assert.Contains(port, openPorts);
@@ -72,7 +72,7 @@ public sealed class PortScanComponentTests
     {
         var context = new RecordingComponentContext(new { host = "127.0.0.1", ports });
 
-        var error = await Assert.ThrowsAsync<ComponentInputException>(() => new PortScanComponent().ExecuteAsync(context));
+        var error = await Assert.ThrowsAsync<ComponentInputException>(() => new PortScanComponent(TestScopes.Loopback).ExecuteAsync(context));
 
         Assert.Equal("ports", error.Input);
         Assert.Contains("'ports'", error.Message, StringComparison.Ordinal);

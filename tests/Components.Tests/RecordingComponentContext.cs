@@ -20,6 +20,7 @@ public sealed class RecordingComponentContext : IComponentContext
     private readonly ConcurrentQueue<RecordedLog> logs = new();
     private readonly ConcurrentQueue<RecordedProgress> progress = new();
     private readonly ConcurrentQueue<RecordedArtifact> artifacts = new();
+    private readonly ConcurrentQueue<Finding> findings = new();
     private readonly IArtifactStore? store;
     private readonly Lock gate = new();
     private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -50,6 +51,16 @@ public sealed class RecordingComponentContext : IComponentContext
     public IReadOnlyList<RecordedProgress> ProgressReports => [.. progress];
 
     public IReadOnlyList<RecordedArtifact> Artifacts => [.. artifacts];
+
+    public IReadOnlyList<Finding> Findings => [.. findings];
+
+    public Finding ReportFinding(string ruleId, string title, FindingSeverity severity, FindingAsset asset, string? evidence = null, JsonElement? details = null)
+    {
+        var finding = Shared.Trace.Findings.Create(ruleId, title, severity, asset, evidence, details);
+        findings.Enqueue(finding);
+        Signal();
+        return finding;
+    }
 
     public void Log(TraceEventLevel level, string message)
     {

@@ -1,51 +1,49 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ShipSec.Shared.Dsl;
-using ShipSec.Shared.Json;
 using ShipSec.Shared.Sdk;
+using Xunit.Abstractions;
 
 namespace ShipSec.Components.Tests;
 
-public sealed class SampleWorkflowTests
+public sealed class SampleWorkflowTests(ITestOutputHelper output)
 {
     private static readonly string SamplePath = Path.Combine(RepositoryRoot(), "samples", "workflows", "local-recon.json");
 
     [Fact]
-    public void The_local_recon_sample_uses_only_declared_components_inputs_and_outputs()
+    public async Task The_local_recon_sample_is_valid_and_takes_target_and_ports()
     {
-        var workflow = Load();
         using var provider = WithLocalDefaults().AddShipSecComponents().BuildServiceProvider();
-        var catalog = provider.GetRequiredService<IComponentCatalog>();
-        var nodes = workflow.Nodes.ToDictionary(n => n.Id);
+        var reader = new WorkflowDefinitionReader(new WorkflowValidator(provider.GetRequiredService<IComponentCatalog>()));
 
-        foreach (var node in workflow.Nodes)
-        {
-            Assert.True(catalog.TryGet(node.Component, out var component), $"{node.Id}: unknown component {node.Component}");
-            var declared = component.Descriptor.Inputs.ToDictionary(i => i.Name);
-            Assert.All(node.Inputs.Keys, name => Assert.True(declared.ContainsKey(name), $"{node.Id}: undeclared input {name}"));
-            Assert.All(declared.Values.Where(i => i.Required), i => Assert.True(node.Inputs.ContainsKey(i.Name), $"{node.Id}: missing {i.Name}"));
-            Assert.NotNull(node.Retry);
-            Assert.NotNull(node.TimeoutSeconds);
+        await using var file = File.OpenRead(SamplePath);
+        var parsed = await reader.ReadAsync(file);
 
-            foreach (var value in node.Inputs.Values)
-            {
-                if (InputReference.TryParse(value, out var reference))
-                {
-                    Assert.True(nodes.ContainsKey(reference.Value.NodeId), $"{node.Id}: $ref to unknown node {reference}");
-                    Assert.True(catalog.TryGet(nodes[reference.Value.NodeId].Component, out var upstream));
-                    Assert.Contains(upstream.Descriptor.Outputs, o => o.Name == reference.Value.Output);
-                }
-            }
-        }
+        Assert.True(parsed.IsValid, string.Join("\n", parsed.Problems.Select(p => $"{p.Field}: {p.Message}")));
+        var inputs = parsed.Workflow!.Inputs;
+        Assert.Equal(WorkflowInputType.Host, inputs["target"].Type);
+        Assert.Equal("127.0.0.1", inputs["target"].Default!.Value.GetString());
+        Assert.Equal(WorkflowInputType.Ports, inputs["ports"].Type);
+        Assert.Equal(["security.nmap", "security.http-probe", "security.tls", "core.report"], parsed.Workflow.Nodes.Select(n => n.Component));
     }
 
     [Fact]
     public async Task The_local_recon_sample_runs_end_to_end_on_loopback()
     {
-        // A minimal sequential runner (the file lists nodes in dependency order): the orchestrator's job
-        // in the product, here only to prove the components chain as the sample wires them.
-        var workflow = Load();
+        // A minimal sequential runner (the file lists nodes in dependency order): the orchestrator's job in the
+        // product, here only to prove the components chain as the sample wires them. A TLS server the test
+        // starts joins the sample's ports, so the TLS check has a TLS port to report on.
+        await using var tls = await LoopbackTlsServer.StartAsync();
+        await using var file = File.OpenRead(SamplePath);
+        var workflow = (await WorkflowParser.ParseAsync(file)).Workflow!;
+        var given = new Dictionary<string, JsonElement>
+        {
+            ["ports"] = JsonSerializer.SerializeToElement($"{workflow.Inputs["ports"].Default!.Value.GetString()},{tls.Port}"),
+        };
+        var check = WorkflowInputValues.Check(workflow, given);
+        Assert.True(check.IsValid);
         using var provider = WithLocalDefaults().AddShipSecComponents().BuildServiceProvider();
         var catalog = provider.GetRequiredService<IComponentCatalog>();
         var outputs = new Dictionary<string, ComponentOutputs>();
@@ -57,18 +55,21 @@ public sealed class SampleWorkflowTests
                 i => i.Key,
                 i => InputReference.TryParse(i.Value, out var reference)
                     ? outputs[reference.Value.NodeId].Values[reference.Value.Output]
-                    : i.Value);
+                    : WorkflowInputBinding.Substitute(i.Value, check.Values));
             var context = new RecordingComponentContext(inputs) { NodeId = node.Id };
             Assert.True(catalog.TryGet(node.Component, out var component));
+            var watch = Stopwatch.StartNew();
             outputs[node.Id] = await component.ExecuteAsync(context);
+            output.WriteLine($"{node.Id} ({node.Component}): {watch.ElapsedMilliseconds} ms, {context.Findings.Count} finding(s)");
             contexts[node.Id] = context;
         }
 
-        Assert.Equal(outputs["scan"].Read<int[]>("openPorts").Length, outputs["probe"].Read<ProbedService[]>("services").Length);
-        Assert.Equal(
-            ["step 1 of 5", "step 2 of 5", "step 3 of 5", "step 4 of 5", "step 5 of 5"],
-            contexts["tool"].Logs.Where(l => l.Message.StartsWith("step", StringComparison.Ordinal)).Select(l => l.Message));
-        Assert.Contains(contexts["tool"].Logs, l => l is { Level: Shared.Trace.TraceEventLevel.Warn, Message: "finished (this line goes to stderr)" });
+        var open = outputs["scan"].Read<int[]>("openPorts");
+        Assert.Contains(tls.Port, open);
+        Assert.Equal(open.Length, outputs["probe"].Read<ProbedService[]>("services").Length);
+        Assert.Equal(open.Length, contexts["scan"].Findings.Count(f => f.RuleId == NmapComponent.OpenPortRule));
+        Assert.Contains(tls.Port, outputs["tls"].Read<int[]>("tlsPorts"));
+        Assert.Contains(contexts["tls"].Findings, f => f.RuleId == TlsComponent.SelfSignedRule && f.Asset.Port == tls.Port);
         Assert.Equal(["report.md", "report.json"], contexts["report"].Artifacts.Select(a => a.Reference.Name));
     }
 
@@ -81,9 +82,6 @@ public sealed class SampleWorkflowTests
             .Build());
         return services;
     }
-
-    private static WorkflowDefinition Load()
-        => JsonSerializer.Deserialize<WorkflowDefinition>(File.ReadAllText(SamplePath), ShipSecJson.Options)!;
 
     private static string RepositoryRoot()
     {

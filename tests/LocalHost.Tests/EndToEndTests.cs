@@ -13,7 +13,7 @@ namespace ShipSec.LocalHost.Tests;
 /// The local host as a user runs it: orchestrations on Azurite, trace in PostgreSQL, artifacts in Blob,
 /// driven through the HTTP API.
 /// </summary>
-public sealed class EndToEndTests(AzuriteLocalHostFixture host) : IClassFixture<AzuriteLocalHostFixture>
+public sealed class EndToEndTests(AzuriteLocalHostFixture host, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<AzuriteLocalHostFixture>
 {
     private static readonly string[] TerminalStatuses = ["completed", "failed", "cancelled"];
 
@@ -82,6 +82,8 @@ public sealed class EndToEndTests(AzuriteLocalHostFixture host) : IClassFixture<
         var trace = await host.GetTraceAsync(runId);
         var artifacts = trace.Where(e => e.Type == TraceEventType.NodeArtifact && e.NodeId == "report").Select(e => e.Artifact!).ToList();
         Assert.Equal(["report.md", "report.json"], artifacts.Select(a => a.Name));
+        // What the sample costs on this machine (reported, not asserted: speed belongs in bench/).
+        output.WriteLine($"sample run: {trace.Count} events; " + string.Join("; ", trace.Where(e => e.Type == TraceEventType.NodeCompleted).Select(e => $"{e.NodeId}: {e.Message}")));
 
         foreach (var artifact in artifacts)
         {
@@ -96,7 +98,11 @@ public sealed class EndToEndTests(AzuriteLocalHostFixture host) : IClassFixture<
         }
 
         var markdown = await host.Http.GetStringAsync(new Uri($"api/workflows/runs/{runId}/artifacts/{artifacts[0].ArtifactId}", UriKind.Relative));
-        Assert.Contains("# Local recon of 127.0.0.1", markdown, StringComparison.Ordinal);
+        Assert.Contains("# Local recon", markdown, StringComparison.Ordinal);
+        // The report lists the findings the scan and probe reported (the local host's own port answers HTTP at least).
+        Assert.Contains("## Reported findings", markdown, StringComparison.Ordinal);
+        Assert.Contains("network.open-port", markdown, StringComparison.Ordinal);
+        Assert.Contains(trace, e => e.Type == TraceEventType.NodeFinding && e.NodeId == "scan");
     }
 
     [Fact]

@@ -120,6 +120,14 @@ public sealed class InMemoryLocalHostFixture : LocalHostFixture
     protected override string Backend => "InMemory";
 }
 
+/// <summary>The in-memory local host with its scope narrowed to 127.0.0.1/32, so 127.0.0.2 is out of scope.</summary>
+public sealed class NarrowScopeLocalHostFixture : LocalHostFixture
+{
+    protected override string Backend => "InMemory";
+
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?> { ["Scope:Allowed:0"] = "127.0.0.1/32" };
+}
+
 /// <summary>The in-memory local host with <c>core.exec</c> turned off, as a deployment that does not enable it.</summary>
 public sealed class ExecDisabledLocalHostFixture : LocalHostFixture
 {

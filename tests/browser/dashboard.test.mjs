@@ -63,13 +63,17 @@ describe('dashboard', () => {
     await page.getByTestId('workflow-id').fill('local-recon');
     await screenshot(page, '01-runs-page');
     await page.getByTestId('start-typed').click();
+    // The sample declares inputs (target, ports): the start form opens with their defaults.
+    await page.getByTestId('start-form').waitFor();
+    await screenshot(page, '01b-start-form');
+    await page.getByTestId('start-submit').click();
     await page.waitForURL(/#\/runs\//);
     const runId = decodeURIComponent(page.url().split('#/runs/')[1]);
 
     // The canvas has the four nodes of the sample.
-    for (const id of ['scan', 'probe', 'tool', 'report']) await page.getByTestId(`node-${id}`).waitFor();
+    for (const id of ['scan', 'probe', 'tls', 'report']) await page.getByTestId(`node-${id}`).waitFor();
 
-    await waitFor(async () => (await nodeStatus(page, 'tool')) === 'running' || (await nodeStatus(page, 'tool')) === 'success', 60_000, 'the tool node to run');
+    await waitFor(async () => (await nodeStatus(page, 'tls')) === 'running' || (await nodeStatus(page, 'tls')) === 'success', 60_000, 'the tls node to run');
     await screenshot(page, '02-run-in-progress');
 
     await page.waitForFunction(() => document.querySelectorAll('[data-status="success"]').length === 4, null, { timeout: 90_000 });
@@ -82,21 +86,21 @@ describe('dashboard', () => {
       return running >= 0 && seen.indexOf('success') > running;
     });
     assert.ok(sawRunningThenSuccess.length > 0, `no node was seen running before success: ${JSON.stringify(statuses)}`);
-    for (const id of ['scan', 'probe', 'tool', 'report']) assert.equal(statuses[`node-${id}`].at(-1), 'success');
+    for (const id of ['scan', 'probe', 'tls', 'report']) assert.equal(statuses[`node-${id}`].at(-1), 'success');
 
-    // The console has the tool's own output lines.
-    const toolLine = page.locator('[data-testid="console-line"][data-node="tool"]', { hasText: 'step 3 of 5' });
-    await page.getByTestId('console-text').fill('step 3 of 5');
-    await toolLine.first().waitFor();
+    // The console has the scanner's own output lines.
+    const scanLine = page.locator('[data-testid="console-line"][data-node="scan"]', { hasText: 'nmap found' });
+    await page.getByTestId('console-text').fill('nmap found');
+    await scanLine.first().waitFor();
     await page.getByTestId('console-text').fill('');
 
     // Clicking a node filters the console to it.
-    await page.getByTestId('node-tool').click();
-    assert.equal(await page.getByTestId('console-node').inputValue(), 'tool');
+    await page.getByTestId('node-scan').click();
+    assert.equal(await page.getByTestId('console-node').inputValue(), 'scan');
     await waitFor(async () => {
       const nodes = await page.locator('[data-testid="console-line"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-node')));
-      return nodes.length > 0 && nodes.every((n) => n === 'tool');
-    }, 10_000, 'the console to show only the tool node');
+      return nodes.length > 0 && nodes.every((n) => n === 'scan');
+    }, 10_000, 'the console to show only the scan node');
     await screenshot(page, '04-console-filtered-by-node');
 
     // The report's Markdown artifact opens as a rendered preview.
@@ -106,7 +110,7 @@ describe('dashboard', () => {
     const panel = page.getByTestId('artifact-panel');
     await panel.waitFor();
     assert.equal(await panel.getAttribute('data-kind'), 'markdown');
-    await panel.locator('h1', { hasText: 'Local recon of 127.0.0.1' }).waitFor();
+    await panel.locator('h1', { hasText: 'Local recon' }).waitFor();
     assert.match(await panel.getByTestId('artifact-download').getAttribute('href'), new RegExp(`api/workflows/runs/${runId}/artifacts/`));
     await screenshot(page, '05-report-preview');
     await page.keyboard.press('Escape');

@@ -37,6 +37,7 @@ public sealed class ApiGate(RequestTargetRules target, ApiAccessPolicy access, I
     {
         ApiBody.Workflow => options.Value.MaxWorkflowBytes,
         ApiBody.Control => options.Value.MaxControlBytes,
+        ApiBody.RunInputs => options.Value.MaxRunInputBytes,
         _ => 0,
     };
 
@@ -48,6 +49,7 @@ public sealed class ApiGate(RequestTargetRules target, ApiAccessPolicy access, I
         {
             ApiBody.Workflow => $"{ApiOptions.SectionName}:{nameof(ApiOptions.MaxWorkflowBytes)}",
             ApiBody.Control => $"{ApiOptions.SectionName}:{nameof(ApiOptions.MaxControlBytes)}",
+            ApiBody.RunInputs => $"{ApiOptions.SectionName}:{nameof(ApiOptions.MaxRunInputBytes)}",
             _ => null,
         };
         if (request.ContentLength > limit)

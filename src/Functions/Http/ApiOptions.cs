@@ -12,9 +12,13 @@ public sealed class ApiOptions : IValidatableObject
     [Range(1024, 256 * 1024 * 1024)]
     public long MaxWorkflowBytes { get; set; } = 4 * 1024 * 1024;
 
-    /// <summary>Largest body of negotiate, subscribe, start and cancel, in bytes: they carry a token or a few ids.</summary>
+    /// <summary>Largest body of negotiate, subscribe and cancel, in bytes: they carry a token or a few ids.</summary>
     [Range(256, 1024 * 1024)]
     public long MaxControlBytes { get; set; } = 4 * 1024;
+
+    /// <summary>Largest body of a run start, in bytes: its input values (a list of targets may be long).</summary>
+    [Range(256, 4 * 1024 * 1024)]
+    public long MaxRunInputBytes { get; set; } = 64 * 1024;
 
     /// <summary>
     /// The address clients reach this API at, such as <c>https://runs.example.com</c>: generated URLs

@@ -14,8 +14,11 @@ public enum ApiBody
     /// <summary>No body: any body is refused with 413.</summary>
     None,
 
-    /// <summary>An optional small JSON body (<see cref="ApiOptions.MaxControlBytes"/>): negotiate, subscribe, start, cancel.</summary>
+    /// <summary>An optional small JSON body (<see cref="ApiOptions.MaxControlBytes"/>): negotiate, subscribe, cancel.</summary>
     Control,
+
+    /// <summary>A run's start request with its input values (<see cref="ApiOptions.MaxRunInputBytes"/>).</summary>
+    RunInputs,
 
     /// <summary>A workflow document (<see cref="ApiOptions.MaxWorkflowBytes"/>).</summary>
     Workflow,

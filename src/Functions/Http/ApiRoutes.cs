@@ -27,7 +27,7 @@ public static class ApiRoutes
             static (c, ct) => c.Function<ReplayFunctions>().GetRunTimeline(c.Request, c.Route("workflowId"), ct)),
 
         // Runs
-        Post("workflows/{workflowId}/runs", nameof(RunFunctions.StartRun), ApiRole.Operator, ApiBody.Control,
+        Post("workflows/{workflowId}/runs", nameof(RunFunctions.StartRun), ApiRole.Operator, ApiBody.RunInputs,
             static (c, ct) => c.Function<RunFunctions>().StartRun(c.Request, c.DurableClient(), c.Route("workflowId"), ct)),
         Get("workflows/runs", nameof(RunFunctions.ListRuns), ApiRole.Viewer,
             static (c, ct) => c.Function<RunFunctions>().ListRuns(c.Request, ct)),
@@ -45,6 +45,10 @@ public static class ApiRoutes
             static (c, ct) => c.Function<ReplayFunctions>().GetRunState(c.Request, c.Route("runId"), ct)),
         Get("workflows/runs/{runId}/diff/{otherRunId}", nameof(ReplayFunctions.DiffRuns), ApiRole.Viewer,
             static (c, ct) => c.Function<ReplayFunctions>().DiffRuns(c.Request, c.Route("runId"), c.Route("otherRunId"), ct)),
+
+        // Findings
+        Get("workflows/runs/{runId}/findings", nameof(FindingFunctions.GetRunFindings), ApiRole.Viewer,
+            static (c, ct) => c.Function<FindingFunctions>().GetRunFindings(c.Request, c.Route("runId"), ct)),
 
         // Artifacts
         Get("workflows/runs/{runId}/artifacts/{artifactId}", nameof(ArtifactFunctions.DownloadArtifact), ApiRole.Viewer,

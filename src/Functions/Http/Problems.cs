@@ -26,6 +26,15 @@ public static class Problems
             [.. problems.Select(p => new ProblemItem(p.Field, p.Code, p.Message, p.NodeId, p.Nodes))]);
     }
 
+    /// <summary>The inputs given to start a run are refused; every problem names its <c>/inputs/&lt;name&gt;</c>.</summary>
+    public static ObjectResult InvalidInputs(IReadOnlyList<WorkflowProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        return Create(StatusCodes.Status400BadRequest, "invalid-inputs", "The run's inputs are not valid.",
+            $"{problems.Count} problem(s) found: {string.Join(" ", problems.Take(3).Select(p => p.Message))} Nothing was started.",
+            [.. problems.Select(p => new ProblemItem(p.Field, p.Code, p.Message))]);
+    }
+
     /// <summary>A request parameter is invalid.</summary>
     public static ObjectResult InvalidParameter(string parameter, string message)
         => Create(StatusCodes.Status400BadRequest, "invalid-parameter", "A request parameter is not valid.", message,

@@ -19,7 +19,10 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
     private const int DefaultRunLimit = 50;
     private const int MaxRunLimit = 500;
 
-    /// <summary><c>POST /api/workflows/{workflowId}/runs</c>: starts a run; 202 with its id and where to watch it.</summary>
+    /// <summary>
+    /// <c>POST /api/workflows/{workflowId}/runs</c> with an optional body <c>{"inputs": {…}}</c>: starts a run; 202 with
+    /// its id and where to watch it, or 400 naming each refused input (<c>/inputs/&lt;name&gt;</c>), with nothing started.
+    /// </summary>
     [Function(nameof(StartRun))]
     public async Task<IActionResult> StartRun(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workflows/{workflowId}/runs")] HttpRequest request,
@@ -28,11 +31,78 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // The body is read inside: the idempotency fingerprint reads it first.
         return await idempotent.StartAsync(request, async runId =>
         {
-            var run = await launcher.StartAsync(client, workflowId, runId, ApiPrincipal.Of(request).Name, cancellationToken);
-            return run is null ? (Problems.WorkflowNotFound(workflowId), false) : (Started(request, run, null, 0), true);
+            var (inputs, bodyProblem) = await ReadInputsAsync(request, cancellationToken);
+            if (bodyProblem is not null)
+            {
+                return (bodyProblem, false);
+            }
+
+            var start = await launcher.StartAsync(client, workflowId, runId, inputs, ApiPrincipal.Of(request).Name, cancellationToken);
+            return start switch
+            {
+                { WorkflowNotFound: true } => (Problems.WorkflowNotFound(workflowId), false),
+                { Run: { } run } => (Started(request, run, null, 0), true),
+                _ => (Problems.InvalidInputs(start.Problems), false),
+            };
         }, summary => Repeated(request, summary), cancellationToken);
+    }
+
+    /// <summary>The body's <c>inputs</c> object; none for an empty body.</summary>
+    private static async Task<(IReadOnlyDictionary<string, JsonElement>? Inputs, IActionResult? Problem)> ReadInputsAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        // ApiGate has bounded the body (Api:MaxRunInputBytes); reading past it answers 413.
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        if (buffer.ToArray().All(b => b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(buffer.ToArray());
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return (null, Problems.InvalidBody("/", "The body must be a JSON object such as {\"inputs\": {\"target\": \"127.0.0.1\"}}."));
+            }
+
+            foreach (var property in root.EnumerateObject())
+            {
+                if (property.Name != "inputs")
+                {
+                    return (null, Problems.InvalidBody($"/{property.Name}", $"Unknown property '{property.Name}'; the body may only hold 'inputs'."));
+                }
+            }
+
+            if (!root.TryGetProperty("inputs", out var inputs) || inputs.ValueKind == JsonValueKind.Null)
+            {
+                return (null, null);
+            }
+
+            if (inputs.ValueKind != JsonValueKind.Object)
+            {
+                return (null, Problems.InvalidBody("/inputs", "'inputs' must be an object of input values by name."));
+            }
+
+            var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            foreach (var property in inputs.EnumerateObject())
+            {
+                if (!values.TryAdd(property.Name, property.Value.Clone()))
+                {
+                    return (null, Problems.InvalidBody($"/inputs/{property.Name}", $"Input '{property.Name}' is given twice."));
+                }
+            }
+
+            return (values, null);
+        }
+        catch (JsonException exception)
+        {
+            return (null, Problems.InvalidBody("/", $"The body is not valid JSON: {exception.Message}"));
+        }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -5,6 +6,7 @@ using ShipSec.Orchestrations;
 using ShipSec.Shared.Dsl;
 using ShipSec.Shared.Replay;
 using ShipSec.Shared.Runs;
+using ShipSec.Shared.Sdk;
 using ShipSec.Shared.Trace;
 
 namespace ShipSec.Functions.Runs;
@@ -52,6 +54,15 @@ public enum RerunRefusal
 /// <param name="ReusedNodes">How many nodes the new run takes from its parent rather than executing.</param>
 public sealed record RerunStart(StartedRun? Run, RerunRefusal? Refusal, int ReusedNodes = 0);
 
+/// <summary>How a start request ended: a started run, a missing workflow, or input problems (nothing started or stored).</summary>
+/// <param name="Run">The run, when it started.</param>
+/// <param name="Problems">Why the inputs were refused, each at <c>/inputs/&lt;name&gt;</c>.</param>
+public sealed record RunStart(StartedRun? Run, IReadOnlyList<WorkflowProblem> Problems)
+{
+    /// <summary>No such workflow.</summary>
+    public bool WorkflowNotFound => Run is null && Problems.Count == 0;
+}
+
 /// <summary>How a cancellation request ended.</summary>
 public enum CancelOutcome
 {
@@ -71,25 +82,57 @@ public sealed class RunLauncher(
     IRunStore runs,
     RunReconciler reconciler,
     ITracePublisher publisher,
+    TargetScope scope,
     TimeProvider clock,
     ILogger<RunLauncher> logger)
 {
     /// <summary>
-    /// Starts a run of the latest version of a workflow; null when the workflow does not exist. <paramref name="startedBy"/>
-    /// (a key's or principal's name, never a secret) is recorded in the run's trace.
+    /// Starts a run of the latest version of a workflow with <paramref name="inputs"/> (null when none were
+    /// given): they are checked against the declared inputs and every <c>host</c> input against the scope
+    /// first, and on any problem nothing is started or stored. <paramref name="startedBy"/> (a key's or
+    /// principal's name, never a secret) is recorded in the run's trace.
     /// </summary>
     /// <remarks><paramref name="runId"/> is chosen by the caller (such as the id an idempotency key was claimed for).</remarks>
-    public async Task<StartedRun?> StartAsync(DurableTaskClient client, string workflowId, string runId, string? startedBy, CancellationToken cancellationToken = default)
+    public async Task<RunStart> StartAsync(
+        DurableTaskClient client,
+        string workflowId,
+        string runId,
+        IReadOnlyDictionary<string, JsonElement>? inputs = null,
+        string? startedBy = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         var stored = await workflows.GetAsync(workflowId, cancellationToken);
         if (stored is null)
         {
-            return null;
+            return new RunStart(null, []);
         }
 
-        await ScheduleAsync(client, new NewRun(runId, workflowId, stored.Version, stored.Definition.Nodes.Count, clock.GetUtcNow()), new WorkflowRunInput(runId, stored.Definition, startedBy), cancellationToken);
-        return new StartedRun(runId, workflowId, stored.Version);
+        var definition = stored.Definition;
+        var check = WorkflowInputValues.Check(definition, inputs);
+        var problems = check.Problems.ToList();
+        foreach (var (name, value) in check.Values)
+        {
+            // After DNS resolution, so a name cannot smuggle an out-of-scope address in.
+            if (definition.Inputs[name].Type == WorkflowInputType.Host
+                && await scope.ProblemWithAsync(value.GetString()!, cancellationToken) is { } problem)
+            {
+                problems.Add(new WorkflowProblem($"/inputs/{name}", WorkflowProblemCodes.OutOfScope, $"Input '{name}': {problem}"));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return new RunStart(null, problems);
+        }
+
+        var masked = definition.Inputs.Count == 0 ? null : WorkflowInputValues.Mask(definition, check.Values);
+        await ScheduleAsync(
+            client,
+            new NewRun(runId, workflowId, stored.Version, definition.Nodes.Count, clock.GetUtcNow(), masked),
+            new WorkflowRunInput(runId, definition, check.Values, startedBy),
+            cancellationToken);
+        return new RunStart(new StartedRun(runId, workflowId, stored.Version), []);
     }
 
     /// <summary>
@@ -140,9 +183,10 @@ public sealed class RunLauncher(
                 .ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal));
         }
 
-        // `with` keeps everything else the parent started with (its workflow version and input values).
+        // `with` keeps everything else the parent started with: its workflow version and input values, secret ones
+        // included (the run row gets the parent's masked copy).
         var input = parentInput with { RunId = runId, StartedBy = startedBy, Reuse = reuse };
-        var run = new NewRun(runId, parent.WorkflowId, parent.WorkflowVersion, parentInput.Workflow.Nodes.Count, clock.GetUtcNow()) { Trigger = RunTrigger.Rerun(parentRunId) };
+        var run = new NewRun(runId, parent.WorkflowId, parent.WorkflowVersion, parentInput.Workflow.Nodes.Count, clock.GetUtcNow(), parent.Inputs) { Trigger = RunTrigger.Rerun(parentRunId) };
         await ScheduleAsync(client, run, input, cancellationToken);
         return new RerunStart(new StartedRun(runId, parent.WorkflowId, parent.WorkflowVersion), null, reuse?.Outputs.Count ?? 0);
     }

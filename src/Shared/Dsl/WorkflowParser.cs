@@ -163,7 +163,9 @@ public static class WorkflowParser
     /// </summary>
     private sealed class DocumentReader
     {
-        private static readonly string[] WorkflowFields = ["id", "name", "description", "nodes"];
+        private static readonly string[] WorkflowFields = ["id", "name", "description", "inputs", "nodes"];
+        private static readonly string[] InputFields = ["type", "required", "default", "description", "secret"];
+        private static readonly string[] InputTypes = ["string", "integer", "boolean", "string[]", "host", "ports"];
         private static readonly string[] NodeFields = ["id", "component", "inputs", "dependsOn", "retry", "timeoutSeconds"];
         private static readonly string[] RetryFields = ["maxAttempts", "backoffSeconds", "backoffCoefficient", "maxBackoffSeconds"];
 
@@ -179,6 +181,7 @@ public static class WorkflowParser
 
             string? id = null, name = null, description = null;
             IReadOnlyList<NodeDefinition>? nodes = null;
+            IReadOnlyDictionary<string, WorkflowInputDefinition>? inputs = null;
             var properties = Properties(root, WorkflowPaths.Root, null);
             foreach (var (property, value) in properties)
             {
@@ -197,6 +200,9 @@ public static class WorkflowParser
                     case "nodes":
                         nodes = ReadNodes(value);
                         break;
+                    case "inputs":
+                        inputs = ReadWorkflowInputs(value, path);
+                        break;
                     default:
                         UnknownField(path, property, "The workflow", WorkflowFields, null);
                         break;
@@ -212,8 +218,106 @@ public static class WorkflowParser
                 Id = id ?? string.Empty,
                 Name = name ?? string.Empty,
                 Description = description,
+                Inputs = inputs ?? new Dictionary<string, WorkflowInputDefinition>(StringComparer.Ordinal),
                 Nodes = nodes ?? [],
             };
+        }
+
+        private Dictionary<string, WorkflowInputDefinition>? ReadWorkflowInputs(JsonElement value, string path)
+        {
+            if (value.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            if (value.ValueKind != JsonValueKind.Object)
+            {
+                Add(path, InvalidValue, $"The workflow's inputs must be an object of input declarations by name, such as {{\"target\": {{\"type\": \"host\"}}}}, not {WorkflowPaths.Describe(value)}.");
+                return null;
+            }
+
+            var inputs = new Dictionary<string, WorkflowInputDefinition>(StringComparer.Ordinal);
+            foreach (var (name, declaration) in Properties(value, path, null))
+            {
+                var field = WorkflowPaths.Append(path, name);
+                var subject = $"Workflow input '{WorkflowPaths.Shorten(name)}'";
+                if (!WorkflowLimits.IsValidId(name))
+                {
+                    Add(field, InvalidValue, $"{subject}: the name {WorkflowLimits.IdRule}.");
+                }
+
+                if (declaration.ValueKind != JsonValueKind.Object)
+                {
+                    Add(field, InvalidValue, $"{subject} must be an object such as {{\"type\": \"string\"}}, not {WorkflowPaths.Describe(declaration)}.");
+                    continue;
+                }
+
+                WorkflowInputType? type = null;
+                bool required = false, secret = false;
+                JsonElement? fallback = null;
+                string? description = null;
+                var fields = Properties(declaration, field, null);
+                foreach (var (property, item) in fields)
+                {
+                    var itemPath = WorkflowPaths.Append(field, property);
+                    switch (property)
+                    {
+                        case "type":
+                            var text = ReadString(item, itemPath, $"{subject}: type", null);
+                            var index = text is null ? -1 : Array.IndexOf(InputTypes, text);
+                            if (text is not null && index < 0)
+                            {
+                                Add(itemPath, InvalidValue, $"{subject}: type '{WorkflowPaths.Shorten(text)}' is not one of {string.Join(", ", InputTypes)}.");
+                            }
+
+                            type = index < 0 ? null : (WorkflowInputType)index;
+                            break;
+                        case "required":
+                            required = ReadBoolean(item, itemPath, $"{subject}: required");
+                            break;
+                        case "secret":
+                            secret = ReadBoolean(item, itemPath, $"{subject}: secret");
+                            break;
+                        case "default":
+                            CheckText(item, itemPath, $"{subject}: default", null);
+                            fallback = item.ValueKind == JsonValueKind.Null ? null : item;
+                            break;
+                        case "description":
+                            description = ReadText(item, itemPath, $"{subject}: description", WorkflowLimits.MaxDescriptionLength, null, allowBlank: true);
+                            break;
+                        default:
+                            UnknownField(itemPath, property, subject, InputFields, null);
+                            break;
+                    }
+                }
+
+                RequireField(fields, "type", WorkflowPaths.Append(field, "type"), $"{subject} needs a type: one of {string.Join(", ", InputTypes)}.", null);
+                inputs[name] = new WorkflowInputDefinition
+                {
+                    Type = type ?? WorkflowInputType.String,
+                    Required = required,
+                    Default = fallback,
+                    Description = description,
+                    Secret = secret,
+                };
+            }
+
+            return inputs;
+        }
+
+        private bool ReadBoolean(JsonElement value, string path, string subject)
+        {
+            if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            {
+                return value.GetBoolean();
+            }
+
+            if (value.ValueKind != JsonValueKind.Null)
+            {
+                Add(path, InvalidValue, $"{subject} must be true or false, not {WorkflowPaths.Describe(value)}.");
+            }
+
+            return false;
         }
 
         private List<NodeDefinition>? ReadNodes(JsonElement value)

@@ -58,6 +58,12 @@ public static class WorkflowProblemCodes
     /// <summary>The workflow has more than <see cref="WorkflowLimits.MaxNodes"/> nodes.</summary>
     public const string TooManyNodes = "too-many-nodes";
 
+    /// <summary>A <c>{"$input": "name"}</c> names a workflow input the workflow does not declare.</summary>
+    public const string UnknownWorkflowInput = "unknown-workflow-input";
+
+    /// <summary>A value given for a <c>host</c> input (or resolved from it) is outside the deployment's scope.</summary>
+    public const string OutOfScope = "out-of-scope";
+
     /// <summary>A property the DSL does not define (often a misspelling).</summary>
     public const string UnknownField = "unknown-field";
 }

@@ -33,10 +33,54 @@ public sealed class WorkflowValidator(IComponentCatalog catalog, int maxNodeTime
         private readonly Dictionary<string, ComponentShape?> shapes = new(StringComparer.Ordinal);
         private string? knownComponents;
         private List<string>? dottedIds;
+        private IReadOnlyDictionary<string, WorkflowInputDefinition> declaredInputs = new Dictionary<string, WorkflowInputDefinition>();
+
+        /// <summary>Every default must be a value of its input's type (a host default is not checked against the scope: that needs DNS and happens at start).</summary>
+        private void CheckWorkflowInputs(IReadOnlyDictionary<string, WorkflowInputDefinition> inputs)
+        {
+            foreach (var (name, input) in inputs)
+            {
+                if (input?.Default is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } fallback
+                    && WorkflowInputValues.TypeProblem(input.Type, fallback) is { } problem)
+                {
+                    Add(WorkflowPaths.Append(WorkflowPaths.Append("/inputs", name), "default"), InvalidValue, $"Workflow input '{WorkflowPaths.Shorten(name)}': the default {problem}.");
+                }
+            }
+        }
+
+        /// <summary>Every <c>$input</c> in a node input value names a declared workflow input.</summary>
+        private void CheckBindings(NodeDefinition node, string label, string field, JsonElement value)
+        {
+            foreach (var (path, name) in WorkflowInputBinding.Find(value, field))
+            {
+                var at = WorkflowPaths.Append(path, WorkflowInputBinding.PropertyName);
+                if (name is null)
+                {
+                    Add(at, InvalidValue, $"{label}: $input at {path} must be the name of a workflow input (a string).", NodeId(node));
+                }
+                else if (!declaredInputs.ContainsKey(name))
+                {
+                    var known = declaredInputs.Count == 0 ? "the workflow declares no inputs" : $"its inputs are {string.Join(", ", declaredInputs.Keys)}";
+                    Add(at, UnknownWorkflowInput, $"{label}: $input '{WorkflowPaths.Shorten(name)}' at {path} is not a declared workflow input; {known}.", NodeId(node));
+                }
+            }
+        }
+
+        /// <summary>The component input type a workflow input's values always have.</summary>
+        private static ComponentValueType ValueTypeOf(WorkflowInputType type) => type switch
+        {
+            WorkflowInputType.Integer => ComponentValueType.Integer,
+            WorkflowInputType.Boolean => ComponentValueType.Boolean,
+            WorkflowInputType.StringArray => ComponentValueType.Array,
+            WorkflowInputType.Ports => ComponentValueType.Any,
+            _ => ComponentValueType.String,
+        };
 
         public IReadOnlyList<WorkflowProblem> Validate(WorkflowDefinition definition)
         {
             CheckWorkflowFields(definition);
+            declaredInputs = definition.Inputs ?? new Dictionary<string, WorkflowInputDefinition>();
+            CheckWorkflowInputs(declaredInputs);
             if (definition.Nodes is not { } nodes)
             {
                 Add("/nodes", MissingField, "The workflow needs a nodes array with at least one node.");
@@ -199,8 +243,19 @@ public sealed class WorkflowValidator(IComponentCatalog catalog, int maxNodeTime
                     Add(field, UnknownInput, $"{label}: component '{WorkflowPaths.Shorten(node.Component)}' has no input '{WorkflowPaths.Shorten(name)}'; {known}.", NodeId(node));
                 }
 
+                CheckBindings(node, label, field, value);
                 var kind = NodeDependencies.Classify(value, out var reference);
-                if (kind == InputKind.MalformedReference)
+                if (WorkflowInputBinding.TryGetName(value, out var bound))
+                {
+                    if (declared is not null && declaredInputs.TryGetValue(bound, out var input)
+                        && ValueTypeOf(input.Type) is var given && given != ComponentValueType.Any
+                        && declared.Type is not ComponentValueType.Any && declared.Type != given
+                        && !(declared.Type == ComponentValueType.Number && given == ComponentValueType.Integer))
+                    {
+                        Add(field, InvalidValue, $"{label}: input '{WorkflowPaths.Shorten(name)}' must be {Article(declared.Type)}, but workflow input '{WorkflowPaths.Shorten(bound)}' is of type {TypeName(input.Type)}.", NodeId(node));
+                    }
+                }
+                else if (kind == InputKind.MalformedReference)
                 {
                     Add(WorkflowPaths.Append(field, InputReference.PropertyName), InvalidValue, $"{label}: input '{WorkflowPaths.Shorten(name)}' has $ref {DescribeTarget(value)}; a reference must be a string \"nodeId.outputName\".", NodeId(node));
                 }
@@ -442,6 +497,9 @@ public sealed class WorkflowValidator(IComponentCatalog catalog, int maxNodeTime
             ComponentValueType.Array => "an array",
             _ => "any value",
         };
+
+        private static string TypeName(WorkflowInputType type)
+            => System.Text.Json.JsonSerializer.SerializeToElement(type, Json.ShipSecJson.Options).GetString()!;
 
         private static string Label(NodeDefinition node, int index) => WorkflowPaths.NodeLabel(NodeId(node), index);
 

@@ -69,6 +69,44 @@ internal sealed class NumberedTraceBatch(List<TraceEvent> events, List<string?> 
         return command;
     }
 
+    /// <summary>
+    /// The NODE_FINDING events as <c>$1 run_id[], $2 sequence[], $3 node_id[], $4 attempt[], $5 ts[], $6 payload[]</c>
+    /// for <paramref name="sql"/>, or null when the batch has none.
+    /// </summary>
+    public NpgsqlBatchCommand? FindingsCommand(string sql)
+    {
+        var findings = new List<int>();
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (events[i] is { Type: TraceEventType.NodeFinding, Finding: not null, NodeId: not null })
+            {
+                findings.Add(i);
+            }
+        }
+
+        if (findings.Count == 0)
+        {
+            return null;
+        }
+
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(PostgresArrays.Texts([.. findings.Select(i => events[i].RunId)]));
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. findings.Select(i => events[i].Sequence)] });
+        command.Parameters.Add(PostgresArrays.Texts([.. findings.Select(i => events[i].NodeId)]));
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. findings.Select(i => events[i].Attempt)] });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>
+        {
+            TypedValue = [.. findings.Select(i => events[i].Timestamp.ToUniversalTime())],
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
+        });
+        command.Parameters.Add(new NpgsqlParameter<string?[]>
+        {
+            TypedValue = [.. findings.Select(i => payloads[i])],
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+        });
+        return command;
+    }
+
     // timestamptz only takes UTC offsets.
     private static NpgsqlParameter<DateTimeOffset?[]> Timestamps(DateTimeOffset?[] values) => new()
     {

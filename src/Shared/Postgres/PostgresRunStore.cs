@@ -3,6 +3,7 @@ using Npgsql;
 using ShipSec.Shared.Json;
 using ShipSec.Shared.Replay;
 using ShipSec.Shared.Runs;
+using ShipSec.Shared.Trace;
 
 namespace ShipSec.Shared.Postgres;
 
@@ -15,17 +16,31 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
 {
     private const string SummaryColumns = """
         SELECT r.run_id, r.workflow_id, r.status, r.created_at, r.started_at, r.updated_at, r.completed_at, r.failure,
-               r.nodes_total, n.statuses, n.counts, r.workflow_version, r.trigger
+               r.nodes_total, n.statuses, n.counts, r.workflow_version, r.inputs,
+               f.info, f.low, f.medium, f.high, f.critical, r.trigger
         FROM runs r
         CROSS JOIN LATERAL (
             SELECT coalesce(array_agg(status), '{}') AS statuses, coalesce(array_agg(count), '{}') AS counts
             FROM (SELECT status, count(*)::int AS count FROM run_nodes WHERE run_nodes.run_id = r.run_id GROUP BY status) s
         ) n
+        CROSS JOIN LATERAL (
+            SELECT count(*) FILTER (WHERE severity = 'info')::int AS info,
+                   count(*) FILTER (WHERE severity = 'low')::int AS low,
+                   count(*) FILTER (WHERE severity = 'medium')::int AS medium,
+                   count(*) FILTER (WHERE severity = 'high')::int AS high,
+                   count(*) FILTER (WHERE severity = 'critical')::int AS critical
+            FROM (
+                SELECT DISTINCT ON (fingerprint) severity
+                FROM run_findings
+                WHERE run_findings.run_id = r.run_id
+                ORDER BY fingerprint, sequence DESC
+            ) latest
+        ) f
         """;
 
     private const string InsertRun = """
-        INSERT INTO runs (run_id, workflow_id, workflow_version, status, nodes_total, created_at, updated_at, trigger, parent_run_id)
-        VALUES ($1, $2, $3, $6, $4, $5, $5, $7::jsonb, $8)
+        INSERT INTO runs (run_id, workflow_id, workflow_version, status, nodes_total, created_at, updated_at, inputs, trigger, parent_run_id)
+        VALUES ($1, $2, $3, $6, $4, $5, $5, $7, $8::jsonb, $9)
         ON CONFLICT (run_id) DO NOTHING
         """;
 
@@ -41,10 +56,13 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
     // Oldest first, so a backlog is worked off in the order it built up.
     private const string SelectUnfinished = SummaryColumns + """
 
-        WHERE r.status IN ('queued', 'running') AND r.updated_at < $1
+        WHERE r.status = ANY($3) AND r.updated_at < $1
         ORDER BY r.updated_at, r.run_id
         LIMIT $2
         """;
+
+    // The run statuses that are not final, by their wire names (TraceFold says which are final).
+    private static readonly string[] Unfinished = [.. Enum.GetValues<RunStatus>().Where(status => !TraceFold.IsFinal(status)).Select(status => WireName.Of(status))];
 
     private const string RequestCancellation = "UPDATE runs SET cancel_requested = true WHERE run_id = $1";
 
@@ -64,6 +82,11 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = run.NodesTotal });
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = run.CreatedAt.ToUniversalTime() });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = WireName.Of(RunStatus.Queued) });
+            command.Parameters.Add(new NpgsqlParameter<string?>
+            {
+                TypedValue = run.Inputs is null ? null : PostgresText.StripJson(JsonSerializer.Serialize(run.Inputs, ShipSecJson.Options)),
+                NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb,
+            });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(run.Trigger, ShipSecJson.Options) });
             command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = run.Trigger.ParentRunId is { } parent ? PostgresText.Strip(parent) : null, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
             return await command.ExecuteNonQueryAsync(ct);
@@ -105,6 +128,7 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
             await using var command = dataSource.CreateCommand(SelectUnfinished);
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = updatedBefore.ToUniversalTime() });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = Unfinished });
             return await ReadSummariesAsync(command, ct);
         }, cancellationToken);
     }
@@ -170,6 +194,8 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
         Progress = TraceFold.Progress(
             reader.GetInt32(8), reader.GetFieldValue<string[]>(9).Zip(reader.GetFieldValue<int[]>(10), (status, count) => KeyValuePair.Create(WireName.Parse<NodeStatus>(status), count))),
         WorkflowVersion = reader.GetInt32(11),
-        Trigger = reader.IsDBNull(12) ? RunTrigger.Api : JsonSerializer.Deserialize<RunTrigger>(reader.GetString(12), ShipSecJson.Options) ?? RunTrigger.Api,
+        Inputs = reader.IsDBNull(12) ? null : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(reader.GetString(12), ShipSecJson.Options),
+        Findings = new FindingCounts(reader.GetInt32(13), reader.GetInt32(14), reader.GetInt32(15), reader.GetInt32(16), reader.GetInt32(17)),
+        Trigger = reader.IsDBNull(18) ? RunTrigger.Api : JsonSerializer.Deserialize<RunTrigger>(reader.GetString(18), ShipSecJson.Options) ?? RunTrigger.Api,
     };
 }

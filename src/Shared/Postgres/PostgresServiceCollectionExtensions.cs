@@ -62,6 +62,8 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowStore>(provider => provider.GetRequiredService<PostgresWorkflowStore>());
         services.TryAddSingleton<PostgresRunHistory>();
         services.TryAddSingleton<IRunHistory>(provider => provider.GetRequiredService<PostgresRunHistory>());
+        services.TryAddSingleton<PostgresRunFindings>();
+        services.TryAddSingleton<IRunFindings>(provider => provider.GetRequiredService<PostgresRunFindings>());
         services.TryAddSingleton<RunReplay>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDependencyProbe, PostgresProbe>());
         return services;

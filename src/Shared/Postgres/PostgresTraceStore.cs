@@ -70,6 +70,15 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
         WHERE r.run_id = c.run_id
         """;
 
+    // Findings are indexed with the events that carry them, in the same transaction (0005_findings_and_inputs.sql).
+    private const string IndexFindings = """
+        INSERT INTO run_findings (run_id, sequence, fingerprint, rule_id, severity, node_id, attempt, ts, finding)
+        SELECT run_id, sequence, payload -> 'finding' ->> 'fingerprint', payload -> 'finding' ->> 'ruleId',
+               payload -> 'finding' ->> 'severity', node_id, attempt, ts, payload -> 'finding'
+        FROM unnest($1::text[], $2::bigint[], $3::text[], $4::integer[], $5::timestamptz[], $6::jsonb[])
+            AS f(run_id, sequence, node_id, attempt, ts, payload)
+        """;
+
     // Named by PostgreSQL for the UNIQUE (id) of 0001_initial.sql.
     private const string IdConstraint = "trace_events_id_key";
 
@@ -223,6 +232,11 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
             if (numbered.FoldCommand(FoldSummaries) is { } fold)
             {
                 command.BatchCommands.Add(fold);
+            }
+
+            if (numbered.FindingsCommand(IndexFindings) is { } findings)
+            {
+                command.BatchCommands.Add(findings);
             }
 
             command.BatchCommands.Add(new NpgsqlBatchCommand(boundary.Close));

@@ -36,12 +36,12 @@ internal static class TraceEventColumns
             ? traceEvent
             : traceEvent with { Id = id, RunId = runId, NodeId = nodeId, Message = message };
         if (traceEvent.Error is null && traceEvent.Progress is null && traceEvent.Artifact is null
-            && traceEvent.OutputSummary is null && traceEvent.Status is null)
+            && traceEvent.OutputSummary is null && traceEvent.Status is null && traceEvent.Finding is null)
         {
             return (sanitized, null);
         }
 
-        var payload = new TracePayload(traceEvent.Error, traceEvent.Progress, traceEvent.Artifact, traceEvent.OutputSummary, traceEvent.Status);
+        var payload = new TracePayload(traceEvent.Error, traceEvent.Progress, traceEvent.Artifact, traceEvent.OutputSummary, traceEvent.Status, traceEvent.Finding);
         var json = JsonSerializer.Serialize(payload, ShipSecJson.Options);
         var stripped = PostgresText.StripJson(json);
         return ReferenceEquals(json, stripped) ? (sanitized, json) : (WithPayload(sanitized, stripped), stripped);
@@ -64,6 +64,7 @@ internal static class TraceEventColumns
             Artifact = payload.Artifact,
             OutputSummary = payload.OutputSummary,
             Status = payload.Status,
+            Finding = payload.Finding,
         };
     }
 
@@ -88,5 +89,5 @@ internal static class TraceEventColumns
         => value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
 
     private sealed record TracePayload(
-        TraceError? Error, TraceProgress? Progress, ArtifactReference? Artifact, JsonElement? OutputSummary, RunStatus? Status);
+        TraceError? Error, TraceProgress? Progress, ArtifactReference? Artifact, JsonElement? OutputSummary, RunStatus? Status, Finding? Finding);
 }

@@ -30,6 +30,12 @@ public sealed record ExternalProcessStart
 
     /// <summary>How many of the last output lines (stdout and stderr, in arrival order) to keep for the result.</summary>
     public int LastLineCount { get; init; } = 20;
+
+    /// <summary>
+    /// Sees every stdout line as it arrives (a tool's machine-readable output or progress); returns false to
+    /// keep that line out of the trace. Null logs every line.
+    /// </summary>
+    public Func<string, bool>? StandardOutputLine { get; init; }
 }
 
 /// <summary>How a process ended.</summary>
@@ -82,8 +88,8 @@ public static class ExternalProcess
         process.StandardInput.Close();
 
         var lastLines = new LastLines(start.LastLineCount);
-        var stdout = PumpAsync(process.StandardOutput, TraceEventLevel.Info, context, lastLines, start.MaxLineLength);
-        var stderr = PumpAsync(process.StandardError, TraceEventLevel.Warn, context, lastLines, start.MaxLineLength);
+        var stdout = PumpAsync(process.StandardOutput, TraceEventLevel.Info, context, lastLines, start.MaxLineLength, start.StandardOutputLine);
+        var stderr = PumpAsync(process.StandardError, TraceEventLevel.Warn, context, lastLines, start.MaxLineLength, null);
 
         // The pipes close when the process and every child still holding them have exited, so waiting on
         // them also catches output a grandchild writes after its parent is gone.
@@ -143,13 +149,16 @@ public static class ExternalProcess
     }
 
     private static async Task PumpAsync(
-        StreamReader reader, TraceEventLevel level, IComponentContext context, LastLines lastLines, int maxLineLength)
+        StreamReader reader, TraceEventLevel level, IComponentContext context, LastLines lastLines, int maxLineLength, Func<string, bool>? observe)
     {
         var lines = new BoundedLineReader(reader, maxLineLength);
         while (await lines.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
             lastLines.Add(line);
-            context.Log(level, line);
+            if (observe?.Invoke(line) != false)
+            {
+                context.Log(level, line);
+            }
         }
     }
 

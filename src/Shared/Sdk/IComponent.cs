@@ -44,6 +44,20 @@ public interface IComponentContext
     /// <summary>Emits a NODE_PROGRESS event, such as 89 of 127.</summary>
     void Progress(long current, long total, string? message = null);
 
+    /// <summary>
+    /// Reports a finding: emits a NODE_FINDING event (its level from <paramref name="severity"/>) that the trace
+    /// store also indexes per run. The platform computes the finding's fingerprint from <paramref name="ruleId"/>
+    /// and <paramref name="asset"/> alone, so the same finding in two runs has the same fingerprint. Never blocks.
+    /// </summary>
+    /// <param name="ruleId">The rule that fired, such as <c>tls.self-signed-certificate</c>.</param>
+    /// <param name="title">One line for a person.</param>
+    /// <param name="severity">How bad it is.</param>
+    /// <param name="asset">Where it is: host, and port, protocol or URL where they apply.</param>
+    /// <param name="evidence">Short text showing why the rule fired.</param>
+    /// <param name="details">Anything else, as JSON.</param>
+    /// <returns>The finding as recorded, with its fingerprint.</returns>
+    Finding ReportFinding(string ruleId, string title, FindingSeverity severity, FindingAsset asset, string? evidence = null, System.Text.Json.JsonElement? details = null);
+
     /// <summary>Stores an artifact and emits a NODE_ARTIFACT event that references it.</summary>
     Task<ArtifactReference> EmitArtifactAsync(string name, string contentType, Stream content, CancellationToken cancellationToken = default);
 }

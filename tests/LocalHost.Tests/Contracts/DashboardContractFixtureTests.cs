@@ -35,6 +35,7 @@ public sealed class DashboardContractFixtureTests
     public void EnumWireNamesMatchTheDashboardFixture() => AssertFixture("enums.json", new
     {
         traceEventTypes = Enum.GetValues<TraceEventType>(),
+        findingSeverities = Enum.GetValues<FindingSeverity>(),
         traceEventLevels = Enum.GetValues<TraceEventLevel>(),
         runStatuses = Enum.GetValues<RunStatus>(),
         nodeStatuses = Enum.GetValues<NodeStatus>(),
@@ -74,7 +75,11 @@ public sealed class DashboardContractFixtureTests
                     n.Progress,
                     n.LastMessage,
                     artifactCount = n.Artifacts.Count,
+                    n.FindingCount,
+                    n.HighestSeverity,
                 }),
+                findings = state.Findings.Select(f => new { f.Fingerprint, f.Severity, f.NodeId, f.Sequence }),
+                state.FindingCounts,
             },
         });
     }
@@ -109,8 +114,11 @@ public sealed class DashboardContractFixtureTests
                     Sha256 = new string('c', 64), Container = "artifacts", BlobName = "run-1/scan/1/scan.1.4/ports.json",
                 },
             },
+            Event(TraceEventType.NodeFinding, "scan", 1, "open port") with { Finding = Findings.Create("network.open-port", "Open port 22/tcp", FindingSeverity.Info, new FindingAsset("127.0.0.1", 22, "tcp")) },
+            Event(TraceEventType.NodeFinding, "scan", 1, "self-signed") with { Finding = Findings.Create("tls.self-signed-certificate", "Self-signed certificate", FindingSeverity.Medium, new FindingAsset("127.0.0.1", 443, "tls")) },
             Event(TraceEventType.NodeCompleted, "scan", 1, "scan completed"),
             Event(TraceEventType.NodeStarted, "probe", 1),
+            Event(TraceEventType.NodeFinding, "probe", 1, "reported again") with { Finding = Findings.Create("tls.self-signed-certificate", "Self-signed certificate", FindingSeverity.High, new FindingAsset("127.0.0.1", 443, "tls")) },
             Event(TraceEventType.NodeFailed, "probe", 1, "timeout") with { Error = new TraceError("timeout", "timeout", WillRetry: true) },
             Event(TraceEventType.NodeStarted, "probe", 2, "probe started again"),
             Event(TraceEventType.NodeProgress, "probe", 2) with { Progress = new TraceProgress(3, 5) },
@@ -248,6 +256,13 @@ public sealed class DashboardContractFixtureTests
             },
             Event(TraceEventType.NodeLog, "scan", 2) with { Level = TraceEventLevel.Warn, Message = "slow host" },
             Event(TraceEventType.NodeArtifact, "report", 1) with { Artifact = artifact, Message = "report.md" },
+            Event(TraceEventType.NodeFinding, "scan", 2) with
+            {
+                Level = TraceEventLevel.Warn,
+                Message = "[MEDIUM] Self-signed certificate (127.0.0.1:443/tls)",
+                Finding = Findings.Create("tls.self-signed-certificate", "Self-signed certificate", FindingSeverity.Medium,
+                    new FindingAsset("127.0.0.1", 443, "tls"), "subject CN=x, issuer CN=x", JsonDocument.Parse("""{"selfSigned":true}""").RootElement.Clone()),
+            },
             Event(TraceEventType.NodeCompleted, "scan", 2) with { OutputSummary = summary.RootElement.Clone() },
             Event(TraceEventType.NodeSkipped, "probe", 0) with
             {
@@ -287,6 +302,12 @@ public sealed class DashboardContractFixtureTests
             CompletedAt = T0.AddSeconds(9),
             Failure = new RunFailure("scan", "connection refused"),
             Progress = new RunProgress(4, 1, 1, 0),
+            Inputs = new Dictionary<string, JsonElement>
+            {
+                ["target"] = JsonSerializer.SerializeToElement("127.0.0.1"),
+                ["token"] = JsonSerializer.SerializeToElement("***"),
+            },
+            Findings = new FindingCounts(Info: 3, Medium: 1),
         },
         new()
         {
@@ -310,6 +331,12 @@ public sealed class DashboardContractFixtureTests
             Id = "local-recon",
             Name = "Local recon",
             Description = "Fixture",
+            Inputs = new Dictionary<string, WorkflowInputDefinition>
+            {
+                ["target"] = new() { Type = WorkflowInputType.Host, Default = JsonSerializer.SerializeToElement("127.0.0.1"), Description = "Host to scan" },
+                ["ports"] = new() { Type = WorkflowInputType.Ports, Required = true },
+                ["token"] = new() { Type = WorkflowInputType.String, Secret = true },
+            },
             Nodes =
             [
                 new NodeDefinition { Id = "scan", Component = "security.port-scan" },

@@ -60,6 +60,38 @@ public sealed class RerunTests(InMemoryLocalHostFixture host) : IClassFixture<In
     }
 
     [Fact]
+    public async Task A_rerun_reuses_the_parents_input_values_secrets_included_without_revealing_them()
+    {
+        const string Secret = "s3cr3t-rerun-value";
+        await RegisterAsync("""
+            { "id": "rerun-inputs", "name": "inputs",
+              "inputs": { "label": { "type": "string", "required": true }, "token": { "type": "string", "secret": true, "required": true } },
+              "nodes": [ { "id": "check", "component": "core.exec", "inputs": { "command": "bash", "args": [
+                "-c", "[ \"$0\" = s3cr3t-rerun-value ] && echo token-ok || echo token-wrong; echo \"label=$1\"",
+                { "$input": "token" }, { "$input": "label" } ] } } ] }
+            """);
+        using var start = new StringContent($$"""{ "inputs": { "label": "hello", "token": "{{Secret}}" } }""", Encoding.UTF8, "application/json");
+        using var started = await host.Http.PostAsync(new Uri("api/workflows/rerun-inputs/runs", UriKind.Relative), start);
+        var parentId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
+        Assert.Equal(RunStatus.Completed, (await host.WaitForEndAsync(parentId)).Status);
+
+        using var response = await host.Http.PostAsync(new Uri($"api/workflows/runs/{parentId}/rerun", UriKind.Relative), null);
+        var answer = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var childId = JsonDocument.Parse(answer).RootElement.GetProperty("runId").GetString()!;
+        var child = await host.WaitForEndAsync(childId);
+        Assert.Equal(RunStatus.Completed, child.Status);
+        Assert.Equal("hello", child.Inputs!["label"].GetString());
+        Assert.Equal("***", child.Inputs["token"].GetString());
+        var trace = await host.GetTraceAsync(childId);
+        Assert.Equal(["token-ok", "label=hello"], LastLines(trace, "check"));
+        Assert.DoesNotContain(Secret, answer, StringComparison.Ordinal);
+        Assert.DoesNotContain(trace, e => JsonSerializer.Serialize(e, ShipSecJson.Options).Contains(Secret, StringComparison.Ordinal));
+        Assert.DoesNotContain(Secret, await host.Http.GetStringAsync(new Uri($"api/workflows/runs/{childId}/status", UriKind.Relative)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Resuming_from_a_node_does_not_execute_upstream_nodes_and_feeds_them_their_recorded_outputs()
     {
         var parentId = await host.StartRunAsync(TokenThenEcho);

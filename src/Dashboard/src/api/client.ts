@@ -1,7 +1,9 @@
 // Thin fetch wrappers over the REST API, typed by contracts.ts.
 import { realtimeToken } from '../live/token';
 import type {
+  JsonValue,
   NegotiateResponse,
+  RunFindingsResponse,
   Problem,
   RunDiff,
   RunList,
@@ -56,9 +58,11 @@ export const api = {
   runStatus: (runId: string) => request<RunSummary>(`api/workflows/runs/${enc(runId)}/status`),
   trace: (runId: string, after: number, limit = 2000) => request<TracePage>(`api/workflows/runs/${enc(runId)}/trace?after=${after}&limit=${limit}`),
   workflow: (workflowId: string) => request<WorkflowDescription>(`api/workflows/${enc(workflowId)}`),
-  startRun: (workflowId: string) => request<StartedRun>(`api/workflows/${enc(workflowId)}/runs`, { method: 'POST' }),
+  startRun: (workflowId: string, inputs?: { [name: string]: JsonValue }) =>
+    request<StartedRun>(`api/workflows/${enc(workflowId)}/runs`, { method: 'POST', ...(inputs ? { body: JSON.stringify({ inputs }) } : {}) }),
   rerun: (runId: string, body: RerunRequest = {}) =>
     request<StartedRun>(`api/workflows/runs/${enc(runId)}/rerun`, { method: 'POST', body: JSON.stringify(body) }),
+  findings: (runId: string) => request<RunFindingsResponse>(`api/workflows/runs/${enc(runId)}/findings`),
   cancelRun: (runId: string) => request<unknown>(`api/workflows/runs/${enc(runId)}/cancel`, { method: 'POST' }),
   negotiate: () => request<NegotiateResponse>('api/negotiate', { method: 'POST' }),
   subscribeRun: (runId: string, connectionId: string) =>

@@ -1,7 +1,7 @@
 // Enum wire names can't be checked by tsc (JSON modules widen strings), so they are checked here
 // against the fixtures generated from the C# enums.
 import { describe, expect, it } from 'vitest';
-import { nodeChanges, nodeStatuses, runStatuses, runTriggerKinds, traceEventLevels, traceEventTypes } from './contracts';
+import { findingSeverities, nodeChanges, nodeStatuses, runStatuses, runTriggerKinds, traceEventLevels, traceEventTypes } from './contracts';
 import enums from './fixtures/enums.json';
 import traceEvents from './fixtures/trace-events.json';
 import runSummaries from './fixtures/run-summaries.json';
@@ -13,6 +13,7 @@ describe('contract enums', () => {
     expect([...runStatuses]).toEqual(enums.runStatuses);
     expect([...nodeStatuses]).toEqual(enums.nodeStatuses);
     expect([...nodeChanges]).toEqual(enums.nodeChanges);
+    expect([...findingSeverities]).toEqual(enums.findingSeverities);
     expect([...runTriggerKinds]).toEqual(enums.runTriggerKinds);
   });
 
@@ -21,6 +22,7 @@ describe('contract enums', () => {
       expect(traceEventTypes).toContain(event.type);
       expect(traceEventLevels).toContain(event.level);
       if (event.status !== undefined) expect(runStatuses).toContain(event.status);
+      if (event.finding !== undefined) expect(findingSeverities).toContain(event.finding.severity);
     }
     for (const run of runSummaries) expect(runStatuses).toContain(run.status);
   });

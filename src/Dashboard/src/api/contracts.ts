@@ -12,6 +12,7 @@ export const traceEventTypes = [
   'NODE_FAILED',
   'NODE_SKIPPED',
   'WORKFLOW_STATUS',
+  'NODE_FINDING',
 ] as const;
 export type TraceEventType = (typeof traceEventTypes)[number];
 
@@ -26,6 +27,10 @@ export type RunStatus = (typeof runStatuses)[number];
 /** NodeStatus (src/Shared/Runs/RunContracts.cs). */
 export const nodeStatuses = ['idle', 'running', 'retrying', 'completed', 'failed', 'skipped', 'cancelled'] as const;
 export type NodeStatus = (typeof nodeStatuses)[number];
+
+/** FindingSeverity (src/Shared/Trace/Finding.cs), least severe first. */
+export const findingSeverities = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type FindingSeverity = (typeof findingSeverities)[number];
 
 /** RunTriggerKind (src/Shared/Runs/RunContracts.cs): what started a run. */
 export const runTriggerKinds = ['api', 'rerun', 'schedule'] as const;
@@ -66,6 +71,50 @@ export interface ArtifactReference {
   blobName: string;
 }
 
+/** FindingAsset: where a finding is. */
+export interface FindingAsset {
+  host: string;
+  port?: number;
+  protocol?: string;
+  url?: string;
+}
+
+/** Finding: the payload of NODE_FINDING (fingerprint computed by the platform from rule id and asset). */
+export interface Finding {
+  fingerprint: string;
+  ruleId: string;
+  title: string;
+  severity: FindingSeverity;
+  asset: FindingAsset;
+  evidence?: string;
+  details?: JsonValue;
+}
+
+/** RunFinding: a finding as a run recorded it (GET …/findings, RunState.findings). */
+export interface RunFinding extends Finding {
+  nodeId: string;
+  attempt: number;
+  sequence: number;
+  timestamp: string;
+}
+
+/** FindingCounts: distinct findings by severity. */
+export interface FindingCounts {
+  info: number;
+  low: number;
+  medium: number;
+  high: number;
+  critical: number;
+  total: number;
+}
+
+/** GET /api/workflows/runs/{runId}/findings. */
+export interface RunFindingsResponse {
+  runId: string;
+  findings: RunFinding[];
+  counts: FindingCounts;
+}
+
 /** TraceEvent: one entry of a run's append-only trace. */
 export interface TraceEvent {
   id: string;
@@ -83,6 +132,7 @@ export interface TraceEvent {
   artifact?: ArtifactReference;
   outputSummary?: JsonValue;
   status?: RunStatus;
+  finding?: Finding;
 }
 
 /** RunFailure. */
@@ -112,6 +162,10 @@ export interface RunSummary {
   progress: RunProgress;
   /** The workflow version the run executes (replay contract; optional until every server sends it). */
   workflowVersion: number;
+  /** The workflow input values it started with, secret ones masked as "***". */
+  inputs?: { [name: string]: JsonValue };
+  /** Distinct findings so far, by severity. */
+  findings: FindingCounts;
   /** What started the run. */
   trigger: RunTrigger;
   /** The run this one re-runs (same as trigger.parentRunId). */
@@ -136,11 +190,25 @@ export interface NodeDefinition {
   timeoutSeconds?: number;
 }
 
+/** WorkflowInputType (src/Shared/Dsl/WorkflowInputs.cs). */
+export const workflowInputTypes = ['string', 'integer', 'boolean', 'string[]', 'host', 'ports'] as const;
+export type WorkflowInputType = (typeof workflowInputTypes)[number];
+
+/** WorkflowInputDefinition: a declared input, given when a run starts. */
+export interface WorkflowInputDefinition {
+  type: WorkflowInputType;
+  required: boolean;
+  default?: JsonValue;
+  description?: string;
+  secret: boolean;
+}
+
 /** WorkflowDefinition. */
 export interface WorkflowDefinition {
   id: string;
   name: string;
   description?: string;
+  inputs: { [name: string]: WorkflowInputDefinition };
   nodes: NodeDefinition[];
 }
 
@@ -228,6 +296,8 @@ export interface RunStateNode {
   completedAt?: string;
   durationMs?: number;
   logCount: number;
+  findingCount: number;
+  highestSeverity?: FindingSeverity;
   /** How many times the latest attempt started, when more than once (its activity was redelivered). */
   deliveries?: number;
 }
@@ -243,6 +313,9 @@ export interface RunState {
   failure?: RunFailure;
   nodes: RunStateNode[];
   progress: RunProgress;
+  /** Findings known at that moment (latest report per fingerprint). */
+  findings: RunFinding[];
+  findingCounts: FindingCounts;
 }
 
 /** How a node differs between run A (before) and run B (after). */

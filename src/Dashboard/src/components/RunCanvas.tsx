@@ -1,7 +1,7 @@
 // The run's DAG on @xyflow/react: laid out by state/layout.ts, coloured by the folded node states.
 import { Handle, Position, type Edge as FlowEdge, type Node as FlowNode, type NodeProps } from '@xyflow/react';
 import { memo, useMemo } from 'react';
-import type { NodeDefinition, RunStatus } from '../api/contracts';
+import type { FindingSeverity, NodeDefinition, RunStatus } from '../api/contracts';
 import { nodeStatus, type NodeUiStatus, type RunTraceState } from '../state/fold';
 import { dependenciesOf, edgesOf, layout } from '../state/layout';
 import { DagFlow } from './DagFlow';
@@ -13,6 +13,8 @@ type RunNodeData = {
   attempt: number;
   progress?: { current: number; total: number };
   lastMessage?: string;
+  findingCount: number;
+  highestSeverity?: FindingSeverity;
   selected: boolean;
 };
 
@@ -42,6 +44,11 @@ const RunNode = memo(function RunNode({ data }: NodeProps<FlowNode<RunNodeData>>
         {showProgress && (
           <span className="badge" data-testid="node-progress">
             {data.progress!.current}/{data.progress!.total}
+          </span>
+        )}
+        {data.highestSeverity && (
+          <span className={`badge severity severity-${data.highestSeverity}`} data-testid="node-findings" title={`${data.findingCount} finding(s), highest ${data.highestSeverity}`}>
+            {data.findingCount} {data.highestSeverity}
           </span>
         )}
       </div>
@@ -94,6 +101,8 @@ export function RunCanvas({ nodes, trace, runStatus, selected, onSelect }: RunCa
         attempt: state?.attempt ?? 0,
         ...(state?.progress ? { progress: state.progress } : {}),
         ...(state?.lastMessage ? { lastMessage: state.lastMessage } : {}),
+        findingCount: state?.findingCount ?? 0,
+        ...(state?.highestSeverity ? { highestSeverity: state.highestSeverity } : {}),
         selected: selected === p.id,
       },
     };

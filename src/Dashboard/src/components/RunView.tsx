@@ -4,6 +4,7 @@ import type { ArtifactReference, NodeDefinition, RunStatus } from '../api/contra
 import type { RunTraceState } from '../state/fold';
 import { ArtifactPreview } from './ArtifactPreview';
 import { Console } from './Console';
+import { FindingsPanel } from './FindingsPanel';
 import { RunCanvas } from './RunCanvas';
 
 interface RunViewProps {
@@ -29,6 +30,7 @@ export function RunView({ runId, nodes, trace, runStatus }: RunViewProps) {
       ) : (
         <div className="canvas placeholder">Loading the workflow…</div>
       )}
+      <FindingsPanel findings={trace.findings} onSelectNode={setNodeFilter} />
       <Console runId={runId} events={trace.events} nodeIds={nodeIds} nodeFilter={nodeFilter} onNodeFilter={setNodeFilter} onPreview={setPreview} />
       {preview && <ArtifactPreview runId={runId} artifact={preview} onClose={() => setPreview(null)} />}
     </div>

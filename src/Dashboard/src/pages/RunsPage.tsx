@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client';
-import type { RunStatus, RunSummary } from '../api/contracts';
+import type { JsonValue, RunStatus, RunSummary, WorkflowInputDefinition } from '../api/contracts';
+import { StartForm } from '../components/StartForm';
 import type { FeedMode } from '../live/runFeed';
 import { RunsFeed } from '../live/runsFeed';
 import { navigate, runHref, timelineHref } from '../router';
@@ -31,6 +32,7 @@ export function RunsPage({ workflowId }: { workflowId: string | undefined }) {
   const [seenWorkflows, setSeenWorkflows] = useState<string[]>([]);
   const [typedWorkflow, setTypedWorkflow] = useState('');
   const [starting, setStarting] = useState(false);
+  const [form, setForm] = useState<{ workflowId: string; inputs: { [name: string]: WorkflowInputDefinition } } | null>(null);
 
   useEffect(() => {
     const feed = new RunsFeed(
@@ -52,11 +54,20 @@ export function RunsPage({ workflowId }: { workflowId: string | undefined }) {
     });
   }, [runs]);
 
-  const start = async (id: string) => {
+  // A workflow that declares inputs opens its start form first; one without starts at once.
+  const start = async (id: string, inputs?: { [name: string]: JsonValue }) => {
     setStarting(true);
     setError(null);
     try {
-      const started = await api.startRun(id.trim());
+      if (inputs === undefined) {
+        const described = await api.workflow(id.trim());
+        const declared = described.definition.inputs ?? {};
+        if (Object.keys(declared).length > 0) {
+          setForm({ workflowId: described.id, inputs: declared });
+          return;
+        }
+      }
+      const started = await api.startRun(id.trim(), inputs);
       navigate(runHref(started.runId));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -110,6 +121,15 @@ export function RunsPage({ workflowId }: { workflowId: string | undefined }) {
           </button>
         </form>
       </div>
+      {form && (
+        <StartForm
+          workflowId={form.workflowId}
+          inputs={form.inputs}
+          starting={starting}
+          onStart={(values) => void start(form.workflowId, values)}
+          onCancel={() => setForm(null)}
+        />
+      )}
       {error && <div className="error banner">{error}</div>}
       <table className="runs" data-testid="runs-table">
         <thead>

@@ -169,7 +169,12 @@ describe('the shared fold case', () => {
         progress: node?.progress,
         lastMessage: node?.lastMessage,
         artifactCount: node?.artifacts.length ?? 0,
+        findingCount: node?.findingCount ?? 0,
+        ...(node?.highestSeverity !== undefined ? { highestSeverity: node.highestSeverity } : {}),
       }).toEqual(expected);
     }
+    expect(state.findings.map((f) => ({ fingerprint: f.fingerprint, severity: f.severity, nodeId: f.nodeId, sequence: f.sequence }))).toEqual(
+      foldCase.expected.findings,
+    );
   });
 });

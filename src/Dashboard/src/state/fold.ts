@@ -1,7 +1,8 @@
 // Folds a run's trace events into what the page shows: node states, progress, last message, artifacts.
 // Pure: every function returns new objects and never mutates its arguments, so the same path serves the
 // stored trace, live SignalR batches, the polling fallback and tests.
-import type { ArtifactReference, RunStatus, TraceError, TraceEvent, TraceProgress } from '../api/contracts';
+import { findingSeverities } from '../api/contracts';
+import type { ArtifactReference, FindingSeverity, RunFinding, RunStatus, TraceError, TraceEvent, TraceProgress } from '../api/contracts';
 
 /** What a node looks like on the canvas. */
 export type NodeUiStatus = 'idle' | 'queued' | 'running' | 'retrying' | 'success' | 'failure' | 'skipped' | 'cancelled';
@@ -14,6 +15,10 @@ export interface NodeState {
   readonly lastMessage?: string;
   readonly error?: TraceError;
   readonly artifacts: readonly ArtifactReference[];
+  /** Distinct findings (fingerprints) this node reported. */
+  readonly findingCount: number;
+  /** The most severe of them. */
+  readonly highestSeverity?: FindingSeverity;
 }
 
 export interface RunTraceState {
@@ -25,6 +30,8 @@ export interface RunTraceState {
   readonly nodes: Readonly<Record<string, NodeState>>;
   /** Last WORKFLOW_STATUS status seen. */
   readonly runStatus?: RunStatus;
+  /** Findings known so far: the latest report of each fingerprint, in the order first reported (RunStateFolder's rule). */
+  readonly findings: readonly RunFinding[];
 }
 
 export interface ApplyResult {
@@ -35,9 +42,36 @@ export interface ApplyResult {
   readonly applied: number;
 }
 
-export const emptyTrace: RunTraceState = { cursor: 0, events: [], nodes: {} };
+export const emptyTrace: RunTraceState = { cursor: 0, events: [], nodes: {}, findings: [] };
 
-const idleNode: NodeState = { status: 'idle', attempt: 0, artifacts: [] };
+const idleNode: NodeState = { status: 'idle', attempt: 0, artifacts: [], findingCount: 0 };
+
+/** The run finding a NODE_FINDING event carries. */
+function runFinding(event: TraceEvent): RunFinding | undefined {
+  if (event.type !== 'NODE_FINDING' || !event.finding || event.nodeId === undefined) {
+    return undefined;
+  }
+  return { ...event.finding, nodeId: event.nodeId, attempt: event.attempt, sequence: event.sequence, timestamp: event.timestamp };
+}
+
+/** The more severe of two severities. */
+export function moreSevere(a: FindingSeverity | undefined, b: FindingSeverity): FindingSeverity {
+  return a !== undefined && findingSeverities.indexOf(a) >= findingSeverities.indexOf(b) ? a : b;
+}
+
+/** A node's finding count and highest severity, counted from the run's findings. */
+function counted(node: NodeState, nodeId: string, findings: readonly RunFinding[]): NodeState {
+  let findingCount = 0;
+  let highest: FindingSeverity | undefined;
+  for (const finding of findings) {
+    if (finding.nodeId === nodeId) {
+      findingCount++;
+      highest = moreSevere(highest, finding.severity);
+    }
+  }
+  const { highestSeverity: _previous, ...rest } = node;
+  return highest === undefined ? { ...rest, findingCount } : { ...rest, findingCount, highestSeverity: highest };
+}
 
 /**
  * Applies events in sequence order. Events at or below the cursor are duplicates and dropped; events
@@ -49,6 +83,7 @@ export function applyEvents(state: RunTraceState, incoming: readonly TraceEvent[
   let cursor = state.cursor;
   let nodes: Record<string, NodeState> | undefined;
   let runStatus = state.runStatus;
+  let findings: RunFinding[] | undefined;
   const accepted: TraceEvent[] = [];
   let gap = false;
 
@@ -73,6 +108,21 @@ export function applyEvents(state: RunTraceState, incoming: readonly TraceEvent[
     }
     nodes ??= { ...state.nodes };
     nodes[event.nodeId] = foldNode(nodes[event.nodeId] ?? idleNode, event);
+    const finding = runFinding(event);
+    if (finding) {
+      findings ??= [...state.findings];
+      const index = findings.findIndex((f) => f.fingerprint === finding.fingerprint);
+      const previous = index >= 0 ? findings[index] : undefined;
+      if (index >= 0) {
+        findings[index] = finding;
+      } else {
+        findings.push(finding);
+      }
+      nodes[finding.nodeId] = counted(nodes[finding.nodeId] ?? idleNode, finding.nodeId, findings);
+      if (previous && previous.nodeId !== finding.nodeId) {
+        nodes[previous.nodeId] = counted(nodes[previous.nodeId] ?? idleNode, previous.nodeId, findings);
+      }
+    }
   }
 
   if (accepted.length === 0) {
@@ -83,6 +133,7 @@ export function applyEvents(state: RunTraceState, incoming: readonly TraceEvent[
     cursor,
     events: state.events.concat(accepted),
     nodes: nodes ?? state.nodes,
+    findings: findings ?? state.findings,
     ...(runStatus !== undefined ? { runStatus } : {}),
   };
   return { state: next, gap, applied: accepted.length };
@@ -117,6 +168,9 @@ export function foldNode(node: NodeState, event: TraceEvent): NodeState {
       const status: NodeUiStatus = event.error?.kind === 'cancelled' ? 'cancelled' : 'skipped';
       return { ...node, status, attempt, ...withError(event), ...message(event, node.lastMessage) };
     }
+    case 'NODE_FINDING':
+      // Counts come from the run's findings (applyEvents), which a later report of a fingerprint may move.
+      return { ...node, attempt };
     case 'WORKFLOW_STATUS':
       return node;
   }

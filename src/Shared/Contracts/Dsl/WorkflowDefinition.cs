@@ -14,6 +14,9 @@ public sealed record WorkflowDefinition
     /// <summary>Optional description shown in listings.</summary>
     public string? Description { get; init; }
 
+    /// <summary>Inputs a run is given when it starts, by name; nodes read them with <c>{"$input": "name"}</c>.</summary>
+    public IReadOnlyDictionary<string, WorkflowInputDefinition> Inputs { get; init; } = new Dictionary<string, WorkflowInputDefinition>();
+
     /// <summary>The nodes of the DAG, in the order written.</summary>
     public required IReadOnlyList<NodeDefinition> Nodes { get; init; }
 }
@@ -28,8 +31,9 @@ public sealed record NodeDefinition
     public required string Component { get; init; }
 
     /// <summary>
-    /// Input values by input name: a JSON literal, or a reference to an upstream node's output written
-    /// as <c>{"$ref": "nodeId.outputName"}</c> (see <c>InputReference</c> in the DSL).
+    /// Input values by input name: a JSON literal, a reference to an upstream node's output written
+    /// as <c>{"$ref": "nodeId.outputName"}</c> (see <c>InputReference</c> in the DSL), or a workflow input
+    /// <c>{"$input": "name"}</c> anywhere a literal may stand (see <c>WorkflowInputBinding</c> in the DSL).
     /// </summary>
     public IReadOnlyDictionary<string, JsonElement> Inputs { get; init; } = new Dictionary<string, JsonElement>();
 

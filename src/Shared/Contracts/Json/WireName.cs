@@ -26,6 +26,11 @@ public static class WireName
             ? value
             : throw new InvalidDataException($"'{name}' is not a {typeof(TEnum).Name} wire name.");
 
+    /// <summary>The member whose wire name is <paramref name="name"/>; false for any other text (a caller's query value).</summary>
+    public static bool TryParse<TEnum>(string name, out TEnum value)
+        where TEnum : struct, Enum
+        => Names<TEnum>.ByName.TryGetValue(name, out value);
+
     private static class Names<TEnum>
         where TEnum : struct, Enum
     {

@@ -34,6 +34,12 @@ public sealed record RunState
 
     /// <summary>Node counters, counted like the run summary's.</summary>
     public required RunProgress Progress { get; init; }
+
+    /// <summary>The findings known at that moment: the latest report of each fingerprint, in the order first reported.</summary>
+    public IReadOnlyList<RunFinding> Findings { get; init; } = [];
+
+    /// <summary><see cref="Findings"/> counted by severity, like the run summary's.</summary>
+    public FindingCounts FindingCounts { get; init; } = new();
 }
 
 /// <summary>One node of a <see cref="RunState"/>.</summary>
@@ -74,6 +80,12 @@ public sealed record NodeState
 
     /// <summary>How many NODE_LOG events it emitted.</summary>
     public long LogCount { get; init; }
+
+    /// <summary>How many distinct findings (fingerprints) it reported.</summary>
+    public int FindingCount { get; init; }
+
+    /// <summary>The most severe of its findings; null when it reported none.</summary>
+    public FindingSeverity? HighestSeverity { get; init; }
 
     /// <summary>
     /// How many times its latest attempt started, when more than once: its activity was delivered again

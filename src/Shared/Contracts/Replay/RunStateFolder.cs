@@ -9,7 +9,8 @@ namespace ShipSec.Shared.Replay;
 /// Folds a run's trace events, in sequence order, into a <see cref="RunState"/>: statuses, failure and counters by
 /// the rules of <see cref="TraceFold"/> (the same the run summaries are kept by); NODE_STARTED starts progress and
 /// error afresh; NODE_PROGRESS → progress; NODE_LOG → last message and log count; NODE_ARTIFACT → artifacts (each
-/// id once). The dashboard's src/Dashboard/src/state/fold.ts mirrors this and is checked against its fixtures.
+/// id once); NODE_FINDING → the run's findings by fingerprint (a later report of a fingerprint replaces the earlier
+/// one, keeping its place) and the reporting node's finding count and highest severity. The dashboard's src/Dashboard/src/state/fold.ts mirrors this and is checked against its fixtures.
 /// Mutable and not thread-safe: one folder per fold. <see cref="Apply"/> allocates nothing per event
 /// beyond the first event of a node and new artifacts; <see cref="State"/> builds the immutable result.
 /// </summary>
@@ -17,6 +18,8 @@ public sealed class RunStateFolder
 {
     private readonly List<NodeFold> _nodes = [];
     private readonly Dictionary<string, NodeFold> _byId = new(StringComparer.Ordinal);
+    private readonly List<RunFinding> _findings = [];
+    private readonly Dictionary<string, int> _findingIndex = new(StringComparer.Ordinal);
     private RunStatus _status = RunStatus.Queued;
     private RunFailure? _failure;
     private int _nodesTotal;
@@ -82,6 +85,11 @@ public sealed class RunStateFolder
             fold.LogCount = node.LogCount;
             fold.StartedAttempt = node.Attempt;
             fold.Deliveries = node.Deliveries ?? (node.StartedAt is null ? 0 : 1);
+        }
+
+        foreach (var finding in state.Findings ?? [])
+        {
+            folder.AddFinding(finding);
         }
 
         return folder;
@@ -153,6 +161,13 @@ public sealed class RunStateFolder
                 node.Error = traceEvent.Error ?? node.Error;
                 node.Message(traceEvent);
                 break;
+            case TraceEventType.NodeFinding:
+                if (RunFinding.Of(traceEvent) is { } finding)
+                {
+                    AddFinding(finding);
+                }
+
+                break;
             case TraceEventType.WorkflowStatus:
             default:
                 break;
@@ -179,7 +194,53 @@ public sealed class RunStateFolder
             Failure = _failure,
             Nodes = nodes,
             Progress = TraceFold.Progress(_nodesTotal, _nodes.CountBy(node => node.Status)),
+            Findings = [.. _findings],
+            FindingCounts = FindingCounts.Of(_findings.Select(f => f.Severity)),
         };
+    }
+
+    /// <summary>
+    /// A report of a fingerprint already known replaces it in place; a node's count and highest severity always
+    /// agree with the findings shown.
+    /// </summary>
+    private void AddFinding(RunFinding finding)
+    {
+        if (_findingIndex.TryGetValue(finding.Fingerprint, out var index))
+        {
+            var previous = _findings[index];
+            _findings[index] = finding;
+            if (previous.NodeId != finding.NodeId)
+            {
+                Recount(previous.NodeId);
+            }
+        }
+        else
+        {
+            _findingIndex.Add(finding.Fingerprint, _findings.Count);
+            _findings.Add(finding);
+            var node = Node(finding.NodeId);
+            node.FindingCount++;
+            node.HighestSeverity = node.HighestSeverity is { } highest && highest >= finding.Severity ? highest : finding.Severity;
+            return;
+        }
+
+        // A replaced report may have lowered a severity: recount its node (rare, so a scan is fine).
+        Recount(finding.NodeId);
+    }
+
+    private void Recount(string nodeId)
+    {
+        var node = Node(nodeId);
+        node.FindingCount = 0;
+        node.HighestSeverity = null;
+        foreach (var finding in _findings)
+        {
+            if (finding.NodeId == nodeId)
+            {
+                node.FindingCount++;
+                node.HighestSeverity = node.HighestSeverity is { } highest && highest >= finding.Severity ? highest : finding.Severity;
+            }
+        }
     }
 
     private NodeFold Node(string nodeId)
@@ -206,6 +267,8 @@ public sealed class RunStateFolder
         public DateTimeOffset? StartedAt;
         public DateTimeOffset? CompletedAt;
         public long LogCount;
+        public int FindingCount;
+        public FindingSeverity? HighestSeverity;
         public int StartedAttempt;
         public int Deliveries;
 
@@ -225,6 +288,8 @@ public sealed class RunStateFolder
             CompletedAt = CompletedAt,
             DurationMs = StartedAt is { } started && CompletedAt is { } done ? (long)(done - started).TotalMilliseconds : null,
             LogCount = LogCount,
+            FindingCount = FindingCount,
+            HighestSeverity = HighestSeverity,
             Deliveries = Deliveries > 1 ? Deliveries : null,
         };
     }

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using ShipSec.Shared.Trace;
 
 namespace ShipSec.Shared.Runs;
 
@@ -104,6 +106,10 @@ public sealed record RunSummary
     public RunFailure? Failure { get; init; }
     /// <summary>Node counters.</summary>
     public required RunProgress Progress { get; init; }
+    /// <summary>The workflow input values the run started with (defaults applied), secret ones masked.</summary>
+    public IReadOnlyDictionary<string, JsonElement>? Inputs { get; init; }
+    /// <summary>Distinct findings reported so far, by severity.</summary>
+    public FindingCounts Findings { get; init; } = new();
     /// <summary>What started the run (runs recorded before triggers were kept read as <c>api</c>).</summary>
     public RunTrigger Trigger { get; init; } = RunTrigger.Api;
     /// <summary>The run this one re-runs, when it is a re-run (the same as <c>trigger.parentRunId</c>).</summary>
@@ -116,7 +122,9 @@ public sealed record RunSummary
 /// <param name="WorkflowVersion">The stored version of that workflow.</param>
 /// <param name="NodesTotal">How many nodes the workflow has.</param>
 /// <param name="CreatedAt">When it was accepted.</param>
-public sealed record NewRun(string RunId, string WorkflowId, int WorkflowVersion, int NodesTotal, DateTimeOffset CreatedAt)
+/// <param name="Inputs">The workflow input values it starts with, secret ones already masked.</param>
+public sealed record NewRun(string RunId, string WorkflowId, int WorkflowVersion, int NodesTotal, DateTimeOffset CreatedAt,
+    IReadOnlyDictionary<string, JsonElement>? Inputs = null)
 {
     /// <summary>What started it.</summary>
     public RunTrigger Trigger { get; init; } = RunTrigger.Api;

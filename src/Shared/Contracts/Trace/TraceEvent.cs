@@ -52,6 +52,9 @@ public sealed record TraceEvent
 
     /// <summary>The run's new status, on WORKFLOW_STATUS.</summary>
     public RunStatus? Status { get; init; }
+
+    /// <summary>The finding of NODE_FINDING.</summary>
+    public Finding? Finding { get; init; }
 }
 
 /// <summary>What the kinds of trace event mean beyond their name.</summary>
@@ -91,6 +94,9 @@ public enum TraceEventType
 
     /// <summary>The run changed status.</summary>
     [JsonStringEnumMemberName("WORKFLOW_STATUS")] WorkflowStatus,
+
+    /// <summary>A node reported a finding.</summary>
+    [JsonStringEnumMemberName("NODE_FINDING")] NodeFinding,
 }
 
 /// <summary>Severity of a trace event.</summary>
