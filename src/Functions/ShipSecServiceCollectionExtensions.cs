@@ -23,6 +23,8 @@ public static class ShipSecServiceCollectionExtensions
         services.AddShipSecRealtime();
         services.AddShipSecArtifacts();
         services.AddShipSecComponents();
+        // Performed by the orchestrator; registered so that workflows may name it and its inputs are checked.
+        services.AddSingleton<ShipSec.Shared.Sdk.IComponent, ShipSec.Orchestrations.ApprovalComponent>();
         services.AddWorkflowDsl();
         services.AddShipSecApiAccess();
         services.AddOptions<ShipSec.Shared.Dsl.WorkflowOptions>()

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.DurableTask;
 using ShipSec.Shared.Dsl;
 using ShipSec.Shared.Replay;
@@ -84,7 +85,9 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
                     {
                         started.Add(nodeId);
                         var node = graph.Node(nodeId);
-                        running.Add(RunWithRetriesAsync(context, input, node, outputs), node);
+                        running.Add(
+                            node.Component == ApprovalComponent.ComponentName ? AwaitApprovalAsync(context, input, node) : RunWithRetriesAsync(context, input, node, outputs),
+                            node);
                     }
                 }
             }
@@ -177,6 +180,54 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
     /// <summary>The cancelled status message, naming who asked (the cancel event carries the caller's name).</summary>
     private static string CancelMessage(string? by)
         => string.IsNullOrEmpty(by) || by == OrchestrationEventNames.CancelRequestedByUnknown ? "The run was cancelled." : $"The run was cancelled by '{by}'.";
+
+    /// <summary>
+    /// An approval step: records NODE_AWAITING_INPUT, then waits for a decision event or the durable timer, whichever
+    /// comes first, holding no worker meanwhile. Approved completes the node (outputs <c>approved</c>, <c>comment</c>,
+    /// <c>decidedBy</c>); rejected fails it with kind <c>rejected</c>; no decision in time with <c>approval-timeout</c>.
+    /// </summary>
+    private static async Task<NodeAttemptResult> AwaitApprovalAsync(TaskOrchestrationContext context, WorkflowRunInput run, NodeDefinition node)
+    {
+        var inputs = node.Inputs.ToDictionary(
+            pair => pair.Key, pair => WorkflowInputBinding.Substitute(pair.Value, run.Inputs ?? new Dictionary<string, JsonElement>()), StringComparer.Ordinal);
+        var request = ApprovalRequest.From(inputs);
+        await RecordAsync(context, run.RunId, new RunEventSpec(
+            TraceEventType.NodeAwaitingInput, context.CurrentUtcDateTime, NodeId: node.Id, Attempt: 1,
+            Message: $"Awaiting approval ({request.ApproversText}, up to {request.TimeoutSeconds} s): {request.Message}"));
+
+        using var timerCancellation = new CancellationTokenSource();
+        var decision = context.WaitForExternalEvent<ApprovalDecision>(ApprovalRequest.EventName(node.Id));
+        var timer = context.CreateTimer(context.CurrentUtcDateTime.AddSeconds(request.TimeoutSeconds), timerCancellation.Token);
+        if (await Task.WhenAny(decision, timer) != decision)
+        {
+            var timeout = new TraceError($"No decision within {request.TimeoutSeconds} s.", "approval-timeout");
+            await RecordAsync(context, run.RunId, new RunEventSpec(
+                TraceEventType.NodeFailed, context.CurrentUtcDateTime, NodeId: node.Id, Attempt: 1, Message: timeout.Message, ErrorKind: timeout.Kind));
+            return new NodeAttemptResult(NodeAttemptOutcome.Failed, null, timeout);
+        }
+
+        // Cancel synchronously (see RunAttemptAsync).
+        timerCancellation.Cancel();
+        var made = decision.Result;
+        var said = string.IsNullOrEmpty(made.Comment) ? string.Empty : $": {made.Comment}";
+        if (!made.Approve)
+        {
+            var rejected = new TraceError($"Rejected by '{made.DecidedBy}'{said}", "rejected");
+            await RecordAsync(context, run.RunId, new RunEventSpec(
+                TraceEventType.NodeFailed, context.CurrentUtcDateTime, NodeId: node.Id, Attempt: 1, Message: rejected.Message, ErrorKind: rejected.Kind));
+            return new NodeAttemptResult(NodeAttemptOutcome.Failed, null, rejected);
+        }
+
+        await RecordAsync(context, run.RunId, new RunEventSpec(
+            TraceEventType.NodeCompleted, context.CurrentUtcDateTime, NodeId: node.Id, Attempt: 1, Message: $"Approved by '{made.DecidedBy}'{said}"));
+        var outputs = new Dictionary<string, JsonElement>(StringComparer.Ordinal)
+        {
+            ["approved"] = JsonSerializer.SerializeToElement(true),
+            ["comment"] = JsonSerializer.SerializeToElement(made.Comment ?? string.Empty),
+            ["decidedBy"] = JsonSerializer.SerializeToElement(made.DecidedBy),
+        };
+        return new NodeAttemptResult(NodeAttemptOutcome.Succeeded, new NodeOutputs(outputs, null), null);
+    }
 
     private static async Task<NodeAttemptResult> RunWithRetriesAsync(
         TaskOrchestrationContext context, WorkflowRunInput run, NodeDefinition node, Dictionary<string, NodeOutputs> outputs)

@@ -5,11 +5,17 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using ShipSec.Functions.Runs;
+using ShipSec.Orchestrations;
 using ShipSec.Shared.Json;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
 
 namespace ShipSec.Functions.Http;
+
+/// <summary>The body of a decision on an approval step.</summary>
+/// <param name="Approve">True to approve, false to reject (required).</param>
+/// <param name="Comment">Why, for the trace.</param>
+public sealed record DecisionRequest(bool? Approve, string? Comment);
 
 /// <summary>Starting, watching and cancelling runs.</summary>
 public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler, IRunStore runs, ITraceStore traces, IdempotentStarts idempotent)
@@ -305,6 +311,51 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
             CancelOutcome.AlreadyEnded => Problems.Conflict("run-ended", $"Run '{runId}' has already ended; there is nothing to cancel."),
             _ => ApiResponses.Accepted(request, ApiResponses.Url(request, $"workflows/runs/{runId}/status"), new { runId, cancellationRequested = true }),
         };
+
+    /// <summary>
+    /// <c>POST /api/workflows/runs/{runId}/nodes/{nodeId}/decision</c> <c>{"approve": true|false, "comment": "…"}</c>: decides an
+    /// approval step that is waiting; 202, or 409 when the node is not waiting. The trace names who decided.
+    /// </summary>
+    [Function(nameof(DecideApproval))]
+    public async Task<IActionResult> DecideApproval(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workflows/runs/{runId}/nodes/{nodeId}/decision")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string runId,
+        string nodeId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(client);
+        DecisionRequest? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<DecisionRequest>(request.Body, ShipSecJson.Options, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            body = null;
+        }
+
+        if (body?.Approve is not { } approve)
+        {
+            return Problems.InvalidBody("/approve", "The body must be JSON like {\"approve\": true, \"comment\": \"…\"}; 'approve' is required.");
+        }
+
+        var caller = ApiPrincipal.Of(request);
+        switch (await runs.GetNodeStatusAsync(runId, nodeId, cancellationToken))
+        {
+            case null:
+                return Problems.RunNotFound(runId);
+            case NodeStatus.Waiting:
+                break;
+            case var status:
+                return Problems.Conflict("node-not-waiting", $"Node '{nodeId}' of run '{runId}' is {WireName.Of(status.Value)}, not waiting for a decision.");
+        }
+
+        await client.RaiseEventAsync(
+            runId, ApprovalRequest.EventName(nodeId), new ApprovalDecision(approve, body.Comment, caller.Name), cancellationToken);
+        return ApiResponses.Accepted(request, ApiResponses.Url(request, $"workflows/runs/{runId}/status"), new { runId, nodeId, approve, decidedBy = caller.Name });
+    }
 
     private static bool TryReadLong(HttpRequest request, string name, long fallback, long min, long max, out long value, out IActionResult? problem)
     {

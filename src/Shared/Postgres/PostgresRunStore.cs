@@ -64,6 +64,10 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
     // The run statuses that are not final, by their wire names (TraceFold says which are final).
     private static readonly string[] Unfinished = [.. Enum.GetValues<RunStatus>().Where(status => !TraceFold.IsFinal(status)).Select(status => WireName.Of(status))];
 
+    private const string SelectNodeStatus = """
+        SELECT n.status FROM runs r LEFT JOIN run_nodes n ON n.run_id = r.run_id AND n.node_id = $2 WHERE r.run_id = $1
+        """;
+
     private const string RequestCancellation = "UPDATE runs SET cancel_requested = true WHERE run_id = $1";
 
     private const string SelectCancellation = "SELECT run_id FROM runs WHERE run_id = ANY($1) AND cancel_requested";
@@ -143,6 +147,26 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
         }
 
         return runs;
+    }
+
+    /// <inheritdoc />
+    public Task<NodeStatus?> GetNodeStatusAsync(string runId, string nodeId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(nodeId);
+        return PostgresFailures.RetryOnceOnLostConnectionAsync<NodeStatus?>(dataSource, async ct =>
+        {
+            await using var command = dataSource.CreateCommand(SelectNodeStatus);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = nodeId });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                return null;
+            }
+
+            return reader.IsDBNull(0) ? NodeStatus.Idle : WireName.Parse<NodeStatus>(reader.GetString(0));
+        }, cancellationToken);
     }
 
     /// <inheritdoc />

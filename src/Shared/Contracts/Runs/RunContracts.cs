@@ -46,6 +46,9 @@ public enum NodeStatus
 
     /// <summary>Stopped, or never run, because the run was cancelled.</summary>
     [JsonStringEnumMemberName("cancelled")] Cancelled,
+
+    /// <summary>Waits for a person's decision (an approval step); no worker is held meanwhile.</summary>
+    [JsonStringEnumMemberName("waiting")] Waiting,
 }
 
 /// <summary>What started a run, lowercase on the wire.</summary>
@@ -81,7 +84,11 @@ public sealed record RunTrigger(
 public sealed record RunFailure(string NodeId, string Message);
 
 /// <summary>Node counters of a run.</summary>
-public sealed record RunProgress(int NodesTotal, int NodesCompleted, int NodesFailed, int NodesRunning);
+public sealed record RunProgress(int NodesTotal, int NodesCompleted, int NodesFailed, int NodesRunning)
+{
+    /// <summary>Nodes waiting for a decision (approval steps).</summary>
+    public int NodesWaiting { get; init; }
+}
 
 /// <summary>The status contract of <c>GET /api/workflows/runs/{runId}/status</c>.</summary>
 public sealed record RunSummary
@@ -147,6 +154,9 @@ public interface IRunStore
     /// oldest first: the candidates for reconciling a run with its orchestration.
     /// </summary>
     Task<IReadOnlyList<RunSummary>> ListUnfinishedAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>The status of one node of a run as its summary has it (idle when it has no event yet); null when the run does not exist.</summary>
+    Task<NodeStatus?> GetNodeStatusAsync(string runId, string nodeId, CancellationToken cancellationToken = default);
 
     /// <summary>Marks a run for cancellation; false when the run does not exist.</summary>
     Task<bool> RequestCancellationAsync(string runId, CancellationToken cancellationToken = default);
