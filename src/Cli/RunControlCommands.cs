@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace ShipSec.Cli;
 
-/// <summary>Commands that act on a run: re-run it (whole or resumed from a node).</summary>
+/// <summary>Commands that act on a run: re-run it (whole or resumed from a node), decide its approval steps.</summary>
 internal static class RunControlCommands
 {
     /// <summary><c>shipsec rerun &lt;runId&gt; [--from-node id | --from-failed] [--watch]</c>.</summary>
@@ -32,6 +32,27 @@ internal static class RunControlCommands
             new TraceRenderer(console).Write(summary);
             ShipSecCommandLine.PrintWhereToLook(console, api, run.RunId);
             return summary.Status == RunStatus.Completed ? ShipSecCommandLine.Success : ShipSecCommandLine.RunDidNotComplete;
+        }, cancellation));
+        return command;
+    }
+
+    /// <summary><c>shipsec approve|reject &lt;runId&gt; &lt;nodeId&gt; [--comment text]</c>.</summary>
+    public static Command Decide(bool approve)
+    {
+        var runId = new Argument<string>("runId") { Description = "The run." };
+        var nodeId = new Argument<string>("nodeId") { Description = "The approval step waiting for a decision." };
+        var comment = new Option<string?>("--comment") { Description = "Why, recorded in the trace." };
+        var command = new Command(approve ? "approve" : "reject", approve ? "Approve a waiting approval step." : "Reject a waiting approval step (the node fails).")
+        {
+            runId, nodeId, comment,
+        };
+        command.SetAction((parse, cancellation) => ShipSecCommandLine.WithApiAsync(parse, async (api, console) =>
+        {
+            var run = parse.GetValue(runId)!;
+            var node = parse.GetValue(nodeId)!;
+            await api.DecideAsync(run, node, approve, parse.GetValue(comment), cancellation);
+            console.MarkupLine($"{(approve ? "Approved" : "Rejected")} [bold]{Markup.Escape(node)}[/] of run {Markup.Escape(run)}");
+            return ShipSecCommandLine.Success;
         }, cancellation));
         return command;
     }

@@ -88,6 +88,15 @@ internal sealed class ShipSecApiClient(HttpClient http)
         return await response.Content.ReadAsStringAsync(cancellationToken);
     }
 
+    /// <summary>Approves or rejects the approval step <paramref name="nodeId"/> of <paramref name="runId"/>.</summary>
+    public async Task DecideAsync(string runId, string nodeId, bool approve, string? comment, CancellationToken cancellationToken)
+    {
+        using var content = JsonContent.Create(new { approve, comment }, options: ShipSecJson.Options);
+        using var response = await http.PostAsync(
+            new Uri($"api/workflows/runs/{Uri.EscapeDataString(runId)}/nodes/{Uri.EscapeDataString(nodeId)}/decision", UriKind.Relative), content, cancellationToken);
+        await ReadAsync<JsonElement>(response, cancellationToken);
+    }
+
     public async Task<RunSummary> GetStatusAsync(string runId, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(new Uri($"api/workflows/runs/{Uri.EscapeDataString(runId)}/status", UriKind.Relative), cancellationToken);

@@ -62,6 +62,8 @@ internal static class ShipSecCommandLine
         root.Subcommands.Add(TraceCommand());
         root.Subcommands.Add(FindingsCommand());
         root.Subcommands.Add(RunControlCommands.Rerun());
+        root.Subcommands.Add(RunControlCommands.Decide(approve: true));
+        root.Subcommands.Add(RunControlCommands.Decide(approve: false));
         root.Subcommands.Add(ReplayCommands.Replay());
         root.Subcommands.Add(ReplayCommands.State());
         root.Subcommands.Add(ReplayCommands.Diff());

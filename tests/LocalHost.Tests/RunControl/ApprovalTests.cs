@@ -97,6 +97,22 @@ public sealed class ApprovalTests(InMemoryLocalHostFixture host) : IClassFixture
         Assert.Equal(RunStatus.Cancelled, (await host.WaitForEndAsync(runId)).Status);
     }
 
+    [Fact]
+    public async Task The_cli_approves_a_waiting_step_and_is_refused_for_one_that_is_not_waiting()
+    {
+        var runId = await host.StartRunAsync(Workflow("approve-cli", 600));
+        await host.WaitForTraceAsync(runId, t => t.Any(e => e.Type == TraceEventType.NodeAwaitingInput));
+        string[] Cli(string verb, string node) => ["--url", host.BaseAddress.ToString(), "--api-key", host.ApiKey, verb, runId, node, "--comment", "from the cli"];
+
+        var refused = await ShipSec.Cli.ShipSecCommandLine.InvokeAsync(Cli("reject", "after"));
+        var approved = await ShipSec.Cli.ShipSecCommandLine.InvokeAsync(Cli("approve", "gate"));
+
+        Assert.Equal(ShipSec.Cli.ShipSecCommandLine.RequestFailed, refused);
+        Assert.Equal(ShipSec.Cli.ShipSecCommandLine.Success, approved);
+        Assert.Equal(RunStatus.Completed, (await host.WaitForEndAsync(runId)).Status);
+        Assert.Contains(await host.GetTraceAsync(runId), e => e is { Type: TraceEventType.NodeCompleted, NodeId: "gate" } && e.Message!.Contains("from the cli", StringComparison.Ordinal));
+    }
+
     private async Task<(HttpStatusCode Status, JsonElement Body)> DecideAsync(string runId, string nodeId, string json)
     {
         using var content = new StringContent(json, Encoding.UTF8, "application/json");

@@ -63,6 +63,8 @@ export const api = {
   rerun: (runId: string, body: RerunRequest = {}) =>
     request<StartedRun>(`api/workflows/runs/${enc(runId)}/rerun`, { method: 'POST', body: JSON.stringify(body) }),
   findings: (runId: string) => request<RunFindingsResponse>(`api/workflows/runs/${enc(runId)}/findings`),
+  decide: (runId: string, nodeId: string, approve: boolean, comment?: string) =>
+    request<unknown>(`api/workflows/runs/${enc(runId)}/nodes/${enc(nodeId)}/decision`, { method: 'POST', body: JSON.stringify({ approve, comment }) }),
   cancelRun: (runId: string) => request<unknown>(`api/workflows/runs/${enc(runId)}/cancel`, { method: 'POST' }),
   negotiate: () => request<NegotiateResponse>('api/negotiate', { method: 'POST' }),
   subscribeRun: (runId: string, connectionId: string) =>

@@ -13,6 +13,7 @@ export const traceEventTypes = [
   'NODE_SKIPPED',
   'WORKFLOW_STATUS',
   'NODE_FINDING',
+  'NODE_AWAITING_INPUT',
 ] as const;
 export type TraceEventType = (typeof traceEventTypes)[number];
 
@@ -25,7 +26,7 @@ export const runStatuses = ['queued', 'running', 'completed', 'failed', 'cancell
 export type RunStatus = (typeof runStatuses)[number];
 
 /** NodeStatus (src/Shared/Runs/RunContracts.cs). */
-export const nodeStatuses = ['idle', 'running', 'retrying', 'completed', 'failed', 'skipped', 'cancelled'] as const;
+export const nodeStatuses = ['idle', 'running', 'retrying', 'completed', 'failed', 'skipped', 'cancelled', 'waiting'] as const;
 export type NodeStatus = (typeof nodeStatuses)[number];
 
 /** FindingSeverity (src/Shared/Trace/Finding.cs), least severe first. */
@@ -147,6 +148,8 @@ export interface RunProgress {
   nodesCompleted: number;
   nodesFailed: number;
   nodesRunning: number;
+  /** Nodes waiting for a decision (approval steps). */
+  nodesWaiting: number;
 }
 
 /** RunSummary: GET /api/workflows/runs/{runId}/status. */

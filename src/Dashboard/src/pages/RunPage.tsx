@@ -39,6 +39,8 @@ export function RunPage({ runId }: { runId: string }) {
       .then((started) => navigate(runHref(started.runId)))
       .catch(fail);
   const parentRunId = summary?.parentRunId;
+  const waiting = Object.entries(trace.nodes).filter(([, node]) => node.status === 'waiting');
+  const decide = (nodeId: string, approve: boolean) => api.decide(runId, nodeId, approve).catch(fail);
 
   return (
     <div className="run-page">
@@ -95,6 +97,21 @@ export function RunPage({ runId }: { runId: string }) {
         )}
       </div>
       {error && <div className="error banner">{error}</div>}
+      {!isFinal(status) && waiting.length > 0 && (
+        <div className="approvals" data-testid="approvals">
+          {waiting.map(([nodeId, node]) => (
+            <div className="approval" key={nodeId} data-testid={`approval-${nodeId}`}>
+              <strong>{nodeId}</strong> <span>{node.lastMessage}</span>
+              <button onClick={() => void decide(nodeId, true)} data-testid={`approve-${nodeId}`}>
+                Approve
+              </button>
+              <button onClick={() => void decide(nodeId, false)} data-testid={`reject-${nodeId}`}>
+                Reject
+              </button>
+            </div>
+          ))}
+        </div>
+      )}
       <RunView runId={runId} nodes={nodes} trace={trace} runStatus={status} />
     </div>
   );
