@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ShipSec.Shared.Dsl;
 using ShipSec.Shared.Sdk;
 
 namespace ShipSec.Orchestrations;
@@ -53,6 +54,14 @@ public sealed record ApprovalRequest(string Message, int TimeoutSeconds, IReadOn
 {
     /// <summary>The external event a decision on <paramref name="nodeId"/> arrives as.</summary>
     public static string EventName(string nodeId) => $"Approval:{nodeId}";
+
+    /// <summary>The request of approval node <paramref name="node"/>, its <c>$input</c> bindings resolved from <paramref name="runInputs"/>.</summary>
+    public static ApprovalRequest From(NodeDefinition node, IReadOnlyDictionary<string, JsonElement>? runInputs)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var values = runInputs ?? new Dictionary<string, JsonElement>();
+        return From(node.Inputs.ToDictionary(pair => pair.Key, pair => WorkflowInputBinding.Substitute(pair.Value, values), StringComparer.Ordinal));
+    }
 
     /// <summary>The request of an approval node's (already resolved) inputs.</summary>
     public static ApprovalRequest From(IReadOnlyDictionary<string, JsonElement> inputs)

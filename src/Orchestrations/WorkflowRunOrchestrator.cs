@@ -188,9 +188,7 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
     /// </summary>
     private static async Task<NodeAttemptResult> AwaitApprovalAsync(TaskOrchestrationContext context, WorkflowRunInput run, NodeDefinition node)
     {
-        var inputs = node.Inputs.ToDictionary(
-            pair => pair.Key, pair => WorkflowInputBinding.Substitute(pair.Value, run.Inputs ?? new Dictionary<string, JsonElement>()), StringComparer.Ordinal);
-        var request = ApprovalRequest.From(inputs);
+        var request = ApprovalRequest.From(node, run.Inputs);
         await RecordAsync(context, run.RunId, new RunEventSpec(
             TraceEventType.NodeAwaitingInput, context.CurrentUtcDateTime, NodeId: node.Id, Attempt: 1,
             Message: $"Awaiting approval ({request.ApproversText}, up to {request.TimeoutSeconds} s): {request.Message}"));

@@ -352,6 +352,15 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
                 return Problems.Conflict("node-not-waiting", $"Node '{nodeId}' of run '{runId}' is {WireName.Of(status.Value)}, not waiting for a decision.");
         }
 
+        // Who may decide is the step's own input (after its $input bindings), read from the run's orchestration input.
+        var run = (await client.GetInstancesAsync(runId, getInputsAndOutputs: true, cancellationToken))?.ReadInputAs<WorkflowRunInput>();
+        if (run?.Workflow.Nodes.FirstOrDefault(n => n.Id == nodeId) is { } node
+            && ApprovalRequest.From(node, run.Inputs) is { Approvers.Count: > 0 } asked
+            && !asked.Approvers.Contains(caller.Name, StringComparer.Ordinal))
+        {
+            return Problems.NotAnApprover(caller.Name, nodeId, asked.Approvers);
+        }
+
         await client.RaiseEventAsync(
             runId, ApprovalRequest.EventName(nodeId), new ApprovalDecision(approve, body.Comment, caller.Name), cancellationToken);
         return ApiResponses.Accepted(request, ApiResponses.Url(request, $"workflows/runs/{runId}/status"), new { runId, nodeId, approve, decidedBy = caller.Name });

@@ -113,6 +113,27 @@ public sealed class ApprovalTests(InMemoryLocalHostFixture host) : IClassFixture
         Assert.Contains(await host.GetTraceAsync(runId), e => e is { Type: TraceEventType.NodeCompleted, NodeId: "gate" } && e.Message!.Contains("from the cli", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_step_that_names_its_approvers_takes_a_decision_only_from_them()
+    {
+        var runId = await host.StartRunAsync($$"""
+            { "id": "approve-named", "name": "approval", "nodes": [
+              { "id": "gate", "component": "core.approval", "inputs": { "message": "Ship it?", "approvers": ["{{IsolatedLocalHost.OperatorKeyName}}"] } } ] }
+            """);
+        await host.WaitForTraceAsync(runId, t => t.Any(e => e.Type == TraceEventType.NodeAwaitingInput));
+
+        var stranger = await DecideAsync(runId, "gate", """{ "approve": true }""");
+        using var operatorClient = new HttpClient { BaseAddress = host.BaseAddress };
+        operatorClient.DefaultRequestHeaders.Add("x-functions-key", host.OperatorKey);
+        using var content = new StringContent("""{ "approve": true }""", Encoding.UTF8, "application/json");
+        using var approver = await operatorClient.PostAsync(new Uri($"api/workflows/runs/{runId}/nodes/gate/decision", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.Forbidden, stranger.Status);
+        Assert.Equal("not-an-approver", stranger.Body.GetProperty("errors")[0].GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.Accepted, approver.StatusCode);
+        Assert.Equal(RunStatus.Completed, (await host.WaitForEndAsync(runId)).Status);
+    }
+
     private async Task<(HttpStatusCode Status, JsonElement Body)> DecideAsync(string runId, string nodeId, string json)
     {
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
