@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Npgsql;
 using ShipSec.Shared.Json;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
@@ -13,31 +12,11 @@ namespace ShipSec.LocalHost.Tests.RunControl;
 /// <summary>An approval step waits durably: the host may die while it waits, and a decision after the restart completes it.</summary>
 public sealed class ApprovalRestartTests : IAsyncLifetime
 {
-    private readonly string schema = $"t_{Guid.NewGuid():N}";
-    private readonly string suffix = Guid.NewGuid().ToString("N")[..12];
-    private LocalHostProcess host = null!;
+    private readonly LocalHostProcess host = LocalHostProcess.OnAzurite("Approval");
 
-    public Task InitializeAsync()
-    {
-        host = new LocalHostProcess(new Dictionary<string, string>
-        {
-            ["Postgres__Schema"] = schema,
-            ["Artifacts__Container"] = $"t-{suffix}",
-            ["DurableTask__Backend"] = "AzureStorage",
-            ["DurableTask__TaskHubName"] = $"Approval{suffix}",
-            ["DurableTask__WorkItemVisibilityTimeoutSeconds"] = "5",
-        });
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await host.DisposeAsync();
-        await using var connection = new NpgsqlConnection(IsolatedLocalHost.PostgresOwnerConnectionString);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
-        await drop.ExecuteNonQueryAsync();
-    }
+    public async Task DisposeAsync() => await host.DisposeAsync();
 
     [Fact]
     public async Task A_decision_made_after_the_host_was_killed_while_waiting_completes_the_step()
