@@ -51,18 +51,20 @@ internal sealed class IngestBench(IsolatedLocalHost host)
         return [.. Enumerable.Range(0, runs).Select(_ =>
         {
             var runId = "bench-" + Guid.NewGuid().ToString("N");
+            // As a node attempt writes them: every event names the attempt's span (README, Observability).
+            var (traceId, spanId) = (ActivityTraceId.CreateRandom().ToHexString(), ActivitySpanId.CreateRandom().ToHexString());
             return Enumerable.Range(1, perRun).Select(i => i % 10 == 0
                 ? new TraceEvent
                 {
                     Id = TraceEventIds.NodeEvent(runId, "scan", 1, i), RunId = runId, NodeId = "scan", Attempt = 1,
                     Type = TraceEventType.NodeProgress, Timestamp = started.AddTicks(i),
-                    Progress = new TraceProgress(i, perRun), Message = $"{i}/{perRun}",
+                    Progress = new TraceProgress(i, perRun), Message = $"{i}/{perRun}", TraceId = traceId, SpanId = spanId,
                 }
                 : new TraceEvent
                 {
                     Id = TraceEventIds.NodeEvent(runId, "scan", 1, i), RunId = runId, NodeId = "scan", Attempt = 1,
                     Type = TraceEventType.NodeLog, Timestamp = started.AddTicks(i),
-                    Message = $"port {i % 65536}/tcp open, banner read in {i % 97} ms (line {i})",
+                    Message = $"port {i % 65536}/tcp open, banner read in {i % 97} ms (line {i})", TraceId = traceId, SpanId = spanId,
                 }).ToArray();
         })];
     }
@@ -109,7 +111,7 @@ internal sealed class IngestBench(IsolatedLocalHost host)
             // so both COPY into indexes of the same size (an emptied table's small indexes flattered the ceiling).
             var table = $"\"{_ceilingSchema}\".trace_events";
 
-            var copy = $"COPY {table} (run_id, sequence, id, node_id, attempt, type, level, ts, message, payload) FROM STDIN (FORMAT BINARY)";
+            var copy = $"COPY {table} (run_id, sequence, id, node_id, attempt, type, level, ts, message, payload, trace_id, span_id) FROM STDIN (FORMAT BINARY)";
             return await MeasureAsync(rows.Sum(r => r.Length), () => Task.WhenAll(rows.Select(async (run, index) =>
             {
                 await using var importer = await connections[index].BeginBinaryImportAsync(copy);
@@ -133,6 +135,9 @@ internal sealed class IngestBench(IsolatedLocalHost host)
                     {
                         await importer.WriteAsync(payload, NpgsqlDbType.Jsonb);
                     }
+
+                    await importer.WriteAsync(e.TraceId!, NpgsqlDbType.Text);
+                    await importer.WriteAsync(e.SpanId!, NpgsqlDbType.Text);
                 }
 
                 await importer.CompleteAsync();

@@ -39,6 +39,9 @@ param apiKey string
 @description('Client id of an Entra ID app registration whose bearer tokens may call the API instead of the key; empty disables Entra ID sign-in.')
 param entraClientId string = ''
 
+@description('OTLP endpoint of an OpenTelemetry collector the app exports to besides Application Insights; empty: Application Insights only.')
+param otlpEndpoint string = ''
+
 @description('Partitions of the trace event hub.')
 @minValue(1)
 @maxValue(32)
@@ -131,6 +134,7 @@ module functionApp 'modules/functionapp.bicep' = {
     subnetId: network.outputs.appSubnetId
     keyVaultName: keyVault.outputs.name
     entraClientId: entraClientId
+    otlpEndpoint: otlpEndpoint
   }
 }
 

@@ -1,3 +1,4 @@
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,5 +10,6 @@ builder.UseMiddleware<DependencyOutageMiddleware>();
 builder.UseMiddleware<ApiGateMiddleware>();
 builder.Services.AddShipSecRuns();
 builder.Services.AddShipSecTraceTransport(builder.Configuration);
+builder.Services.AddShipSecTelemetry(builder.Configuration, "shipsec-functions", otel => otel.UseFunctionsWorkerDefaults());
 builder.Services.PostConfigure<ShipSec.Shared.Dsl.WorkflowOptions>(FunctionsHostLimits.Apply);
 builder.Build().Run();

@@ -39,6 +39,8 @@ public static class LocalHostApp
         builder.Services.AddShipSecLocalRealtime();
         builder.Services.AddMvcCore().AddJsonOptions(options => ShipSecJson.Configure(options.JsonSerializerOptions));
         configure?.Invoke(builder);
+        // After the caller's configuration, which may name an exporter (the OTEL_* keys).
+        builder.Services.AddShipSecTelemetry(builder.Configuration, "shipsec-localhost");
 
         var app = builder.Build();
         app.UseProblemResponses();

@@ -11,7 +11,9 @@ namespace ShipSec.Orchestrations;
 /// <param name="Workflow">The validated workflow to run.</param>
 /// <param name="Inputs">The workflow input values the run started with (checked, defaults applied), by name.</param>
 /// <param name="StartedBy">The name of the key or principal that started it (never a secret); recorded in the trace.</param>
-public sealed record WorkflowRunInput(string RunId, WorkflowDefinition Workflow, IReadOnlyDictionary<string, JsonElement>? Inputs = null, string? StartedBy = null)
+/// <param name="TraceParent">W3C <c>traceparent</c> of the run's start span: node attempts and the run span are its children.</param>
+public sealed record WorkflowRunInput(
+    string RunId, WorkflowDefinition Workflow, IReadOnlyDictionary<string, JsonElement>? Inputs = null, string? StartedBy = null, string? TraceParent = null)
 {
     /// <summary>Nodes this run does not execute: their outputs are the parent run's (a resume). Null for a full run.</summary>
     public ReusedOutputs? Reuse { get; init; }
@@ -60,6 +62,9 @@ public sealed record RunNodeInput
     /// <summary>Which of <see cref="WorkflowInputs"/> are secret: masked wherever the node's trace would show them.</summary>
     public IReadOnlyList<string> SecretInputs { get; init; } = [];
 
+    /// <summary>W3C <c>traceparent</c> of the run's start span, the parent of this attempt's span.</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>Attempts allowed in all; the activity uses it to say whether a failure will be retried.</summary>
     public int MaxAttempts => Math.Max(1, Node.Retry?.MaxAttempts ?? 1);
 }
@@ -96,7 +101,9 @@ public enum NodeAttemptOutcome
 /// <summary>Input of <see cref="RecordRunEventsActivity"/>: run-level events the orchestrator decided on.</summary>
 /// <param name="RunId">The run.</param>
 /// <param name="Events">What to record, in order.</param>
-public sealed record RunEventsInput(string RunId, IReadOnlyList<RunEventSpec> Events);
+/// <param name="TraceParent">W3C <c>traceparent</c> of the run's start span, the parent of the span recording these events.</param>
+/// <param name="RunStartedAt">The orchestration's replay-safe clock at its first step: where the run span begins when <paramref name="Events"/> end the run.</param>
+public sealed record RunEventsInput(string RunId, IReadOnlyList<RunEventSpec> Events, string? TraceParent = null, DateTimeOffset? RunStartedAt = null);
 
 /// <summary>One run-level event. Its id is derived from its content, so replays record it once.</summary>
 /// <param name="Type">WORKFLOW_STATUS, NODE_SKIPPED, NODE_FAILED (an attempt the orchestrator gave up waiting for), or NODE_COMPLETED (a node whose outputs a resume reused).</param>

@@ -1,3 +1,4 @@
+using ActivityContext = System.Diagnostics.ActivityContext;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using ShipSec.Shared.Trace;
@@ -38,12 +39,25 @@ public sealed class NodeTraceWriter : IAsyncDisposable
     private long dropped;
     private long unreported;
     private long lostToBuffer;
+    private readonly string? traceId;
+    private readonly string? spanId;
     private bool completed;
     private TraceEvent? heldProgress;
 
-    /// <summary>Starts the pump for one attempt.</summary>
-    public NodeTraceWriter(ITracePublisher publisher, TimeProvider clock, ILogger logger, TraceLimitsOptions limits, string runId, string nodeId, int attempt, string? execution = null)
+    /// <summary>
+    /// Starts the pump for one attempt. Every event it creates names <paramref name="span"/> (the attempt's span) as the
+    /// span that emitted it, when there is one.
+    /// </summary>
+    public NodeTraceWriter(
+        ITracePublisher publisher, TimeProvider clock, ILogger logger, TraceLimitsOptions limits, string runId, string nodeId, int attempt,
+        string? execution = null, ActivityContext span = default)
     {
+        if (span != default)
+        {
+            traceId = span.TraceId.ToHexString();
+            spanId = span.SpanId.ToHexString();
+        }
+
         Execution = execution ?? TraceEventIds.NewExecution();
         this.publisher = publisher ?? throw new ArgumentNullException(nameof(publisher));
         this.clock = clock ?? throw new ArgumentNullException(nameof(clock));
@@ -123,6 +137,8 @@ public sealed class NodeTraceWriter : IAsyncDisposable
         Type = type,
         Level = level,
         Timestamp = clock.GetUtcNow(),
+        TraceId = traceId,
+        SpanId = spanId,
     };
 
     /// <summary>Queues an event; never blocks. After <see cref="CompleteAsync"/> an event is refused.</summary>

@@ -17,8 +17,9 @@ public sealed class RecordRunEventsActivity(ITracePublisher publisher, IOptions<
     {
         ArgumentNullException.ThrowIfNull(input);
         var max = limits.Value.MaxMessageLength;
+        using var span = RunTelemetry.StartRecord(input);
         var events = input.Events
-            .Select(spec => ToTraceEvent(input.RunId, spec with { Message = spec.Message is { } m ? TraceText.Sanitize(m, max) : null }))
+            .Select(spec => RunTelemetry.Stamp(ToTraceEvent(input.RunId, spec with { Message = spec.Message is { } m ? TraceText.Sanitize(m, max) : null }), span))
             .ToList();
         await publisher.PublishAsync(events);
         return true;

@@ -48,7 +48,10 @@ public sealed class RunNodeActivity(
         // delivered again. Each execution writes under a nonce of its own, so the second delivery is told
         // apart however far the trace consumer lags; the fold counts the deliveries from the NODE_STARTED
         // events (asking the store here raced the transport and reused the first delivery's ids).
-        await using var trace = new NodeTraceWriter(publisher, clock, logger, limits.Value, input.RunId, node.Id, input.Attempt);
+        // The attempt's span is current while the component runs (a process it starts gets it as TRACEPARENT) and its
+        // ids are stamped on every event the attempt writes. Disposed after the trace writer, so it covers the flush.
+        using var span = RunTelemetry.StartAttempt(input);
+        await using var trace = new NodeTraceWriter(publisher, clock, logger, limits.Value, input.RunId, node.Id, input.Attempt, span: span.Context);
         trace.Emit(trace.Lifecycle(TraceEventType.NodeStarted, TraceEventLevel.Info) with
         {
             Message = $"{node.Component} started (attempt {input.Attempt} of {input.MaxAttempts})",
@@ -73,6 +76,7 @@ public sealed class RunNodeActivity(
 
         // The activity must not return before its events are acknowledged: "nothing acknowledged is lost".
         await trace.CompleteAsync();
+        RunTelemetry.EndAttempt(span, input, result, clock.GetElapsedTime(startedAt));
         OrchestrationLogs.AttemptEnded(logger, input.RunId, node.Id, input.Attempt, result.Outcome, (long)clock.GetElapsedTime(startedAt).TotalMilliseconds);
         return result;
     }

@@ -43,6 +43,8 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         var logger = context.CreateReplaySafeLogger<WorkflowRunOrchestrator>();
         var runId = input.RunId;
         var graph = new WorkflowGraph(input.Workflow);
+        // The trace context is only copied from the input into activity inputs: no span starts in orchestrator code.
+        var run = new RunScope(runId, input.TraceParent, context.CurrentUtcDateTime);
 
         var outputs = new Dictionary<string, NodeOutputs>(StringComparer.Ordinal);
         var started = new HashSet<string>(StringComparer.Ordinal);
@@ -64,7 +66,7 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
             }
         }
 
-        await RecordAsync(context, runId, [.. opening]);
+        await RecordAsync(context, run, [.. opening]);
         OrchestrationLogs.RunStarted(logger, runId, input.Workflow.Id, input.Workflow.Nodes.Count);
 
         var running = new Dictionary<Task<NodeAttemptResult>, NodeDefinition>();
@@ -86,7 +88,7 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
                         started.Add(nodeId);
                         var node = graph.Node(nodeId);
                         running.Add(
-                            node.Component == ApprovalComponent.ComponentName ? AwaitApprovalAsync(context, input, node) : RunWithRetriesAsync(context, input, node, outputs),
+                            node.Component == ApprovalComponent.ComponentName ? AwaitApprovalAsync(context, input, run, node) : RunWithRetriesAsync(context, input, run, node, outputs),
                             node);
                     }
                 }
@@ -172,7 +174,7 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
             NodeId: failure?.NodeId,
             Message: failure?.Message ?? (cancelled ? CancelMessage(cancelledBy) : null),
             ErrorKind: failure is not null ? "node-failed" : cancelled ? TraceFold.CancelledKind : null));
-        await RecordAsync(context, runId, [.. closing]);
+        await RecordAsync(context, run, [.. closing]);
         OrchestrationLogs.RunEnded(logger, runId, status);
         return new WorkflowRunResult(status, failure) { Outputs = outputs };
     }
@@ -186,10 +188,10 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
     /// comes first, holding no worker meanwhile. Approved completes the node (outputs <c>approved</c>, <c>comment</c>,
     /// <c>decidedBy</c>); rejected fails it with kind <c>rejected</c>; no decision in time with <c>approval-timeout</c>.
     /// </summary>
-    private static async Task<NodeAttemptResult> AwaitApprovalAsync(TaskOrchestrationContext context, WorkflowRunInput run, NodeDefinition node)
+    private static async Task<NodeAttemptResult> AwaitApprovalAsync(TaskOrchestrationContext context, WorkflowRunInput workflowRun, RunScope run, NodeDefinition node)
     {
-        var request = ApprovalRequest.From(node, run.Inputs);
-        await RecordAsync(context, run.RunId, new RunEventSpec(
+        var request = ApprovalRequest.From(node, workflowRun.Inputs);
+        await RecordAsync(context, run, new RunEventSpec(
             TraceEventType.NodeAwaitingInput, context.CurrentUtcDateTime, NodeId: node.Id, Attempt: 1,
             Message: $"Awaiting approval ({request.ApproversText}, up to {request.TimeoutSeconds} s): {request.Message}"));
 
@@ -199,7 +201,7 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         if (await Task.WhenAny(decision, timer) != decision)
         {
             var timeout = new TraceError($"No decision within {request.TimeoutSeconds} s.", "approval-timeout");
-            await RecordAsync(context, run.RunId, new RunEventSpec(
+            await RecordAsync(context, run, new RunEventSpec(
                 TraceEventType.NodeFailed, context.CurrentUtcDateTime, NodeId: node.Id, Attempt: 1, Message: timeout.Message, ErrorKind: timeout.Kind));
             return new NodeAttemptResult(NodeAttemptOutcome.Failed, null, timeout);
         }
@@ -211,12 +213,12 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         if (!made.Approve)
         {
             var rejected = new TraceError($"Rejected by '{made.DecidedBy}'{said}", "rejected");
-            await RecordAsync(context, run.RunId, new RunEventSpec(
+            await RecordAsync(context, run, new RunEventSpec(
                 TraceEventType.NodeFailed, context.CurrentUtcDateTime, NodeId: node.Id, Attempt: 1, Message: rejected.Message, ErrorKind: rejected.Kind));
             return new NodeAttemptResult(NodeAttemptOutcome.Failed, null, rejected);
         }
 
-        await RecordAsync(context, run.RunId, new RunEventSpec(
+        await RecordAsync(context, run, new RunEventSpec(
             TraceEventType.NodeCompleted, context.CurrentUtcDateTime, NodeId: node.Id, Attempt: 1, Message: $"Approved by '{made.DecidedBy}'{said}"));
         var outputs = new Dictionary<string, JsonElement>(StringComparer.Ordinal)
         {
@@ -228,16 +230,16 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
     }
 
     private static async Task<NodeAttemptResult> RunWithRetriesAsync(
-        TaskOrchestrationContext context, WorkflowRunInput run, NodeDefinition node, Dictionary<string, NodeOutputs> outputs)
+        TaskOrchestrationContext context, WorkflowRunInput workflowRun, RunScope run, NodeDefinition node, Dictionary<string, NodeOutputs> outputs)
     {
         var runId = run.RunId;
         // Only the inputs the node binds cross into its activity's history.
         var bound = node.Inputs.Values.SelectMany(v => WorkflowInputBinding.Find(v, "/")).Select(b => b.Name)
             .OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var workflowInputs = (run.Inputs ?? new Dictionary<string, System.Text.Json.JsonElement>())
+        var workflowInputs = (workflowRun.Inputs ?? new Dictionary<string, System.Text.Json.JsonElement>())
             .Where(pair => bound.Contains(pair.Key))
             .ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
-        var secretInputs = run.Workflow.Inputs.Where(pair => pair.Value.Secret && bound.Contains(pair.Key)).Select(pair => pair.Key).ToList();
+        var secretInputs = workflowRun.Workflow.Inputs.Where(pair => pair.Value.Secret && bound.Contains(pair.Key)).Select(pair => pair.Key).ToList();
         var upstream = new Dictionary<string, NodeOutputs>(StringComparer.Ordinal);
         foreach (var (_, reference) in node.References())
         {
@@ -251,8 +253,9 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
             var input = new RunNodeInput
             {
                 RunId = runId, Node = node, Attempt = attempt, Upstream = upstream, WorkflowInputs = workflowInputs, SecretInputs = secretInputs,
+                TraceParent = run.TraceParent,
             };
-            result = await RunAttemptAsync(context, input);
+            result = await RunAttemptAsync(context, run, input);
             // An attempt that says it will not be retried (out of scope, a missing tool, a refused program, an
             // unknown component) cannot succeed the next time either.
             if (result.Outcome != NodeAttemptOutcome.Failed || attempt == maxAttempts || result.Error is { WillRetry: false })
@@ -266,9 +269,9 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         return result;
     }
 
-    private static async Task<NodeAttemptResult> RunAttemptAsync(TaskOrchestrationContext context, RunNodeInput input)
+    private static async Task<NodeAttemptResult> RunAttemptAsync(TaskOrchestrationContext context, RunScope run, RunNodeInput input)
     {
-        var activity = CallRunNodeAsync(context, input);
+        var activity = CallRunNodeAsync(context, run, input);
         if (input.Node.TimeoutSeconds is not { } seconds)
         {
             return await activity;
@@ -286,12 +289,12 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         }
 
         var error = new TraceError($"No answer from the node within {seconds} s (+{TimeoutGrace.TotalSeconds:0} s grace).", "timeout", input.Attempt < input.MaxAttempts);
-        await RecordAsync(context, input.RunId, new RunEventSpec(
+        await RecordAsync(context, run, new RunEventSpec(
             TraceEventType.NodeFailed, context.CurrentUtcDateTime, NodeId: input.Node.Id, Attempt: input.Attempt, Message: error.Message, ErrorKind: error.Kind));
         return new NodeAttemptResult(NodeAttemptOutcome.Failed, null, error);
     }
 
-    private static async Task<NodeAttemptResult> CallRunNodeAsync(TaskOrchestrationContext context, RunNodeInput input)
+    private static async Task<NodeAttemptResult> CallRunNodeAsync(TaskOrchestrationContext context, RunScope run, RunNodeInput input)
     {
         try
         {
@@ -305,12 +308,15 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
             // store has the same id, so the store keeps one).
             var message = exception.FailureDetails?.ErrorMessage ?? exception.Message;
             var error = new TraceError(message, "activity-failed", input.Attempt < input.MaxAttempts);
-            await RecordAsync(context, input.RunId, new RunEventSpec(
+            await RecordAsync(context, run, new RunEventSpec(
                 TraceEventType.NodeFailed, context.CurrentUtcDateTime, NodeId: input.Node.Id, Attempt: input.Attempt, Message: message, ErrorKind: error.Kind));
             return new NodeAttemptResult(NodeAttemptOutcome.Failed, null, error);
         }
     }
 
-    private static Task RecordAsync(TaskOrchestrationContext context, string runId, params RunEventSpec[] events)
-        => context.CallActivityAsync(ActivityNames.RecordRunEvents, new RunEventsInput(runId, events), RecordRetry);
+    private static Task RecordAsync(TaskOrchestrationContext context, RunScope run, params RunEventSpec[] events)
+        => context.CallActivityAsync(ActivityNames.RecordRunEvents, new RunEventsInput(run.RunId, events, run.TraceParent, run.StartedAt), RecordRetry);
+
+    /// <summary>What every activity of the run is told about it: its id, its trace context and when its first step ran (replay-safe).</summary>
+    private sealed record RunScope(string RunId, string? TraceParent, DateTime StartedAt);
 }

@@ -63,6 +63,7 @@ public sealed class BicepTests
                      "Postgres__Schema", "Artifacts__ServiceUri", "Artifacts__Container", "Trace__Transport",
                      "Trace__EventHubs__FullyQualifiedNamespace", "Trace__EventHubs__EventHubName", "Trace__EventHubs__ConsumerGroup",
                      "Realtime__Provider", "Realtime__AzureSignalR__ConnectionString", "Access__ApiKey", "Access__Entra__TenantId", "Access__Entra__Audience", "Postgres__EntraAuthentication",
+                     "OTEL_SERVICE_NAME", "OTEL_EXPORTER_OTLP_ENDPOINT",
                  })
         {
             Assert.Contains(name, settings);

@@ -79,6 +79,9 @@ param instanceMemoryMB int = 2048
 @description('Client id of the Entra ID app registration whose bearer tokens the app validates itself; empty: no Entra ID sign-in.')
 param entraClientId string = ''
 
+@description('OTLP endpoint of a collector the app exports its spans and metrics to as well as Application Insights (OTEL_EXPORTER_OTLP_ENDPOINT); empty: Application Insights only.')
+param otlpEndpoint string = ''
+
 resource insights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
 }
@@ -150,8 +153,19 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
           value: 'managedidentity'
         }
         {
+          // The app's OpenTelemetry spans and metrics (runs, node attempts, trace ingest) go here, and with host.json's
+          // telemetryMode OpenTelemetry the Functions host's own request spans too, in one trace (README, Observability).
           name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
           value: insights.properties.ConnectionString
+        }
+        {
+          name: 'OTEL_SERVICE_NAME'
+          value: 'shipsec-functions'
+        }
+        {
+          // An empty value exports nothing over OTLP.
+          name: 'OTEL_EXPORTER_OTLP_ENDPOINT'
+          value: otlpEndpoint
         }
         {
           name: 'ConnectionStrings__Postgres'

@@ -46,7 +46,8 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
                 return (bodyProblem, false);
             }
 
-            var start = await launcher.StartAsync(client, workflowId, runId, inputs, ApiPrincipal.Of(request).Name, cancellationToken);
+            var start = await launcher.StartAsync(
+                client, workflowId, runId, inputs, ApiPrincipal.Of(request).Name, request.Headers.TraceParent.FirstOrDefault(), cancellationToken);
             return start switch
             {
                 { WorkflowNotFound: true } => (Problems.WorkflowNotFound(workflowId), false),
@@ -133,7 +134,8 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
                 return (invalid, false);
             }
 
-            var rerun = await launcher.RerunAsync(client, runId, body!, newRunId, ApiPrincipal.Of(request).Name, cancellationToken);
+            var rerun = await launcher.RerunAsync(
+                client, runId, body!, newRunId, ApiPrincipal.Of(request).Name, request.Headers.TraceParent.FirstOrDefault(), cancellationToken);
             return (RerunResponse(request, runId, body!, rerun), rerun.Run is not null);
         }, summary => Repeated(request, summary), cancellationToken);
     }

@@ -90,7 +90,8 @@ public sealed class RunLauncher(
     /// Starts a run of the latest version of a workflow with <paramref name="inputs"/> (null when none were
     /// given): they are checked against the declared inputs and every <c>host</c> input against the scope
     /// first, and on any problem nothing is started or stored. <paramref name="startedBy"/> (a key's or
-    /// principal's name, never a secret) is recorded in the run's trace.
+    /// principal's name, never a secret) is recorded in the run's trace. The run joins the trace of the current
+    /// activity, else of <paramref name="traceParent"/> (the request's W3C header), else a new one.
     /// </summary>
     /// <remarks><paramref name="runId"/> is chosen by the caller (such as the id an idempotency key was claimed for).</remarks>
     public async Task<RunStart> StartAsync(
@@ -99,6 +100,7 @@ public sealed class RunLauncher(
         string runId,
         IReadOnlyDictionary<string, JsonElement>? inputs = null,
         string? startedBy = null,
+        string? traceParent = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -131,6 +133,7 @@ public sealed class RunLauncher(
             client,
             new NewRun(runId, workflowId, stored.Version, definition.Nodes.Count, clock.GetUtcNow(), masked),
             new WorkflowRunInput(runId, definition, check.Values, startedBy),
+            traceParent,
             cancellationToken);
         return new RunStart(new StartedRun(runId, workflowId, stored.Version), []);
     }
@@ -142,7 +145,7 @@ public sealed class RunLauncher(
     /// parent's orchestration output.
     /// </summary>
     public async Task<RerunStart> RerunAsync(
-        DurableTaskClient client, string parentRunId, RerunRequest request, string runId, string? startedBy, CancellationToken cancellationToken = default)
+        DurableTaskClient client, string parentRunId, RerunRequest request, string runId, string? startedBy, string? traceParent = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(request);
@@ -187,28 +190,30 @@ public sealed class RunLauncher(
         // included (the run row gets the parent's masked copy).
         var input = parentInput with { RunId = runId, StartedBy = startedBy, Reuse = reuse };
         var run = new NewRun(runId, parent.WorkflowId, parent.WorkflowVersion, parentInput.Workflow.Nodes.Count, clock.GetUtcNow(), parent.Inputs) { Trigger = RunTrigger.Rerun(parentRunId) };
-        await ScheduleAsync(client, run, input, cancellationToken);
+        await ScheduleAsync(client, run, input, traceParent, cancellationToken);
         return new RerunStart(new StartedRun(runId, parent.WorkflowId, parent.WorkflowVersion), null, reuse?.Outputs.Count ?? 0);
     }
 
     // The run row first, then the orchestration, so a status is always there to read.
-    private async Task ScheduleAsync(DurableTaskClient client, NewRun run, WorkflowRunInput input, CancellationToken cancellationToken)
+    private async Task ScheduleAsync(DurableTaskClient client, NewRun run, WorkflowRunInput input, string? traceParent, CancellationToken cancellationToken)
     {
         var runId = run.RunId;
+        using var span = RunTelemetry.StartRun(runId, run.WorkflowId, traceParent);
         await runs.CreateAsync(run, cancellationToken);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
                 OrchestratorNames.WorkflowRun,
-                input,
+                input with { TraceParent = RunTelemetry.TraceParentOf(span) },
                 new StartOrchestrationOptions(runId),
                 cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // The run row exists; without this it would read "queued" forever.
+            span.SetStatus(System.Diagnostics.ActivityStatusCode.Error, exception.Message);
             await publisher.PublishAsync(
-                [RecordRunEventsActivity.ToTraceEvent(runId, new RunEventSpec(TraceEventType.WorkflowStatus, clock.GetUtcNow(), RunStatus.Failed, Message: $"The run could not be scheduled: {exception.Message}", ErrorKind: "schedule-failed"))],
+                [RunTelemetry.Stamp(RecordRunEventsActivity.ToTraceEvent(runId, new RunEventSpec(TraceEventType.WorkflowStatus, clock.GetUtcNow(), RunStatus.Failed, Message: $"The run could not be scheduled: {exception.Message}", ErrorKind: "schedule-failed")), span)],
                 CancellationToken.None);
             throw;
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Azure.Messaging.EventHubs.Consumer;
 using Azure.Messaging.EventHubs.Primitives;
@@ -166,17 +167,28 @@ public sealed class PostgresPartitionStore(NpgsqlDataSource dataSource, Postgres
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(events);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var committed = await traceStore.AppendAsync(transaction, events, cancellationToken);
-        await using (var command = new NpgsqlCommand(null, connection, transaction))
+        var started = Stopwatch.GetTimestamp();
+        using var span = TraceIngestTelemetry.StartIngest(TraceIngestTelemetry.EventHubsTransport, events);
+        span?.SetTag("messaging.destination.partition.id", checkpoint.PartitionId);
+        try
         {
-            TraceCheckpointSql.Prepare(command, checkpoint);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var committed = await traceStore.AppendAsync(transaction, events, cancellationToken);
+            await using (var command = new NpgsqlCommand(null, connection, transaction))
+            {
+                TraceCheckpointSql.Prepare(command, checkpoint);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
 
-        await transaction.CommitAsync(cancellationToken);
-        return committed;
+            await transaction.CommitAsync(cancellationToken);
+            TraceIngestTelemetry.Ingested(span, TraceIngestTelemetry.EventHubsTransport, events, committed.Count, started);
+            return committed;
+        }
+        catch (Exception exception) when (TraceIngestTelemetry.Failed(span, exception))
+        {
+            throw;
+        }
     }
 
     /// <summary>Records a checkpoint on its own (batches record theirs with their events instead).</summary>

@@ -34,7 +34,7 @@ public sealed class PostgresRunHistory(NpgsqlDataSource dataSource) : IRunHistor
         """;
 
     private const string SelectRange = """
-        SELECT id, run_id, node_id, attempt, type, level, ts, sequence, message, payload
+        SELECT id, run_id, node_id, attempt, type, level, ts, sequence, message, payload, trace_id, span_id
         FROM trace_events
         WHERE run_id = $1 AND sequence > $2 AND sequence <= $3
         ORDER BY sequence

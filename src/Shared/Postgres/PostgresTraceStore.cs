@@ -87,7 +87,7 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
         "SAVEPOINT trace_append", "ROLLBACK TO SAVEPOINT trace_append", OpenAgainAfterUndo: false, "RELEASE SAVEPOINT trace_append");
 
     private const string SelectPage = """
-        SELECT id, run_id, node_id, attempt, type, level, ts, sequence, message, payload
+        SELECT id, run_id, node_id, attempt, type, level, ts, sequence, message, payload, trace_id, span_id
         FROM trace_events
         WHERE run_id = $1 AND sequence > $2
         ORDER BY sequence
@@ -295,7 +295,7 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
     }
 
 
-    /// <summary>Reads a row of <c>id, run_id, node_id, attempt, type, level, ts, sequence, message, payload</c>.</summary>
+    /// <summary>Reads a row of <c>id, run_id, node_id, attempt, type, level, ts, sequence, message, payload, trace_id, span_id</c>.</summary>
     internal static TraceEvent ReadEvent(NpgsqlDataReader reader)
     {
         var traceEvent = new TraceEvent
@@ -309,6 +309,8 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
             Timestamp = reader.GetFieldValue<DateTimeOffset>(6),
             Sequence = reader.GetInt64(7),
             Message = reader.IsDBNull(8) ? null : reader.GetString(8),
+            TraceId = reader.IsDBNull(10) ? null : reader.GetString(10),
+            SpanId = reader.IsDBNull(11) ? null : reader.GetString(11),
         };
         return TraceEventColumns.WithPayload(traceEvent, reader.IsDBNull(9) ? null : reader.GetString(9));
     }

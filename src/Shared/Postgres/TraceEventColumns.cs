@@ -17,7 +17,7 @@ internal static class TraceEventColumns
 {
     /// <summary>Binary COPY of whole rows into <c>trace_events</c>, in the column order <see cref="WriteRowAsync"/> writes.</summary>
     public const string Copy = """
-        COPY trace_events (run_id, sequence, id, node_id, attempt, type, level, ts, message, payload) FROM STDIN (FORMAT BINARY)
+        COPY trace_events (run_id, sequence, id, node_id, attempt, type, level, ts, message, payload, trace_id, span_id) FROM STDIN (FORMAT BINARY)
         """;
 
     /// <summary>
@@ -30,11 +30,14 @@ internal static class TraceEventColumns
         var runId = PostgresText.Strip(traceEvent.RunId)!;
         var nodeId = PostgresText.Strip(traceEvent.NodeId);
         var message = PostgresText.Strip(traceEvent.Message);
+        var traceId = PostgresText.Strip(traceEvent.TraceId);
+        var spanId = PostgresText.Strip(traceEvent.SpanId);
         // Strip returns the very string when it holds no U+0000, the usual case: then no copy of the event is needed.
         var sanitized = ReferenceEquals(id, traceEvent.Id) && ReferenceEquals(runId, traceEvent.RunId)
             && ReferenceEquals(nodeId, traceEvent.NodeId) && ReferenceEquals(message, traceEvent.Message)
+            && ReferenceEquals(traceId, traceEvent.TraceId) && ReferenceEquals(spanId, traceEvent.SpanId)
             ? traceEvent
-            : traceEvent with { Id = id, RunId = runId, NodeId = nodeId, Message = message };
+            : traceEvent with { Id = id, RunId = runId, NodeId = nodeId, Message = message, TraceId = traceId, SpanId = spanId };
         if (traceEvent.Error is null && traceEvent.Progress is null && traceEvent.Artifact is null
             && traceEvent.OutputSummary is null && traceEvent.Status is null && traceEvent.Finding is null)
         {
@@ -83,6 +86,8 @@ internal static class TraceEventColumns
         await importer.WriteAsync(e.Timestamp.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
         await WriteNullableAsync(importer, e.Message, NpgsqlDbType.Text, cancellationToken);
         await WriteNullableAsync(importer, payload, NpgsqlDbType.Jsonb, cancellationToken);
+        await WriteNullableAsync(importer, e.TraceId, NpgsqlDbType.Text, cancellationToken);
+        await WriteNullableAsync(importer, e.SpanId, NpgsqlDbType.Text, cancellationToken);
     }
 
     private static Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace ShipSec.Shared.Trace;
@@ -22,7 +23,19 @@ public sealed class TraceCollector(ITraceStore store, IEnumerable<ITraceObserver
             return [];
         }
 
-        var committed = await store.AppendAsync(events, cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        using var span = TraceIngestTelemetry.StartIngest(TraceIngestTelemetry.InProcessTransport, events);
+        IReadOnlyList<TraceEvent> committed;
+        try
+        {
+            committed = await store.AppendAsync(events, cancellationToken);
+        }
+        catch (Exception exception) when (TraceIngestTelemetry.Failed(span, exception))
+        {
+            throw;
+        }
+
+        TraceIngestTelemetry.Ingested(span, TraceIngestTelemetry.InProcessTransport, events, committed.Count, started);
         await NotifyCommittedAsync(committed, cancellationToken);
         return committed;
     }

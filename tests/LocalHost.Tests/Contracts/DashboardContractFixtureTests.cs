@@ -251,7 +251,10 @@ public sealed class DashboardContractFixtureTests
         [
             Event(TraceEventType.WorkflowStatus, null, 0) with { Status = RunStatus.Running, Message = "Run started" },
             Event(TraceEventType.NodeStarted, "scan", 1) with { Message = "Attempt 1 started" },
-            Event(TraceEventType.NodeLog, "scan", 1) with { Level = TraceEventLevel.Debug, Message = "Scanning 127.0.0.1" },
+            Event(TraceEventType.NodeLog, "scan", 1) with
+            {
+                Level = TraceEventLevel.Debug, Message = "Scanning 127.0.0.1", TraceId = "4bf92f3577b34da6a3ce929d0e0e4736", SpanId = "00f067aa0ba902b7",
+            },
             Event(TraceEventType.NodeProgress, "scan", 1) with { Progress = new TraceProgress(89, 127) },
             Event(TraceEventType.NodeFailed, "scan", 1) with
             {

@@ -134,6 +134,10 @@ export interface TraceEvent {
   outputSummary?: JsonValue;
   status?: RunStatus;
   finding?: Finding;
+  /** W3C trace id of the span that emitted the event (the run's trace). */
+  traceId?: string;
+  /** W3C span id of the span that emitted the event (a node attempt's, or the run's). */
+  spanId?: string;
 }
 
 /** RunFailure. */

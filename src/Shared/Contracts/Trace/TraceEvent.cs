@@ -55,6 +55,15 @@ public sealed record TraceEvent
 
     /// <summary>The finding of NODE_FINDING.</summary>
     public Finding? Finding { get; init; }
+
+    /// <summary>
+    /// W3C trace id (32 lowercase hex digits) of the span that emitted the event: the run's trace, the one of the
+    /// <c>traceparent</c> that started it when there was one. Null on events stored before tracing.
+    /// </summary>
+    public string? TraceId { get; init; }
+
+    /// <summary>W3C span id (16 lowercase hex digits) of the span that emitted the event: a node attempt's, or the run's.</summary>
+    public string? SpanId { get; init; }
 }
 
 /// <summary>What the kinds of trace event mean beyond their name.</summary>
