@@ -169,11 +169,31 @@ await using (var host = await StartHostAsync("InMemory"))
             }
 
             figures.Add(Figure.Cost($"replay diff, two {diffSize:N0}-event runs (vs reading both traces)", "ms", Stats.Median(diff), Stats.Median(reads)));
+            figures.Add(Figure.Cost($"replay diff p95, two {diffSize:N0}-event runs", "ms", Stats.Percentile(diff, 95), Stats.Percentile(reads, 95)));
             checks.That("every timed replay request answered 200", probe.Refused.Count == 0,
                 probe.Refused.Count == 0 ? $"{state.Count + oneEvent.Count + diff.Count + 1} requests" : string.Join("; ", probe.Refused.Take(5)));
             checks.Under($"state-at median on a {size:N0}-event run under 20x one indexed event", Stats.Median(state) / Stats.Median(oneEvent), BenchChecks.StateAtCostCeiling, "x");
             var diffCost = Stats.Median(diff) / Stats.Median(reads);
             checks.Under("diff costs under 10x reading both traces", diffCost, BenchChecks.DiffCostCeiling, "x");
+
+            // What changed since the last scan: the baseline diff of two runs with many findings each.
+            var findingCount = quick ? 2_000 : 10_000;
+            Say($"replay: writing two runs with {findingCount:N0} findings each");
+            var (baseline, later) = await ShipSec.Bench.FindingsDiffBench.WriteAsync(
+                host.Services.GetRequiredService<ShipSec.Shared.Runs.IRunStore>(), host.Services.GetRequiredService<ShipSec.Shared.Trace.ITraceStore>(), findingCount);
+            var baselineDiff = new List<double>();
+            var baselineReads = new List<double>();
+            for (var rep = 0; rep < (quick ? 3 : 10); rep++)
+            {
+                baselineDiff.Add(await probe.TimeAsync($"api/workflows/runs/{later}/diff/baseline") ?? double.NaN);
+                baselineReads.Add(await TimeWholeTraceAsync(host, baseline) + await TimeWholeTraceAsync(host, later));
+            }
+
+            figures.Add(Figure.Cost($"baseline diff, two runs of {findingCount:N0} findings (vs reading both traces)", "ms", Stats.Median(baselineDiff), Stats.Median(baselineReads)));
+            figures.Add(Figure.Cost($"baseline diff p95, two runs of {findingCount:N0} findings", "ms", Stats.Percentile(baselineDiff, 95), Stats.Percentile(baselineReads, 95)));
+            checks.That("the later run's recorded baseline is the earlier run", (await host.Services.GetRequiredService<ShipSec.Shared.Runs.IRunStore>().GetAsync(later))?.Baseline?.RunId == baseline,
+                $"baseline of {later} recorded as {baseline}");
+            checks.Under("baseline diff costs under 10x reading both traces", Stats.Median(baselineDiff) / Stats.Median(baselineReads), BenchChecks.DiffCostCeiling, "x");
         }
     }
 }

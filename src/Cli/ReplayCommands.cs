@@ -139,45 +139,100 @@ internal static class ReplayCommands
 
     public static Command Diff()
     {
-        var runA = new Argument<string>("runA") { Description = "The run to compare from." };
-        var runB = new Argument<string>("runB") { Description = "The run to compare to." };
+        var runA = new Argument<string>("runA") { Description = "The run to compare from (with --baseline: the run to compare with its baseline)." };
+        var runB = new Argument<string?>("runB") { Description = "The run to compare to.", Arity = ArgumentArity.ZeroOrOne };
+        var baseline = new Option<bool>("--baseline") { Description = "Compare runA with its baseline (the baseline is 'before')." };
         var json = new Option<bool>("--json") { Description = "Print the difference as JSON." };
-        var command = new Command("diff", "Compare two runs node by node; exit 0 when identical, 1 when they differ, 2 on errors.") { runA, runB, json };
+        var command = new Command("diff", "Compare two runs, findings first; exit 0 when they behaved the same, 1 when they differ, 2 on errors.")
+        {
+            runA, runB, baseline, json,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(baseline) == (result.GetValue(runB) is not null))
+            {
+                result.AddError("Give either a second run or --baseline.");
+            }
+        });
         command.SetAction((parse, cancellation) => ShipSecCommandLine.WithApiAsync(parse, async (api, console) =>
         {
-            var diff = await api.DiffAsync(parse.GetValue(runA)!, parse.GetValue(runB)!, cancellation);
+            var diff = parse.GetValue(baseline)
+                ? await api.DiffAsync(parse.GetValue(runA)!, "baseline", cancellation)
+                : await api.DiffAsync(parse.GetValue(runA)!, parse.GetValue(runB)!, cancellation);
             if (parse.GetValue(json))
             {
                 ShipSecCommandLine.WriteJson(diff);
             }
             else
             {
-                var table = new Table().AddColumns("Node", "Change", "Status", "Attempts", "Duration ms", "Logs", "Output", "Artifacts", "First divergence");
-                foreach (var node in diff.Nodes)
-                {
-                    table.AddRow(
-                        Markup.Escape(node.NodeId),
-                        node.Change switch
-                        {
-                            NodeChange.Unchanged => "[grey]unchanged[/]",
-                            NodeChange.Added => "[green]added[/]",
-                            NodeChange.Removed => "[red]removed[/]",
-                            _ => "[yellow]changed[/]",
-                        },
-                        Pair(node.Status), Pair(node.Attempts), Pair(node.DurationMs),
-                        node.LogCount.Before == node.LogCount.After ? node.LogCount.Before.ToString(CultureInfo.InvariantCulture) : Pair(node.LogCount),
-                        node.OutputSummary is { } output ? Markup.Escape($"{output.Before?.GetRawText() ?? "-"} → {output.After?.GetRawText() ?? "-"}") : string.Empty,
-                        node.Artifacts is { } artifacts ? Markup.Escape(string.Join(", ", artifacts.Select(a => a.Name))) : string.Empty,
-                        node.FirstDivergence is { } d ? Markup.Escape($"#{d.Index}: {d.Before ?? "-"} → {d.After ?? "-"}") : string.Empty);
-                }
-
-                console.MarkupLine($"{Markup.Escape(diff.RunId)} → {Markup.Escape(diff.OtherRunId)}: {(diff.Identical ? "[green]identical[/]" : "[yellow]different[/]")}");
-                console.Write(table);
+                WriteDiff(console, diff);
             }
 
             return diff.Identical ? ShipSecCommandLine.Success : RunsDiffer;
         }, cancellation));
         return command;
+    }
+
+    /// <summary>Findings first (new, resolved, changed), then the nodes that changed; logs only as detail.</summary>
+    private static void WriteDiff(IAnsiConsole console, RunDiff diff)
+    {
+        var against = diff.Baseline is { } b ? $" (baseline{(b.Pinned ? ", pinned" : string.Empty)})" : string.Empty;
+        console.MarkupLine($"{Markup.Escape(diff.RunId)}{Markup.Escape(against)} → {Markup.Escape(diff.OtherRunId)}: {(diff.Identical ? "[green]identical[/]" : "[yellow]different[/]")}");
+        if (diff.Status is { } status)
+        {
+            console.MarkupLine($"status: {Markup.Escape(WireName.Of(status.Before))} → {Markup.Escape(WireName.Of(status.After))}");
+        }
+
+        var findings = diff.Findings;
+        console.MarkupLine($"findings: [red]+{findings.Added.Count} new[/] · [green]{findings.Resolved.Count} resolved[/] · {findings.Changed.Count} changed · {findings.UnchangedCount} unchanged");
+        if (!findings.IsEmpty)
+        {
+            var table = new Table().AddColumns("", "Severity", "Rule", "Title", "Asset");
+            foreach (var finding in findings.Added)
+            {
+                table.AddRow("[red]new[/]", WireName.Of(finding.Severity), Markup.Escape(finding.RuleId), Markup.Escape(finding.Title), Markup.Escape(Findings.Describe(finding.Asset)));
+            }
+
+            foreach (var finding in findings.Resolved)
+            {
+                table.AddRow("[green]resolved[/]", WireName.Of(finding.Severity), Markup.Escape(finding.RuleId), Markup.Escape(finding.Title), Markup.Escape(Findings.Describe(finding.Asset)));
+            }
+
+            foreach (var change in findings.Changed)
+            {
+                table.AddRow(
+                    "[yellow]changed[/]",
+                    $"{WireName.Of(change.Before.Severity)} → {WireName.Of(change.After.Severity)}",
+                    Markup.Escape(change.After.RuleId), Markup.Escape(change.After.Title), Markup.Escape(Findings.Describe(change.After.Asset)));
+            }
+
+            console.Write(table);
+        }
+
+        var nodes = new Table().AddColumns("Node", "Change", "Status", "Attempts", "Duration ms", "Output", "Artifacts", "Findings", "Logs");
+        foreach (var node in diff.Nodes)
+        {
+            nodes.AddRow(
+                Markup.Escape(node.NodeId),
+                node.Change switch
+                {
+                    NodeChange.Unchanged => "[grey]unchanged[/]",
+                    NodeChange.Added => "[green]added[/]",
+                    NodeChange.Removed => "[red]removed[/]",
+                    _ => "[yellow]changed[/]",
+                },
+                Pair(node.Status), Pair(node.Attempts), Pair(node.DurationMs),
+                node.OutputSummary is { } output ? Markup.Escape($"{output.Before?.GetRawText() ?? "-"} → {output.After?.GetRawText() ?? "-"}") : string.Empty,
+                node.Artifacts is { } artifacts ? Markup.Escape(string.Join(", ", artifacts.Select(a => a.Name))) : string.Empty,
+                node.Findings is { } f ? $"+{f.Added} -{f.Resolved} ~{f.Changed}" : string.Empty,
+                Markup.Escape(Logs(node.Logs)));
+        }
+
+        console.Write(nodes);
+
+        static string Logs(LogsDiff logs)
+            => (logs.A == logs.B ? logs.A.ToString(CultureInfo.InvariantCulture) : $"{logs.A} → {logs.B}")
+                + (logs.FirstDivergence is { } d ? $"; #{d.Index}: {d.Before ?? "-"} → {d.After ?? "-"}" : string.Empty);
     }
 
     public static Command Runs()

@@ -17,6 +17,9 @@ internal static class ShipSecCommandLine
     public const int RunDidNotComplete = 1;
     public const int RequestFailed = 2;
 
+    /// <summary><c>findings --new</c>: the run reported findings its baseline did not.</summary>
+    public const int NewFindings = 1;
+
     private static readonly TimeSpan FollowInterval = TimeSpan.FromMilliseconds(250);
 
     private static readonly Option<string> UrlOption = new("--url")
@@ -139,9 +142,15 @@ internal static class ShipSecCommandLine
         var severity = new Option<string?>("--severity") { Description = "Only findings of this severity: info, low, medium, high, critical." };
         var sarif = new Option<bool>("--sarif") { Description = "Print the findings as a SARIF 2.1.0 log." };
         var json = new Option<bool>("--json") { Description = "Print the findings response as JSON." };
-        var command = new Command("findings", "List a run's findings, most severe first.") { runId, severity, sarif, json };
+        var newOnly = new Option<bool>("--new") { Description = "Only findings that are new against the run's baseline; exit 1 when there are any (for CI)." };
+        var command = new Command("findings", "List a run's findings, most severe first.") { runId, severity, sarif, json, newOnly };
         command.SetAction((parse, cancellation) => WithApiAsync(parse, async (api, console) =>
         {
+            if (parse.GetValue(newOnly))
+            {
+                return await WriteNewFindingsAsync(api, console, parse.GetValue(runId)!, parse.GetValue(json), cancellation);
+            }
+
             var body = await api.GetFindingsAsync(parse.GetValue(runId)!, parse.GetValue(severity), parse.GetValue(sarif), cancellation);
             if (parse.GetValue(sarif) || parse.GetValue(json))
             {
@@ -156,7 +165,7 @@ internal static class ShipSecCommandLine
             var table = new Table().AddColumns("severity", "rule", "title", "asset", "node", "fingerprint");
             foreach (var finding in findings.EnumerateArray())
             {
-                var asset = finding.Deserialize<FindingAsset>(ShipSecJson.Options)!;
+                var asset = finding.GetProperty("asset").Deserialize<FindingAsset>(ShipSecJson.Options)!;
                 table.AddRow(
                     Markup.Escape(finding.GetProperty("severity").GetString()!),
                     Markup.Escape(finding.GetProperty("ruleId").GetString()!),
@@ -174,6 +183,26 @@ internal static class ShipSecCommandLine
             return Success;
         }, cancellation));
         return command;
+    }
+
+    /// <summary>The run's findings that its baseline did not report; 1 when there are any, so a pipeline can fail on them.</summary>
+    private static async Task<int> WriteNewFindingsAsync(ShipSecApiClient api, IAnsiConsole console, string runId, bool json, CancellationToken cancellationToken)
+    {
+        var added = (await api.DiffAsync(runId, "baseline", cancellationToken)).Findings.Added;
+        if (json)
+        {
+            WriteJson(new { runId, findings = added });
+        }
+        else
+        {
+            console.MarkupLine($"[bold]{added.Count} new finding(s)[/] against the baseline");
+            foreach (var finding in added)
+            {
+                console.MarkupLine($"  {WireName.Of(finding.Severity)}  {Markup.Escape(finding.Title)}  {Markup.Escape(Findings.Describe(finding.Asset))}  [grey]{Markup.Escape(finding.Fingerprint)}[/]");
+            }
+        }
+
+        return added.Count == 0 ? Success : NewFindings;
     }
 
     private static Command TraceCommand()

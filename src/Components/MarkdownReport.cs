@@ -49,7 +49,7 @@ public static class MarkdownReport
         markdown.AppendLine("| --- | --- | --- | --- | --- | --- |");
         foreach (var finding in findings)
         {
-            markdown.Append("| ").Append(finding.Severity.ToString().ToLowerInvariant())
+            markdown.Append("| ").Append(ShipSec.Shared.Json.WireName.Of(finding.Severity))
                 .Append(" | ").Append(Escape(finding.RuleId))
                 .Append(" | ").Append(Escape(finding.Title))
                 .Append(" | ").Append(Escape(ShipSec.Shared.Trace.Findings.Describe(finding.Asset)))

@@ -88,8 +88,14 @@ public sealed class NmapComponent(TargetScope scope) : IComponent
         }
 
         var document = XDocument.Parse(xml.ToString());
-        using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(xml.ToString()), writable: false))
+        using (var stream = new MemoryStream())
         {
+            using (var writer = System.Xml.XmlWriter.Create(stream, new System.Xml.XmlWriterSettings { Encoding = new UTF8Encoding(false) }))
+            {
+                WithoutTiming(document).Save(writer);
+            }
+
+            stream.Position = 0;
             await context.EmitArtifactAsync("nmap.xml", "application/xml", stream, context.CancellationToken).ConfigureAwait(false);
         }
 
@@ -158,6 +164,28 @@ public sealed class NmapComponent(TargetScope scope) : IComponent
             var current = (long)Math.Clamp(Math.Floor(percent), 0, 99);
             context.Progress(current, 100, $"{(string?)element.Attribute("task")} {percent.ToString("0.#", CultureInfo.InvariantCulture)}%");
         }
+    }
+
+    /// <summary>
+    /// nmap's XML without its clock: start and end times, elapsed time, round-trip timings, task progress and the
+    /// comments that date the scan. An
+    /// unchanged target then yields the same nmap.xml, byte for byte, and the run diff (which compares artifacts
+    /// by SHA-256) calls two scans of it identical; what the scan found is all still there.
+    /// </summary>
+    internal static XDocument WithoutTiming(XDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        string[] clockAttributes = ["start", "startstr", "starttime", "endtime", "time", "timestr", "elapsed", "summary"];
+        string[] clockElements = ["times", "taskbegin", "taskend", "taskprogress"];
+        // The comments say when the scan was initiated; nothing else is in them.
+        document.DescendantNodes().OfType<XComment>().Remove();
+        document.Descendants().Where(e => clockElements.Contains(e.Name.LocalName)).Remove();
+        foreach (var element in document.Descendants())
+        {
+            element.Attributes().Where(a => clockAttributes.Contains(a.Name.LocalName)).Remove();
+        }
+
+        return document;
     }
 }
 

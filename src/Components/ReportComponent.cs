@@ -61,7 +61,10 @@ public sealed class ReportComponent(IRunFindings? runFindings = null) : ICompone
         };
 
         // Upstream nodes flushed their findings before they completed, so the store has every one of them.
-        var reported = runFindings is null ? [] : await runFindings.ListAsync(context.RunId, cancellationToken: context.CancellationToken).ConfigureAwait(false);
+        // Ordered by severity and fingerprint, not by when each was reported: nodes that run side by side report in
+        // any order, and an unchanged scan must write the same report (the run diff compares artifacts by hash).
+        IReadOnlyList<RunFinding> reported = runFindings is null ? [] : [.. (await runFindings.ListAsync(context.RunId, cancellationToken: context.CancellationToken).ConfigureAwait(false))
+            .OrderByDescending(f => f.Severity).ThenBy(f => f.Fingerprint, StringComparer.Ordinal)];
         var counts = FindingCounts.Of(reported.Select(f => f.Severity));
         var markdown = MarkdownReport.Render(title, summary, findings, findingCount, sections);
         if (runFindings is not null)
@@ -70,7 +73,8 @@ public sealed class ReportComponent(IRunFindings? runFindings = null) : ICompone
         }
 
         var json = JsonSerializer.SerializeToUtf8Bytes(
-            new ReportDocument(title, context.RunId, summary, findings, findingCount, sections, runFindings is null ? null : reported, runFindings is null ? null : counts), Indented);
+            new ReportDocument(title, summary, findings, findingCount, sections, runFindings is null ? null : [.. reported.Select(ReportedFinding.Of)], runFindings is null ? null : counts),
+            Indented);
 
         using var markdownStream = new MemoryStream(Encoding.UTF8.GetBytes(markdown), writable: false);
         var markdownArtifact = await context.EmitArtifactAsync(MarkdownName, "text/markdown", markdownStream, context.CancellationToken).ConfigureAwait(false);
@@ -84,7 +88,13 @@ public sealed class ReportComponent(IRunFindings? runFindings = null) : ICompone
             .With("findingCount", findingCount);
     }
 
+    // No run id, sequence or time: what a report holds depends on what the run found, not on when or which run.
     private sealed record ReportDocument(
-        string Title, string RunId, JsonElement? Summary, JsonElement Findings, int FindingCount, JsonElement? Sections,
-        IReadOnlyList<RunFinding>? RunFindings, FindingCounts? RunFindingCounts);
+        string Title, JsonElement? Summary, JsonElement Findings, int FindingCount, JsonElement? Sections,
+        IReadOnlyList<ReportedFinding>? RunFindings, FindingCounts? RunFindingCounts);
+
+    private sealed record ReportedFinding(string Fingerprint, string RuleId, string Title, FindingSeverity Severity, FindingAsset Asset, string? Evidence, string NodeId)
+    {
+        public static ReportedFinding Of(RunFinding finding) => new(finding.Fingerprint, finding.RuleId, finding.Title, finding.Severity, finding.Asset, finding.Evidence, finding.NodeId);
+    }
 }

@@ -35,6 +35,10 @@ public static class ShipSecServiceCollectionExtensions
             .BindConfiguration(ShipSec.Shared.Trace.TraceLimitsOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<ShipSec.Orchestrations.AlertOptions>()
+            .BindConfiguration(ShipSec.Orchestrations.AlertOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton<ShipSec.Shared.Artifacts.IRunArtifacts, ShipSec.Shared.Postgres.PostgresRunArtifacts>();
         services.AddSingleton<RunReconciler>();
         services.AddSingleton<RunLauncher>();

@@ -15,6 +15,12 @@ public static class ActivityNames
 
     /// <summary>Records run-level trace events decided by the orchestrator: <see cref="RecordRunEventsActivity"/>.</summary>
     public const string RecordRunEvents = "RecordRunEvents";
+
+    /// <summary>Decides which alerts a run that ended sends: <see cref="PlanRunAlertsActivity"/>.</summary>
+    public const string PlanRunAlerts = "PlanRunAlerts";
+
+    /// <summary>One attempt to deliver one alert: <see cref="DeliverAlertActivity"/>.</summary>
+    public const string DeliverAlert = "DeliverAlert";
 }
 
 /// <summary>External events an orchestration listens for.</summary>

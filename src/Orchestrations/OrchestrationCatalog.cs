@@ -17,5 +17,7 @@ public static class OrchestrationCatalog
     {
         [ActivityNames.RunNode] = typeof(RunNodeActivity),
         [ActivityNames.RecordRunEvents] = typeof(RecordRunEventsActivity),
+        [ActivityNames.PlanRunAlerts] = typeof(PlanRunAlertsActivity),
+        [ActivityNames.DeliverAlert] = typeof(DeliverAlertActivity),
     };
 }

@@ -35,4 +35,10 @@ internal static partial class OrchestrationLogs
 
     [LoggerMessage(2014, LogLevel.Warning, "Run {RunId}: node {NodeId} attempt {Attempt} dropped {Count} trace events: its trace buffer was full")]
     public static partial void TraceEventsLost(ILogger logger, string runId, string nodeId, int attempt, long count);
+
+    [LoggerMessage(2020, LogLevel.Warning, "Run {RunId}: alert to {Host} failed (attempt {Attempt})")]
+    public static partial void AlertAttemptFailed(ILogger logger, Exception exception, string runId, string host, int attempt);
+
+    [LoggerMessage(2021, LogLevel.Warning, "Run {RunId}: its alerts could not be planned or delivered; the run is not affected")]
+    public static partial void AlertsAbandoned(ILogger logger, Exception exception, string runId);
 }

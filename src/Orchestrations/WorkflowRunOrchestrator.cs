@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.DurableTask;
 using ShipSec.Shared.Dsl;
 using ShipSec.Shared.Replay;
@@ -176,8 +177,57 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
             ErrorKind: failure is not null ? "node-failed" : cancelled ? TraceFold.CancelledKind : null));
         await RecordAsync(context, run, [.. closing]);
         OrchestrationLogs.RunEnded(logger, runId, status);
+        if (input.Workflow.Alerts is { Count: > 0 })
+        {
+            // After the end is recorded: the run's status never waits on a webhook.
+            await DeliverAlertsAsync(context, input, status, logger);
+        }
+
         return new WorkflowRunResult(status, failure) { Outputs = outputs };
     }
+
+    /// <summary>Waits between attempts of one alert: about five minutes in all before it is given up.</summary>
+    internal static readonly TimeSpan[] AlertBackoff =
+        [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(16),
+         TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60)];
+
+    /// <summary>
+    /// Plans the run's alerts once its end is stored, then delivers each at least once: an attempt that may pass
+    /// later is repeated after a durable timer (no worker waits), one that never can is not. Nothing here fails the run.
+    /// </summary>
+    private static async Task DeliverAlertsAsync(TaskOrchestrationContext context, WorkflowRunInput input, RunStatus status, ILogger logger)
+    {
+        try
+        {
+            var deliveries = await context.CallActivityAsync<IReadOnlyList<AlertDelivery>>(
+                ActivityNames.PlanRunAlerts, new RunAlertsInput(input.RunId, input.Workflow.Id, status, input.Workflow.Alerts), RecordRetry);
+            foreach (var planned in deliveries)
+            {
+                // A key from a secret input lives only in the orchestration's input; it is added here, per attempt.
+                var delivery = planned with { SecretValue = SecretInputOf(input, input.Workflow.Alerts[planned.Rule]) };
+                for (var attempt = 1; attempt <= AlertBackoff.Length + 1; attempt++)
+                {
+                    var outcome = await context.CallActivityAsync<AlertOutcome>(ActivityNames.DeliverAlert, delivery with { Attempt = attempt });
+                    if (outcome != AlertOutcome.Retry || attempt > AlertBackoff.Length)
+                    {
+                        break;
+                    }
+
+                    await context.CreateTimer(context.CurrentUtcDateTime + AlertBackoff[attempt - 1], CancellationToken.None);
+                }
+            }
+        }
+        catch (TaskFailedException exception)
+        {
+            OrchestrationLogs.AlertsAbandoned(logger, exception, input.RunId);
+        }
+    }
+
+    private static string? SecretInputOf(WorkflowRunInput input, AlertRule rule)
+        => rule.Webhook.Secret is { } secret && WorkflowInputBinding.TryGetName(secret, out var name)
+            && input.Inputs?.TryGetValue(name, out var value) == true && value.ValueKind == System.Text.Json.JsonValueKind.String
+                ? value.GetString()
+                : null;
 
     /// <summary>The cancelled status message, naming who asked (the cancel event carries the caller's name).</summary>
     private static string CancelMessage(string? by)

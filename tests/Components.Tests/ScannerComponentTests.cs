@@ -26,6 +26,25 @@ public sealed class ScannerComponentTests
     }
 
     [Fact]
+    public async Task Two_scans_of_an_unchanged_target_store_the_same_nmap_xml_which_still_names_the_open_port()
+    {
+        using var open = Listen();
+        var inputs = new { host = "127.0.0.1", ports = $"{Port(open)},{LoopbackTlsServer.FreePort()}" };
+        var first = new RecordingComponentContext(inputs);
+        var second = new RecordingComponentContext(inputs);
+
+        await new NmapComponent(TestScopes.Loopback).ExecuteAsync(first);
+        await new NmapComponent(TestScopes.Loopback).ExecuteAsync(second);
+
+        var xml = Assert.Single(first.Artifacts, a => a.Reference.Name == "nmap.xml");
+        Assert.Equal(xml.Reference.Sha256, Assert.Single(second.Artifacts, a => a.Reference.Name == "nmap.xml").Reference.Sha256);
+        var document = System.Xml.Linq.XDocument.Parse(System.Text.Encoding.UTF8.GetString(xml.Content));
+        Assert.Contains(document.Descendants("port"), p => (string?)p.Attribute("portid") == Port(open).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            && (string?)p.Element("state")?.Attribute("state") == "open");
+        Assert.DoesNotContain(document.Descendants(), e => e.Attribute("starttime") is not null || e.Name.LocalName == "times");
+    }
+
+    [Fact]
     public async Task Nmap_progress_arrives_while_the_scan_runs()
     {
         var context = new RecordingComponentContext(new { host = "127.0.0.1", ports = "1-65535", progressIntervalMs = 100 });

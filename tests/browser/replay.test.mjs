@@ -2,6 +2,7 @@
 // needed). The scrubber moves canvas and console to a moment in the middle of the run and back to the end;
 // the player re-applies the events in recorded time. The diff page draws what the server's diff route answers.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { launchBrowser, recordStatuses, screenshot, startHost, waitFor } from './lib/harness.mjs';
 
@@ -41,14 +42,14 @@ describe('replay', () => {
     await host?.stop();
   });
 
-  const runToCompletion = async () => {
-    const started = await host.api(`workflows/${workflow.id}/runs`, { method: 'POST' });
+  const runToCompletion = async (workflowId = workflow.id) => {
+    const started = await host.api(`workflows/${workflowId}/runs`, { method: 'POST' });
     await waitFor(async () => {
       const status = await host.api(`workflows/runs/${started.runId}/status`);
       if (status.status === 'failed' || status.status === 'cancelled') throw new Error(`run ${status.status}`);
       return status.status === 'completed';
     }, 90_000, `run ${started.runId} to complete`);
-    runs.push(started.runId);
+    if (workflowId === workflow.id) runs.push(started.runId);
     return started.runId;
   };
 
@@ -155,15 +156,33 @@ describe('replay', () => {
   it('draws a contract-shaped diff: union of nodes outlined by change, before/after listed (diff response mocked in the browser)', async () => {
     while (runs.length < 2) await runToCompletion();
     const [a, b] = runs;
-    // The shape of REPLAY-CONTRACT.md; "extra" exists in neither definition (a node of another version).
+    // The shape of RunDiff; "extra" exists in neither definition (a node of another version).
+    const finding = (fingerprint, severity, title) => ({
+      fingerprint,
+      ruleId: 'fixture',
+      title,
+      severity,
+      asset: { host: '127.0.0.1', port: 8080, protocol: 'tcp' },
+      nodeId: 'wait',
+      attempt: 1,
+      sequence: 1,
+      timestamp: new Date().toISOString(),
+    });
     const diff = {
       runId: a,
       otherRunId: b,
       workflowId: workflow.id,
       otherWorkflowId: workflow.id,
       identical: false,
+      status: { before: 'completed', after: 'failed' },
+      findings: {
+        added: [finding('new-info', 'info', 'Open port 8080/tcp'), finding('new-high', 'high', 'Weak TLS')],
+        resolved: [finding('gone', 'medium', 'Self-signed certificate')],
+        changed: [{ fingerprint: 'moved', before: finding('moved', 'low', 'Banner'), after: finding('moved', 'critical', 'Banner') }],
+        unchangedCount: 2,
+      },
       nodes: [
-        { nodeId: 'first', change: 'unchanged', logCount: { before: 1, after: 1 } },
+        { nodeId: 'first', change: 'unchanged', logs: { a: 1, b: 1, firstDivergence: { index: 0, before: 'took 3 ms', after: 'took 9 ms' } } },
         {
           nodeId: 'wait',
           change: 'changed',
@@ -172,11 +191,11 @@ describe('replay', () => {
           durationMs: { before: 3000, after: 900 },
           outputSummary: { before: { slept: 3000 }, after: { slept: 900 } },
           artifacts: [{ name: 'report.md', before: 'a'.repeat(64), after: 'b'.repeat(64) }],
-          logCount: { before: 10, after: 12 },
-          firstDivergence: { index: 3, before: 'progress 900/3000', after: 'failed: timeout' },
+          findings: { added: 2, resolved: 1, changed: 1 },
+          logs: { a: 10, b: 12, firstDivergence: { index: 3, before: 'progress 900/3000', after: 'failed: timeout' } },
         },
-        { nodeId: 'last', change: 'removed', status: { before: 'completed' }, logCount: { before: 1 } },
-        { nodeId: 'extra', change: 'added', status: { after: 'completed' }, logCount: { after: 2 } },
+        { nodeId: 'last', change: 'removed', status: { before: 'completed' }, logs: { a: 1, b: 0 } },
+        { nodeId: 'extra', change: 'added', status: { after: 'completed' }, logs: { a: 0, b: 2 } },
       ],
     };
     const page = await host.newPage(browser);
@@ -201,6 +220,15 @@ describe('replay', () => {
     assert.match(await wait.getByTestId('diff-divergence').textContent(), /progress 900\/3000.*failed: timeout/);
     assert.match(await wait.textContent(), /"slept": 3000[\s\S]*"slept": 900/);
     assert.equal(await page.getByTestId('diff-identical').getAttribute('data-identical'), 'false');
+    assert.equal(await page.getByTestId('diff-identical').textContent(), '2 new findings · 1 resolved · 1 changed · 3 nodes changed · status completed → failed');
+    // Findings lead, above the nodes: new (most severe first), resolved, changed.
+    const findingsBox = await page.getByTestId('diff-findings').boundingBox();
+    const listBox = await page.getByTestId('diff-list').boundingBox();
+    assert.ok(findingsBox.y < listBox.y, 'the findings come before the node changes');
+    const rows = await page.getByTestId('diff-finding').evaluateAll((elements) => elements.map((e) => `${e.dataset.kind}:${e.dataset.fingerprint}`));
+    assert.deepEqual(rows, ['added:new-high', 'added:new-info', 'resolved:gone', 'changed:moved']);
+    // Log wording is detail: the node whose only difference is its log text is listed as unchanged.
+    assert.equal(await page.locator('[data-testid="diff-entry"][data-node="first"]').getAttribute('data-change'), 'unchanged');
     await screenshot(page, 'replay-06-diff-mocked');
     await page.close();
   });
@@ -222,5 +250,69 @@ describe('replay', () => {
     assert.equal(await page.getByTestId('diff-identical').getAttribute('data-identical'), String(diff.identical));
     await screenshot(page, 'replay-05-diff');
     await page.close();
+  });
+
+  it('compares a second scan of an unchanged loopback target with its baseline: badge, identical diff, open findings, pin', async () => {
+    // The target: one listening port on loopback that both scans find open.
+    const target = createServer((socket) => socket.destroy());
+    await new Promise((ok) => target.listen(0, '127.0.0.1', ok));
+    const { port } = target.address();
+    try {
+      const scan = {
+        id: 'baseline-scan',
+        name: 'Scan one loopback port',
+        nodes: [{ id: 'scan', component: 'security.port-scan', inputs: { host: '127.0.0.1', ports: String(port) } }],
+      };
+      await host.api('workflows', { method: 'POST', body: JSON.stringify(scan) });
+      const first = await runToCompletion(scan.id);
+      const second = await runToCompletion(scan.id);
+      const summary = await host.api(`workflows/runs/${second}/status`);
+      assert.deepEqual(summary.baseline, { runId: first, findingsAdded: 0, findingsResolved: 0 });
+
+      // The first run has nothing to compare with: no badge once that is known.
+      const page = await openPage(`${host.baseUrl}/#/runs/${first}`);
+      await waitFor(async () => (await page.getByTestId('run-header').getAttribute('data-baseline')) === 'none', 30_000, 'the first run to show it has no baseline');
+      assert.equal(await page.getByTestId('baseline-badge').count(), 0);
+
+      // The second run's page: the badge names the first run and how the findings moved, and opens the diff.
+      await page.goto(`${host.baseUrl}/#/runs/${second}`);
+      const badge = page.getByTestId('baseline-badge');
+      await badge.waitFor({ timeout: 30_000 });
+      assert.equal(await badge.getAttribute('data-baseline-run-id'), first);
+      assert.equal(await badge.textContent(), 'vs baseline · +0 new · 0 resolved');
+      await waitFor(async () => (await nodeStatus(page, 'scan')) === 'success', 30_000, 'the scan node to show success');
+      await screenshot(page, 'replay-07-baseline-badge');
+      await badge.click();
+      await page.waitForURL(new RegExp(`#/runs/${second}/diff/baseline$`));
+      const headline = page.getByTestId('diff-identical');
+      await headline.waitFor({ timeout: 30_000 });
+      assert.equal(await headline.getAttribute('data-identical'), 'true');
+      assert.equal(await headline.textContent(), 'These runs behaved the same');
+      assert.equal(await page.getByTestId('diff-run-A').getAttribute('data-run-id'), first);
+      assert.equal(await page.getByTestId('diff-run-B').getAttribute('data-run-id'), second);
+      assert.match(await page.getByTestId('diff-findings-unchanged').textContent(), /No finding changed \(1 the same in both runs\)/);
+      await screenshot(page, 'replay-08-baseline-identical');
+
+      // The workflow view: the open port first seen in the first run, last seen in the second; pin and unpin.
+      await page.goto(`${host.baseUrl}/#/workflows/${scan.id}`);
+      const open = page.getByTestId('open-finding');
+      await open.first().waitFor({ timeout: 30_000 });
+      assert.equal(await open.count(), 1);
+      assert.equal(await open.getByTestId('first-seen').textContent(), first);
+      assert.equal(await open.getByTestId('last-seen').textContent(), second);
+      const secondRow = page.locator(`[data-testid="run-row"][data-run-id="${second}"]`);
+      assert.equal(await secondRow.getByTestId('run-baseline').textContent(), '+0 new · 0 resolved');
+      await page.locator(`[data-testid="run-row"][data-run-id="${first}"]`).getByTestId('pin-baseline').click();
+      await waitFor(async () => (await page.getByTestId('workflow-baseline').getAttribute('data-pinned-run-id')) === first, 10_000, 'the first run to be pinned');
+      await page.locator(`[data-testid="run-row"][data-run-id="${first}"]`).getByTestId('pinned-baseline').waitFor();
+      assert.equal((await host.api(`workflows/${scan.id}/findings`)).pinnedBaselineRunId, first);
+      await screenshot(page, 'replay-09-workflow-pinned');
+      await page.getByTestId('unpin-baseline').click();
+      await waitFor(async () => (await page.getByTestId('workflow-baseline').getAttribute('data-pinned-run-id')) === '', 10_000, 'the baseline to be unpinned');
+      assert.equal((await host.api(`workflows/${scan.id}/findings`)).pinnedBaselineRunId, undefined);
+      await page.close();
+    } finally {
+      await new Promise((ok) => target.close(ok));
+    }
   });
 });

@@ -8,7 +8,7 @@ namespace ShipSec.Functions.Durable;
 /// Durable Functions triggers: thin adapters over the same orchestrator and activity classes the local
 /// host runs on the Durable Task Framework.
 /// </summary>
-public sealed class DurableFunctions(RunNodeActivity runNode, RecordRunEventsActivity recordRunEvents)
+public sealed class DurableFunctions(RunNodeActivity runNode, RecordRunEventsActivity recordRunEvents, PlanRunAlertsActivity planRunAlerts, DeliverAlertActivity deliverAlert)
 {
     /// <summary>The workflow run orchestration.</summary>
     [Function(OrchestratorNames.WorkflowRun)]
@@ -33,6 +33,22 @@ public sealed class DurableFunctions(RunNodeActivity runNode, RecordRunEventsAct
     {
         ArgumentNullException.ThrowIfNull(input);
         return recordRunEvents.RunAsync(new FunctionActivityContext(ActivityNames.RecordRunEvents, input.RunId), input);
+    }
+
+    /// <summary>Which alerts a run that ended sends.</summary>
+    [Function(ActivityNames.PlanRunAlerts)]
+    public Task<IReadOnlyList<AlertDelivery>> PlanRunAlerts([ActivityTrigger] RunAlertsInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return planRunAlerts.RunAsync(new FunctionActivityContext(ActivityNames.PlanRunAlerts, input.RunId), input);
+    }
+
+    /// <summary>One attempt to deliver one alert.</summary>
+    [Function(ActivityNames.DeliverAlert)]
+    public Task<AlertOutcome> DeliverAlert([ActivityTrigger] AlertDelivery input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return deliverAlert.RunAsync(new FunctionActivityContext(ActivityNames.DeliverAlert, input.RunId), input);
     }
 
     /// <summary>The activity context our activities receive under the Functions trigger binding.</summary>

@@ -46,6 +46,14 @@ public sealed record ApiRoute(string Method, string Template, string Function, A
     public static ApiRoute Get(string template, string function, ApiRole access, ApiHandler handler)
         => new(HttpMethods.Get, template, function, access, ApiBody.None, handler);
 
+    /// <summary>A PUT route.</summary>
+    public static ApiRoute Put(string template, string function, ApiRole access, ApiBody body, ApiHandler handler)
+        => new(HttpMethods.Put, template, function, access, body, handler);
+
+    /// <summary>A DELETE route (no body).</summary>
+    public static ApiRoute Delete(string template, string function, ApiRole access, ApiHandler handler)
+        => new(HttpMethods.Delete, template, function, access, ApiBody.None, handler);
+
     /// <summary>A POST route.</summary>
     public static ApiRoute Post(string template, string function, ApiRole access, ApiBody body, ApiHandler handler)
         => new(HttpMethods.Post, template, function, access, body, handler);

@@ -45,12 +45,21 @@ public static class ApiRoutes
         // Replay
         Get("workflows/runs/{runId}/state", nameof(ReplayFunctions.GetRunState), ApiRole.Viewer,
             static (c, ct) => c.Function<ReplayFunctions>().GetRunState(c.Request, c.Route("runId"), ct)),
+        // otherRunId "baseline" compares the run with its baseline (run ids are never that word).
         Get("workflows/runs/{runId}/diff/{otherRunId}", nameof(ReplayFunctions.DiffRuns), ApiRole.Viewer,
             static (c, ct) => c.Function<ReplayFunctions>().DiffRuns(c.Request, c.Route("runId"), c.Route("otherRunId"), ct)),
 
         // Findings
         Get("workflows/runs/{runId}/findings", nameof(FindingFunctions.GetRunFindings), ApiRole.Viewer,
             static (c, ct) => c.Function<FindingFunctions>().GetRunFindings(c.Request, c.Route("runId"), ct)),
+
+        // Baselines and a workflow's findings history
+        Put("workflows/{workflowId}/baseline", nameof(BaselineFunctions.PinBaseline), ApiRole.Operator, ApiBody.Control,
+            static (c, ct) => c.Function<BaselineFunctions>().PinBaseline(c.Request, c.Route("workflowId"), ct)),
+        Delete("workflows/{workflowId}/baseline", nameof(BaselineFunctions.UnpinBaseline), ApiRole.Operator,
+            static (c, ct) => c.Function<BaselineFunctions>().UnpinBaseline(c.Request, c.Route("workflowId"), ct)),
+        Get("workflows/{workflowId}/findings", nameof(BaselineFunctions.GetWorkflowFindings), ApiRole.Viewer,
+            static (c, ct) => c.Function<BaselineFunctions>().GetWorkflowFindings(c.Request, c.Route("workflowId"), ct)),
 
         // Artifacts
         Get("workflows/runs/{runId}/artifacts/{artifactId}", nameof(ArtifactFunctions.DownloadArtifact), ApiRole.Viewer,

@@ -147,6 +147,18 @@ public static class Problems
         => Create(StatusCodes.Status404NotFound, "run-not-found", "Run not found.", $"No run has the id '{otherRunId}'.",
             [new ProblemItem("otherRunId", "not-found", $"No run has the id '{otherRunId}'.")]);
 
+    /// <summary>The run has no baseline to compare with.</summary>
+    public static ObjectResult NoBaseline(string runId, string workflowId)
+        => Create(StatusCodes.Status404NotFound, "baseline-not-found", "The run has no baseline.",
+            $"Run '{runId}' has no baseline: no earlier completed run of workflow '{workflowId}' started with the same inputs, and no baseline is pinned (PUT /api/workflows/{workflowId}/baseline).",
+            [new ProblemItem("runId", "no-baseline", $"No earlier completed run of '{workflowId}' with the same inputs, and none pinned.")]);
+
+    /// <summary>The run to pin is not a run of the workflow.</summary>
+    public static ObjectResult BaselineRunNotInWorkflow(string workflowId, string runId)
+        => Create(StatusCodes.Status422UnprocessableEntity, "baseline-run-invalid", "The run cannot be the workflow's baseline.",
+            $"No run '{runId}' of workflow '{workflowId}' exists.",
+            [new ProblemItem("/runId", "not-found", $"No run '{runId}' of workflow '{workflowId}' exists.")]);
+
     /// <summary>The workflow exists but not in that version.</summary>
     public static ObjectResult WorkflowVersionNotFound(string workflowId, int version)
         => Create(StatusCodes.Status404NotFound, "workflow-version-not-found", "Workflow version not found.", $"Workflow '{workflowId}' has no version {version}.",

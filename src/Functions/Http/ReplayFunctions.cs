@@ -10,7 +10,8 @@ using ShipSec.Shared.Sdk;
 namespace ShipSec.Functions.Http;
 
 /// <summary>Replay: a run's state at any moment, the difference between two runs, a workflow's runs over time.</summary>
-public sealed class ReplayFunctions(RunReplay replay, IRunStore runs, IRunHistory history, IWorkflowStore workflows, IComponentCatalog components)
+public sealed class ReplayFunctions(
+    RunReplay replay, IRunStore runs, IRunHistory history, IWorkflowStore workflows, IComponentCatalog components, IRunBaselines baselines)
 {
     private const int MaxTimelineRuns = 1000;
 
@@ -63,6 +64,7 @@ public sealed class ReplayFunctions(RunReplay replay, IRunStore runs, IRunHistor
     }
 
     /// <summary><c>GET /api/workflows/runs/{runId}/diff/{otherRunId}</c>: how the other run differs from this one, node by node.</summary>
+    /// <remarks><c>GET …/diff/baseline</c> compares the run's baseline (before) with the run (after); 404 when it has none.</remarks>
     [Function(nameof(DiffRuns))]
     public async Task<IActionResult> DiffRuns(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows/runs/{runId}/diff/{otherRunId}")] HttpRequest request,
@@ -73,6 +75,17 @@ public sealed class ReplayFunctions(RunReplay replay, IRunStore runs, IRunHistor
         if (await runs.GetAsync(runId, cancellationToken) is not { } run)
         {
             return Problems.RunNotFound(runId);
+        }
+
+        if (otherRunId == BaselineFunctions.BaselineSegment)
+        {
+            // Against its baseline, the baseline is "before" and the run "after": added findings are new ones.
+            if (await baselines.FindAsync(runId, cancellationToken) is not { } choice || await runs.GetAsync(choice.RunId, cancellationToken) is not { } baseline)
+            {
+                return Problems.NoBaseline(runId, run.WorkflowId);
+            }
+
+            return ApiResponses.Ok(await replay.DiffAsync(baseline, run, cancellationToken) with { Baseline = choice });
         }
 
         if (await runs.GetAsync(otherRunId, cancellationToken) is not { } other)

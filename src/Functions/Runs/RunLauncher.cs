@@ -131,7 +131,7 @@ public sealed class RunLauncher(
         var masked = definition.Inputs.Count == 0 ? null : WorkflowInputValues.Mask(definition, check.Values);
         await ScheduleAsync(
             client,
-            new NewRun(runId, workflowId, stored.Version, definition.Nodes.Count, clock.GetUtcNow(), masked),
+            new NewRun(runId, workflowId, stored.Version, definition.Nodes.Count, clock.GetUtcNow(), masked, WorkflowInputValues.Digest(check.Values)),
             new WorkflowRunInput(runId, definition, check.Values, startedBy),
             traceParent,
             cancellationToken);
@@ -189,7 +189,8 @@ public sealed class RunLauncher(
         // `with` keeps everything else the parent started with: its workflow version and input values, secret ones
         // included (the run row gets the parent's masked copy).
         var input = parentInput with { RunId = runId, StartedBy = startedBy, Reuse = reuse };
-        var run = new NewRun(runId, parent.WorkflowId, parent.WorkflowVersion, parentInput.Workflow.Nodes.Count, clock.GetUtcNow(), parent.Inputs) { Trigger = RunTrigger.Rerun(parentRunId) };
+        var run = new NewRun(runId, parent.WorkflowId, parent.WorkflowVersion, parentInput.Workflow.Nodes.Count, clock.GetUtcNow(), parent.Inputs,
+            WorkflowInputValues.Digest(parentInput.Inputs ?? new Dictionary<string, JsonElement>())) { Trigger = RunTrigger.Rerun(parentRunId) };
         await ScheduleAsync(client, run, input, traceParent, cancellationToken);
         return new RerunStart(new StartedRun(runId, parent.WorkflowId, parent.WorkflowVersion), null, reuse?.Outputs.Count ?? 0);
     }

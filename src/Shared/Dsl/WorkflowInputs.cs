@@ -220,6 +220,29 @@ public static class WorkflowInputValues
         return new WorkflowInputCheck(values, problems);
     }
 
+    /// <summary>
+    /// SHA-256 (hex) of <paramref name="values"/> in a canonical form (names in ordinal order, each value as
+    /// compact JSON): equal for runs started with the same values, secrets included, while revealing none of them.
+    /// </summary>
+    public static string Digest(IReadOnlyDictionary<string, JsonElement> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (name, value) in values.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            {
+                writer.WritePropertyName(name);
+                value.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(buffer.ToArray()));
+    }
+
     /// <summary>The values with those of secret inputs replaced by <see cref="SecretRedactor.Mask"/>.</summary>
     public static IReadOnlyDictionary<string, JsonElement> Mask(WorkflowDefinition workflow, IReadOnlyDictionary<string, JsonElement> values)
     {

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using ShipSec.Shared.Json;
+using ShipSec.Shared.Trace;
 using static ShipSec.Shared.Dsl.WorkflowProblemCodes;
 
 namespace ShipSec.Shared.Dsl;
@@ -163,7 +165,9 @@ public static class WorkflowParser
     /// </summary>
     private sealed class DocumentReader
     {
-        private static readonly string[] WorkflowFields = ["id", "name", "description", "inputs", "nodes"];
+        private static readonly string[] WorkflowFields = ["id", "name", "description", "inputs", "nodes", "alerts"];
+        private static readonly string[] AlertFields = ["on", "minSeverity", "webhook"];
+        private static readonly string[] WebhookFields = ["url", "secret"];
         private static readonly string[] InputFields = ["type", "required", "default", "description", "secret"];
         private static readonly string[] InputTypes = ["string", "integer", "boolean", "string[]", "host", "ports"];
         private static readonly string[] NodeFields = ["id", "component", "inputs", "dependsOn", "retry", "timeoutSeconds"];
@@ -182,6 +186,7 @@ public static class WorkflowParser
             string? id = null, name = null, description = null;
             IReadOnlyList<NodeDefinition>? nodes = null;
             IReadOnlyDictionary<string, WorkflowInputDefinition>? inputs = null;
+            IReadOnlyList<AlertRule>? alerts = null;
             var properties = Properties(root, WorkflowPaths.Root, null);
             foreach (var (property, value) in properties)
             {
@@ -203,6 +208,9 @@ public static class WorkflowParser
                     case "inputs":
                         inputs = ReadWorkflowInputs(value, path);
                         break;
+                    case "alerts":
+                        alerts = ReadAlerts(value, path);
+                        break;
                     default:
                         UnknownField(path, property, "The workflow", WorkflowFields, null);
                         break;
@@ -220,7 +228,109 @@ public static class WorkflowParser
                 Description = description,
                 Inputs = inputs ?? new Dictionary<string, WorkflowInputDefinition>(StringComparer.Ordinal),
                 Nodes = nodes ?? [],
+                Alerts = alerts ?? [],
             };
+        }
+
+        // The shape of each rule; WorkflowValidator checks the URL and that a secret binding names a secret input.
+        private List<AlertRule>? ReadAlerts(JsonElement value, string path)
+        {
+            if (value.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            if (value.ValueKind != JsonValueKind.Array)
+            {
+                Add(path, InvalidValue, $"The workflow's alerts must be an array of rules such as {{\"on\": \"new-findings\", \"webhook\": {{\"url\": \"…\"}}}}, not {WorkflowPaths.Describe(value)}.");
+                return null;
+            }
+
+            var rules = new List<AlertRule>();
+            var index = 0;
+            foreach (var item in value.EnumerateArray())
+            {
+                var field = $"{path}/{index++}";
+                var subject = $"Alert {index - 1}";
+                if (item.ValueKind != JsonValueKind.Object)
+                {
+                    Add(field, InvalidValue, $"{subject} must be an object with on and webhook, not {WorkflowPaths.Describe(item)}.");
+                    continue;
+                }
+
+                AlertTrigger? on = null;
+                FindingSeverity? minSeverity = null;
+                string? url = null;
+                JsonElement? secret = null;
+                var fields = Properties(item, field, null);
+                foreach (var (property, part) in fields)
+                {
+                    var partPath = WorkflowPaths.Append(field, property);
+                    switch (property)
+                    {
+                        case "on":
+                            on = ReadWireName<AlertTrigger>(part, partPath, $"{subject}: on");
+                            break;
+                        case "minSeverity":
+                            minSeverity = ReadWireName<FindingSeverity>(part, partPath, $"{subject}: minSeverity");
+                            break;
+                        case "webhook" when part.ValueKind == JsonValueKind.Object:
+                            foreach (var (hookProperty, hookValue) in Properties(part, partPath, null))
+                            {
+                                var hookPath = WorkflowPaths.Append(partPath, hookProperty);
+                                switch (hookProperty)
+                                {
+                                    case "url":
+                                        url = ReadString(hookValue, hookPath, $"{subject}: webhook url", null);
+                                        break;
+                                    case "secret":
+                                        secret = hookValue.ValueKind == JsonValueKind.Null ? null : hookValue.Clone();
+                                        break;
+                                    default:
+                                        UnknownField(hookPath, hookProperty, $"{subject}'s webhook", WebhookFields, null);
+                                        break;
+                                }
+                            }
+
+                            break;
+                        case "webhook":
+                            Add(partPath, InvalidValue, $"{subject}: webhook must be an object such as {{\"url\": \"http://127.0.0.1:8080/hook\"}}, not {WorkflowPaths.Describe(part)}.");
+                            break;
+                        default:
+                            UnknownField(partPath, property, subject, AlertFields, null);
+                            break;
+                    }
+                }
+
+                RequireField(fields, "on", WorkflowPaths.Append(field, "on"), $"{subject} needs on: new-findings or run-failed.", null);
+                RequireField(fields, "webhook", WorkflowPaths.Append(field, "webhook"), $"{subject} needs a webhook with a url.", null);
+                rules.Add(new AlertRule
+                {
+                    On = on ?? AlertTrigger.NewFindings,
+                    MinSeverity = minSeverity,
+                    Webhook = new AlertWebhook { Url = url ?? string.Empty, Secret = secret },
+                });
+            }
+
+            return rules;
+        }
+
+        private TEnum? ReadWireName<TEnum>(JsonElement value, string path, string subject)
+            where TEnum : struct, Enum
+        {
+            var text = ReadString(value, path, subject, null);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (WireName.TryParse<TEnum>(text, out var parsed))
+            {
+                return parsed;
+            }
+
+            Add(path, InvalidValue, $"{subject}: '{WorkflowPaths.Shorten(text)}' is not one of {string.Join(", ", Enum.GetValues<TEnum>().Select(v => WireName.Of(v)))}.");
+            return null;
         }
 
         private Dictionary<string, WorkflowInputDefinition>? ReadWorkflowInputs(JsonElement value, string path)

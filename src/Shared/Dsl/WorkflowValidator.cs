@@ -81,6 +81,7 @@ public sealed class WorkflowValidator(IComponentCatalog catalog, int maxNodeTime
             CheckWorkflowFields(definition);
             declaredInputs = definition.Inputs ?? new Dictionary<string, WorkflowInputDefinition>();
             CheckWorkflowInputs(declaredInputs);
+            CheckAlerts(definition.Alerts ?? []);
             if (definition.Nodes is not { } nodes)
             {
                 Add("/nodes", MissingField, "The workflow needs a nodes array with at least one node.");
@@ -504,6 +505,43 @@ public sealed class WorkflowValidator(IComponentCatalog catalog, int maxNodeTime
         private static string Label(NodeDefinition node, int index) => WorkflowPaths.NodeLabel(NodeId(node), index);
 
         private static string? NodeId(NodeDefinition node) => string.IsNullOrEmpty(node.Id) ? null : node.Id;
+
+        // The webhook's host is checked against Alerts:AllowedHosts when it is delivered (a deployment setting).
+        private void CheckAlerts(IReadOnlyList<AlertRule> alerts)
+        {
+            for (var i = 0; i < alerts.Count; i++)
+            {
+                var rule = alerts[i];
+                var at = $"/alerts/{i}";
+                if (rule?.Webhook is not { } webhook || string.IsNullOrWhiteSpace(webhook.Url))
+                {
+                    Add($"{at}/webhook/url", MissingField, "An alert needs a webhook with a url.");
+                    continue;
+                }
+
+                if (!Uri.TryCreate(webhook.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+                {
+                    Add($"{at}/webhook/url", InvalidValue, $"'{WorkflowPaths.Shorten(webhook.Url)}' is not an absolute http or https URL.");
+                }
+
+                if (webhook.Secret is not { } secret || secret.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+                {
+                    continue;
+                }
+
+                if (WorkflowInputBinding.TryGetName(secret, out var name))
+                {
+                    if (!declaredInputs.TryGetValue(name, out var input) || !input.Secret)
+                    {
+                        Add($"{at}/webhook/secret/$input", UnknownWorkflowInput, $"The webhook secret must name a secret workflow input; '{name}' is {(input is null ? "not declared" : "not declared secret")}.");
+                    }
+                }
+                else if (secret.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(secret.GetString()))
+                {
+                    Add($"{at}/webhook/secret", InvalidValue, "The webhook secret is {\"$input\": \"<secret input>\"} or the name of a configured secret (Alerts:Secrets:<name>).");
+                }
+            }
+        }
 
         private void Add(string field, string code, string message, string? nodeId = null, IReadOnlyList<string>? nodes = null)
             => problems.Add(new WorkflowProblem(field, code, message, nodeId, nodes));

@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using ShipSec.Shared.Json;
 using ShipSec.Shared.Replay;
+using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
 
 namespace ShipSec.Shared.Postgres;
@@ -14,8 +15,15 @@ namespace ShipSec.Shared.Postgres;
 /// </summary>
 internal sealed class NumberedTraceBatch(List<TraceEvent> events, List<string?> payloads, IReadOnlyDictionary<string, long> counters)
 {
+    private RunSummaryChanges? changes;
+
     /// <summary>The new events, in batch order, with their sequence.</summary>
     public IReadOnlyList<TraceEvent> Events => events;
+
+    /// <summary>The runs this batch ends <c>completed</c>: the ones whose baseline is recorded with it.</summary>
+    public IReadOnlyList<string> CompletedRuns => [.. Changes.Runs.Where(r => r.Status == RunStatus.Completed).Select(r => r.RunId)];
+
+    private RunSummaryChanges Changes => changes ??= RunSummaryChanges.Of(events);
 
     /// <summary>Writes every event as a row of <see cref="TraceEventColumns.Copy"/>.</summary>
     public async Task WriteAsync(NpgsqlBinaryImporter importer, CancellationToken cancellationToken)
@@ -41,7 +49,7 @@ internal sealed class NumberedTraceBatch(List<TraceEvent> events, List<string?> 
     /// </summary>
     public NpgsqlBatchCommand? FoldCommand(string sql)
     {
-        var changes = RunSummaryChanges.Of(events);
+        var changes = Changes;
         if (changes.IsEmpty)
         {
             return null;

@@ -17,7 +17,7 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
     private const string SummaryColumns = """
         SELECT r.run_id, r.workflow_id, r.status, r.created_at, r.started_at, r.updated_at, r.completed_at, r.failure,
                r.nodes_total, n.statuses, n.counts, r.workflow_version, r.inputs,
-               f.info, f.low, f.medium, f.high, f.critical, r.trigger
+               f.info, f.low, f.medium, f.high, f.critical, r.baseline, r.trigger
         FROM runs r
         CROSS JOIN LATERAL (
             SELECT coalesce(array_agg(status), '{}') AS statuses, coalesce(array_agg(count), '{}') AS counts
@@ -39,8 +39,8 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
         """;
 
     private const string InsertRun = """
-        INSERT INTO runs (run_id, workflow_id, workflow_version, status, nodes_total, created_at, updated_at, inputs, trigger, parent_run_id)
-        VALUES ($1, $2, $3, $6, $4, $5, $5, $7, $8::jsonb, $9)
+        INSERT INTO runs (run_id, workflow_id, workflow_version, status, nodes_total, created_at, updated_at, inputs, inputs_digest, trigger, parent_run_id)
+        VALUES ($1, $2, $3, $6, $4, $5, $5, $7, $8, $9::jsonb, $10)
         ON CONFLICT (run_id) DO NOTHING
         """;
 
@@ -91,6 +91,7 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
                 TypedValue = run.Inputs is null ? null : PostgresText.StripJson(JsonSerializer.Serialize(run.Inputs, ShipSecJson.Options)),
                 NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb,
             });
+            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = run.InputsDigest, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(run.Trigger, ShipSecJson.Options) });
             command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = run.Trigger.ParentRunId is { } parent ? PostgresText.Strip(parent) : null, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
             return await command.ExecuteNonQueryAsync(ct);
@@ -220,6 +221,7 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
         WorkflowVersion = reader.GetInt32(11),
         Inputs = reader.IsDBNull(12) ? null : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(reader.GetString(12), ShipSecJson.Options),
         Findings = new FindingCounts(reader.GetInt32(13), reader.GetInt32(14), reader.GetInt32(15), reader.GetInt32(16), reader.GetInt32(17)),
-        Trigger = reader.IsDBNull(18) ? RunTrigger.Api : JsonSerializer.Deserialize<RunTrigger>(reader.GetString(18), ShipSecJson.Options) ?? RunTrigger.Api,
+        Baseline = reader.IsDBNull(18) ? null : JsonSerializer.Deserialize<RunBaseline>(reader.GetString(18), ShipSecJson.Options),
+        Trigger = reader.IsDBNull(19) ? RunTrigger.Api : JsonSerializer.Deserialize<RunTrigger>(reader.GetString(19), ShipSecJson.Options) ?? RunTrigger.Api,
     };
 }

@@ -64,6 +64,7 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<IRunHistory>(provider => provider.GetRequiredService<PostgresRunHistory>());
         services.TryAddSingleton<PostgresRunFindings>();
         services.TryAddSingleton<IRunFindings>(provider => provider.GetRequiredService<PostgresRunFindings>());
+        services.TryAddSingleton<IRunBaselines, PostgresBaselines>();
         services.TryAddSingleton<RunReplay>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDependencyProbe, PostgresProbe>());
         return services;

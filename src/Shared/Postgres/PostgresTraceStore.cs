@@ -226,6 +226,7 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
             await importer.CompleteAsync(cancellationToken);
         }
 
+        var completed = numbered.CompletedRuns;
         await using (var command = new NpgsqlBatch(connection, transaction))
         {
             command.BatchCommands.Add(numbered.AdvanceCommand(AdvanceSequences));
@@ -239,8 +240,20 @@ public sealed class PostgresTraceStore(NpgsqlDataSource dataSource) : ITraceStor
                 command.BatchCommands.Add(findings);
             }
 
-            command.BatchCommands.Add(new NpgsqlBatchCommand(boundary.Close));
+            if (completed.Count == 0)
+            {
+                command.BatchCommands.Add(new NpgsqlBatchCommand(boundary.Close));
+            }
+
             await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // A run that completes gets its baseline recorded with its completion, over the findings stored with it.
+        if (completed.Count > 0)
+        {
+            await PostgresBaselines.RecordAsync(connection, transaction, completed, cancellationToken);
+            await using var close = new NpgsqlCommand(boundary.Close, connection, transaction);
+            await close.ExecuteNonQueryAsync(cancellationToken);
         }
 
         return numbered.Events;

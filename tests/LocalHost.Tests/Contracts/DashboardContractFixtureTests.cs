@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using ShipSec.Functions.Http;
 using ShipSec.Shared.Artifacts;
 using ShipSec.Shared.Dsl;
 using ShipSec.Shared.Json;
@@ -45,6 +48,24 @@ public sealed class DashboardContractFixtureTests
 
     [Fact]
     public void ReplayContractsMatchTheDashboardFixture() => AssertFixture("replay.json", Replay());
+
+    /// <summary>
+    /// <c>GET /api/workflows/{workflowId}/findings</c> is an anonymous object built in <see cref="BaselineFunctions"/>,
+    /// so the fixture is what that function itself answers over stores holding one open finding and a pinned baseline.
+    /// </summary>
+    [Fact]
+    public async Task WorkflowFindingsMatchTheDashboardFixture()
+    {
+        var finding = RunFinding.From(
+            Findings.Create("network.open-port", "Open port 5433/tcp", FindingSeverity.Info, new FindingAsset("127.0.0.1", 5433, "tcp"), "open"),
+            "scan", 1, 5, T0.AddSeconds(60));
+        var open = new WorkflowFindings("local-recon", "run-3", [new OpenFinding(finding, "run-1", T0, "run-3")], new FindingCounts(Info: 1));
+        var functions = new BaselineFunctions(new PinnedRun("run-2"), new OpenFindingsOf(open), new OneWorkflow(Workflow()), TimeProvider.System);
+
+        var result = await functions.GetWorkflowFindings(new DefaultHttpContext().Request, "local-recon", CancellationToken.None);
+
+        AssertFixture("workflow-findings.json", Assert.IsType<JsonResult>(result).Value!);
+    }
 
     /// <summary>
     /// One trace folded by the server's <see cref="RunStateFolder"/>; the dashboard's fold.ts folds the same
@@ -182,6 +203,15 @@ public sealed class DashboardContractFixtureTests
             ],
             Progress = new RunProgress(2, 0, 1, 0),
         };
+        var portBefore = RunFinding.From(
+            Findings.Create("network.open-port", "Open port 5433/tcp", FindingSeverity.Info, new FindingAsset("127.0.0.1", 5433, "tcp"), "open"),
+            "scan", 1, 5, T0);
+        var certBefore = RunFinding.From(
+            Findings.Create("tls.self-signed-certificate", "Self-signed certificate", FindingSeverity.Medium, new FindingAsset("127.0.0.1", 443, "tls"), "subject CN=x"),
+            "scan", 1, 6, T0);
+        var newPort = RunFinding.From(
+            Findings.Create("network.open-port", "Open port 7071/tcp", FindingSeverity.Info, new FindingAsset("127.0.0.1", 7071, "tcp"), "open"),
+            "scan", 2, 8, T0.AddSeconds(60));
         var diff = new RunDiff
         {
             RunId = "run-1",
@@ -189,6 +219,14 @@ public sealed class DashboardContractFixtureTests
             WorkflowId = "local-recon",
             OtherWorkflowId = "local-recon",
             Identical = false,
+            Status = new ValueChange<RunStatus>(RunStatus.Completed, RunStatus.Failed),
+            Findings = new FindingsDiff
+            {
+                Added = [newPort],
+                Resolved = [portBefore],
+                Changed = [new FindingChange(certBefore.Fingerprint, certBefore, certBefore with { Severity = FindingSeverity.High, Evidence = "subject CN=y", Sequence = 9 })],
+                UnchangedCount = 3,
+            },
             Nodes =
             [
                 new NodeDiff
@@ -200,11 +238,13 @@ public sealed class DashboardContractFixtureTests
                     Attempts = new ValueChange<int?>(1, 2),
                     DurationMs = new ValueChange<long?>(100, 900),
                     Artifacts = [new ArtifactChange("report.md", new string('a', 64), new string('b', 64))],
-                    LogCount = new ValueChange<long>(10, 12),
-                    FirstDivergence = new Divergence(3, "step 3 of 5", "step 3 of 6"),
+                    Findings = new NodeFindingsChange(Added: 1, Resolved: 1, Changed: 1),
+                    Logs = new LogsDiff(10, 12, new Divergence(3, "step 3 of 5", "step 3 of 6")),
                 },
-                new NodeDiff { NodeId = "extra", Change = NodeChange.Added, LogCount = new ValueChange<long>(0, 3) },
+                new NodeDiff { NodeId = "report", Change = NodeChange.Unchanged, Logs = new LogsDiff(2, 2, null) },
+                new NodeDiff { NodeId = "extra", Change = NodeChange.Added, Logs = new LogsDiff(0, 3, null) },
             ],
+            Baseline = new BaselineChoice("run-1", Pinned: true),
         };
         var timeline = new RunTimeline("local-recon",
         [
@@ -328,6 +368,20 @@ public sealed class DashboardContractFixtureTests
             Progress = new RunProgress(4, 1, 0, 1),
             Trigger = RunTrigger.Rerun("run-failed"),
         },
+        new()
+        {
+            RunId = "run-compared",
+            WorkflowId = "local-recon",
+            WorkflowVersion = 1,
+            Status = RunStatus.Completed,
+            CreatedAt = T0,
+            StartedAt = T0.AddSeconds(1),
+            UpdatedAt = T0.AddSeconds(5),
+            CompletedAt = T0.AddSeconds(5),
+            Progress = new RunProgress(4, 4, 0, 0),
+            Findings = new FindingCounts(Info: 4),
+            Baseline = new RunBaseline("run-failed", FindingsAdded: 2, FindingsResolved: 1),
+        },
     ];
 
     private static WorkflowDefinition Workflow()
@@ -374,5 +428,37 @@ public sealed class DashboardContractFixtureTests
             $"{path} no longer matches the C# contract records (generated: {generated}). If the change is meant, run "
             + "scripts/update-fixtures, then fix src/Dashboard/src/api/contracts.ts until `npm run build` passes.\n"
             + $"Expected:\n{expected}\nActual:\n{actual}");
+    }
+
+    private sealed class PinnedRun(string runId) : IRunBaselines
+    {
+        public Task<BaselineChoice?> FindAsync(string runId, CancellationToken cancellationToken = default) => Task.FromResult<BaselineChoice?>(null);
+
+        public Task<bool> PinAsync(string workflowId, string runId, DateTimeOffset pinnedAt, CancellationToken cancellationToken = default) => Task.FromResult(false);
+
+        public Task<bool> UnpinAsync(string workflowId, CancellationToken cancellationToken = default) => Task.FromResult(false);
+
+        public Task<string?> PinnedAsync(string workflowId, CancellationToken cancellationToken = default) => Task.FromResult<string?>(runId);
+    }
+
+    private sealed class OpenFindingsOf(WorkflowFindings open) : IRunFindings
+    {
+        public Task<IReadOnlyList<RunFinding>> ListAsync(string runId, FindingSeverity? severity = null, string? nodeId = null, CancellationToken cancellationToken = default)
+            => Task.FromResult<IReadOnlyList<RunFinding>>([]);
+
+        public Task<WorkflowFindings> ListOpenAsync(string workflowId, CancellationToken cancellationToken = default) => Task.FromResult(open);
+    }
+
+    private sealed class OneWorkflow(WorkflowDefinition definition) : IWorkflowStore
+    {
+        private StoredWorkflow Stored => new(definition, 1, T0);
+
+        public Task<StoredWorkflow> SaveAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default) => Task.FromResult(Stored);
+
+        public Task<StoredWorkflow?> GetAsync(string workflowId, CancellationToken cancellationToken = default)
+            => Task.FromResult(workflowId == definition.Id ? Stored : null);
+
+        public Task<StoredWorkflow?> GetAsync(string workflowId, int version, CancellationToken cancellationToken = default)
+            => Task.FromResult(workflowId == definition.Id && version == 1 ? Stored : null);
     }
 }

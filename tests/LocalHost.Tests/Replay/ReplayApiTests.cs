@@ -122,8 +122,8 @@ public sealed class ReplayApiTests(InMemoryLocalHostFixture host) : IClassFixtur
         Assert.Equal(NodeChange.Changed, changed.Change);
         Assert.Equal(3, changed.OutputSummary!.Before!.Value.GetProperty("count").GetInt32());
         Assert.Equal(4, changed.OutputSummary.After!.Value.GetProperty("count").GetInt32());
-        Assert.Equal(new ValueChange<long>(3, 4), changed.LogCount);
-        Assert.NotNull(changed.FirstDivergence);
+        Assert.Equal((3, 4), (changed.Logs.A, changed.Logs.B));
+        Assert.NotNull(changed.Logs.FirstDivergence);
 
         // The timeline lists both runs, oldest first, with the version each used.
         var timeline = await host.Http.GetFromJsonAsync<JsonElement>(new Uri("api/workflows/replay-diff/runs/timeline", UriKind.Relative));

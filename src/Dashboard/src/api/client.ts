@@ -3,6 +3,7 @@ import { realtimeToken } from '../live/token';
 import type {
   JsonValue,
   NegotiateResponse,
+  PinnedBaseline,
   RunFindingsResponse,
   Problem,
   RunDiff,
@@ -16,6 +17,7 @@ import type {
   TracePage,
   WorkflowDefinition,
   WorkflowDescription,
+  WorkflowFindings,
   WorkflowVersionResponse,
 } from './contracts';
 
@@ -52,6 +54,9 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
 
 const enc = encodeURIComponent;
 
+/** The other run of a diff that means "the run's baseline" (the server's BaselineFunctions.BaselineSegment). */
+export const baselineRunId = 'baseline';
+
 export const api = {
   listRuns: (workflowId?: string, limit = 100) =>
     request<RunList>(`api/workflows/runs?limit=${limit}${workflowId ? `&workflowId=${enc(workflowId)}` : ''}`),
@@ -77,7 +82,12 @@ export const api = {
     request<RunTimeline>(`api/workflows/${enc(workflowId)}/runs/timeline${query({ from, to })}`),
   runState: (runId: string, at?: { at?: string; sequence?: number }) =>
     request<RunState>(`api/workflows/runs/${enc(runId)}/state${query({ at: at?.at, sequence: at?.sequence?.toString() })}`),
+  /** otherRunId `baseline` (baselineRunId) compares the run's baseline (A) with the run (B); 404 `baseline-not-found` when it has none. */
   diff: (runId: string, otherRunId: string) => request<RunDiff>(`api/workflows/runs/${enc(runId)}/diff/${enc(otherRunId)}`),
+  workflowFindings: (workflowId: string) => request<WorkflowFindings>(`api/workflows/${enc(workflowId)}/findings`),
+  pinBaseline: (workflowId: string, runId: string) =>
+    request<PinnedBaseline>(`api/workflows/${enc(workflowId)}/baseline`, { method: 'PUT', body: JSON.stringify({ runId }) }),
+  unpinBaseline: (workflowId: string) => request<void>(`api/workflows/${enc(workflowId)}/baseline`, { method: 'DELETE' }),
   workflowVersion: (workflowId: string, version: number) => request<WorkflowVersionResponse>(`api/workflows/${enc(workflowId)}/versions/${version}`),
 };
 

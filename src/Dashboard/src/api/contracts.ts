@@ -13,6 +13,7 @@ export const traceEventTypes = [
   'NODE_SKIPPED',
   'WORKFLOW_STATUS',
   'NODE_FINDING',
+  'RUN_ALERT',
   'NODE_AWAITING_INPUT',
 ] as const;
 export type TraceEventType = (typeof traceEventTypes)[number];
@@ -177,6 +178,17 @@ export interface RunSummary {
   trigger: RunTrigger;
   /** The run this one re-runs (same as trigger.parentRunId). */
   parentRunId?: string;
+  /** Once the run completed with a baseline: that run and how the findings moved against it. */
+  baseline?: RunBaseline;
+}
+
+/** RunBaseline: the run a completed run was compared with, and how its findings moved. */
+export interface RunBaseline {
+  runId: string;
+  /** Fingerprints this run reported that the baseline did not ("new"). */
+  findingsAdded: number;
+  /** Fingerprints the baseline reported that this run did not. */
+  findingsResolved: number;
 }
 
 /** RetryPolicy (src/Shared/Dsl/WorkflowDefinition.cs). */
@@ -217,6 +229,8 @@ export interface WorkflowDefinition {
   description?: string;
   inputs: { [name: string]: WorkflowInputDefinition };
   nodes: NodeDefinition[];
+  /** Regression alerts (src/Shared/Contracts/Dsl): the dashboard does not read them. */
+  alerts: JsonValue[];
 }
 
 // Responses built from anonymous objects in src/Functions/Http (no C# record to generate fixtures from).
@@ -342,11 +356,27 @@ export interface ArtifactChange {
   after?: string;
 }
 
-/** The first (type, message) that differs in the node's own event list. */
+/** The first event of a node whose (type, message with volatile tokens masked) differs. */
 export interface FirstDivergence {
   index: number;
   before?: string;
   after?: string;
+}
+
+/** A node's log lines in both runs: detail only, never what makes a node changed. */
+export interface LogsDiff {
+  /** NODE_LOG events of the node in run A (before). */
+  a: number;
+  /** …and in run B (after). */
+  b: number;
+  firstDivergence?: FirstDivergence;
+}
+
+/** How many of a node's findings were added, resolved and changed (RunDiff.findings lists them). */
+export interface NodeFindingsChange {
+  added: number;
+  resolved: number;
+  changed: number;
 }
 
 export interface NodeDiff {
@@ -359,18 +389,51 @@ export interface NodeDiff {
   durationMs?: BeforeAfter<number>;
   /** Only the differing artifacts. */
   artifacts?: ArtifactChange[];
-  logCount: BeforeAfter<number>;
-  firstDivergence?: FirstDivergence;
+  /** Only when the node's findings differ. */
+  findings?: NodeFindingsChange;
+  logs: LogsDiff;
 }
 
-/** GET /api/workflows/runs/{runId}/diff/{otherRunId}. "added" = in B (other) not A; "removed" = in A not B. */
+/** A finding both runs reported, with a different severity or evidence. */
+export interface FindingChange {
+  fingerprint: string;
+  before: RunFinding;
+  after: RunFinding;
+}
+
+/** Findings of run A (before) and run B (after) matched by fingerprint. */
+export interface FindingsDiff {
+  /** Only in B ("new"), most severe first. */
+  added: RunFinding[];
+  /** Only in A (fixed or gone), most severe first. */
+  resolved: RunFinding[];
+  changed: FindingChange[];
+  unchangedCount: number;
+}
+
+/** The baseline a diff was asked against (…/diff/baseline): run A. */
+export interface BaselineChoice {
+  runId: string;
+  /** True when it is the workflow's pinned baseline rather than the latest run with the same inputs. */
+  pinned: boolean;
+}
+
+/**
+ * GET /api/workflows/runs/{runId}/diff/{otherRunId}: "added" = in B (other) not A; "removed" = in A not B.
+ * GET /api/workflows/runs/{runId}/diff/baseline answers the same with A = the baseline, B = the run.
+ */
 export interface RunDiff {
   runId: string;
   otherRunId: string;
   workflowId: string;
   otherWorkflowId: string;
+  /** Same final status, no node changed, no finding added, resolved or changed. */
   identical: boolean;
+  /** The runs' final statuses, when they differ. */
+  status?: BeforeAfter<RunStatus>;
+  findings: FindingsDiff;
   nodes: NodeDiff[];
+  baseline?: BaselineChoice;
 }
 
 /** One run on a workflow's timeline. */
@@ -388,6 +451,32 @@ export interface TimelineRun {
 export interface RunTimeline {
   workflowId: string;
   runs: TimelineRun[];
+}
+
+/** An open finding of a workflow (as its latest completed run reported it, without details) with its history across runs. */
+export interface OpenFinding extends Omit<Finding, 'details'> {
+  nodeId: string;
+  /** The earliest run of the workflow that reported it. */
+  firstSeenRunId: string;
+  firstSeenAt: string;
+  /** The latest completed run (which reported it). */
+  lastSeenRunId: string;
+}
+
+/** GET /api/workflows/{workflowId}/findings: the findings of its latest completed run, most severe first. */
+export interface WorkflowFindings {
+  workflowId: string;
+  latestRunId?: string;
+  pinnedBaselineRunId?: string;
+  findings: OpenFinding[];
+  counts: FindingCounts;
+}
+
+/** PUT /api/workflows/{workflowId}/baseline. */
+export interface PinnedBaseline {
+  workflowId: string;
+  runId: string;
+  pinned: boolean;
 }
 
 /** GET /api/workflows/{workflowId}/versions/{version}: a WorkflowDescription, or a bare definition. */

@@ -124,6 +124,8 @@ export function describe(e: TraceEvent): string {
       return e.finding
         ? `finding [${e.finding.severity}] ${e.finding.title} — ${e.finding.asset.url ?? `${e.finding.asset.host}${e.finding.asset.port !== undefined ? `:${e.finding.asset.port}` : ''}`}${e.finding.evidence ? ` (${e.finding.evidence})` : ''}`
         : (e.message ?? 'finding');
+    case 'RUN_ALERT':
+      return e.message ?? 'alert';
     case 'WORKFLOW_STATUS':
       return `run ${e.status ?? ''}${e.message ? ` — ${e.message}` : ''}${e.error && e.error.message !== e.message ? `: ${e.error.message}` : ''}`;
   }

@@ -1,15 +1,15 @@
 // The run's findings: counts by severity and a table, most severe first; a row selects its node.
 import { useMemo } from 'react';
-import { findingSeverities, type RunFinding } from '../api/contracts';
+import { findingSeverities, type FindingSeverity, type RunFinding } from '../api/contracts';
+import { where } from '../state/changes';
+
+export function SeverityBadge({ severity }: { severity: FindingSeverity }) {
+  return <span className={`badge severity severity-${severity}`}>{severity}</span>;
+}
 
 interface FindingsPanelProps {
   findings: readonly RunFinding[];
   onSelectNode: (nodeId: string) => void;
-}
-
-function where(finding: RunFinding): string {
-  const { host, port, protocol, url } = finding.asset;
-  return url ?? `${host}${port !== undefined ? `:${port}` : ''}${protocol ? `/${protocol}` : ''}`;
 }
 
 export function FindingsPanel({ findings, onSelectNode }: FindingsPanelProps) {
@@ -48,7 +48,7 @@ export function FindingsPanel({ findings, onSelectNode }: FindingsPanelProps) {
             {sorted.map((finding) => (
               <tr key={finding.fingerprint} data-testid="finding-row" onClick={() => onSelectNode(finding.nodeId)} title={`${finding.ruleId} · ${finding.fingerprint}`}>
                 <td>
-                  <span className={`badge severity severity-${finding.severity}`}>{finding.severity}</span>
+                  <SeverityBadge severity={finding.severity} />
                 </td>
                 <td>{finding.title}</td>
                 <td>{where(finding)}</td>

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
-import { api, definitionForRun } from '../api/client';
+import { api, ApiError, baselineRunId, definitionForRun } from '../api/client';
 import type { NodeDefinition, RerunRequest, RunSummary } from '../api/contracts';
+import { BaselineBadge, type Movement } from '../components/BaselineBadge';
 import { RunView } from '../components/RunView';
 import { RunFeed, type FeedMode } from '../live/runFeed';
 import { emptyTrace, isFinal, type RunTraceState } from '../state/fold';
-import { diffHref, navigate, replayHref, runHref, timelineHref } from '../router';
+import { diffHref, navigate, replayHref, runHref, timelineHref, workflowHref } from '../router';
+import { movementOf } from '../state/changes';
 import { StatusPill, duration } from './RunsPage';
 
 export function RunPage({ runId }: { runId: string }) {
@@ -31,6 +33,7 @@ export function RunPage({ runId }: { runId: string }) {
   }, [workflowId, workflowVersion]);
 
   const status = summary?.status ?? trace.runStatus;
+  const baseline = useBaseline(runId, summary);
   const fail = (e: unknown) => setError(e instanceof Error ? e.message : String(e));
   const cancel = () => api.cancelRun(runId).catch(fail);
   const rerun = (body?: RerunRequest) =>
@@ -44,7 +47,8 @@ export function RunPage({ runId }: { runId: string }) {
 
   return (
     <div className="run-page">
-      <div className="run-header">
+      {/* data-baseline: unknown until the run finished and its baseline is known, then none or the baseline's id. */}
+      <div className="run-header" data-testid="run-header" data-baseline={baseline === undefined ? 'unknown' : (baseline?.runId ?? 'none')}>
         <h1>
           {workflowId ?? '…'} <span className="muted mono">{runId}</span>
         </h1>
@@ -66,6 +70,12 @@ export function RunPage({ runId }: { runId: string }) {
         <a href={replayHref(runId)} data-testid="replay-link">
           ↺ Replay
         </a>
+        {baseline && <BaselineBadge runId={runId} baselineRunId={baseline.runId} movement={baseline.movement} />}
+        {workflowId && (
+          <a href={workflowHref(workflowId)} data-testid="workflow-link">
+            workflow
+          </a>
+        )}
         {workflowId && <a href={timelineHref(workflowId)}>timeline</a>}
         {parentRunId && (
           <span data-testid="parent-run">
@@ -115,4 +125,32 @@ export function RunPage({ runId }: { runId: string }) {
       <RunView runId={runId} nodes={nodes} trace={trace} runStatus={status} />
     </div>
   );
+}
+
+/**
+ * The run's baseline: the one its summary recorded when it completed, with how its findings moved. A finished run
+ * without one asks the baseline diff once, because a baseline pinned after it finished applies to it too; a 404
+ * (no baseline) shows nothing. Undefined while not known yet (the run has not finished, or the answer is on its way).
+ */
+function useBaseline(runId: string, summary: RunSummary | null): { runId: string; movement?: Movement } | null | undefined {
+  const [asked, setAsked] = useState<{ runId: string; movement: Movement } | null | undefined>(undefined);
+  const recorded = summary?.baseline;
+  const finishedWithout = summary !== null && isFinal(summary.status) && !recorded;
+  useEffect(() => {
+    if (!finishedWithout) return;
+    let cancelled = false;
+    api
+      .diff(runId, baselineRunId)
+      .then((diff) => !cancelled && setAsked({ runId: diff.runId, movement: movementOf(diff) }))
+      .catch((e: unknown) => {
+        // No baseline (404) is the common answer and shows nothing; any other failure hides the badge too.
+        if (!(e instanceof ApiError)) console.warn('baseline diff', e);
+        if (!cancelled) setAsked(null);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [runId, finishedWithout]);
+  if (recorded) return { runId: recorded.runId, movement: recorded };
+  return finishedWithout ? asked : undefined;
 }

@@ -1,7 +1,9 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client';
-import type { JsonValue, RunStatus, RunSummary, WorkflowInputDefinition } from '../api/contracts';
+import type { JsonValue, RunStatus, RunSummary, WorkflowFindings, WorkflowInputDefinition } from '../api/contracts';
+import { BaselineMovement } from '../components/BaselineBadge';
 import { StartForm } from '../components/StartForm';
+import { WorkflowFindingsPanel } from '../components/WorkflowFindingsPanel';
 import type { FeedMode } from '../live/runFeed';
 import { RunsFeed } from '../live/runsFeed';
 import { navigate, runHref, timelineHref } from '../router';
@@ -76,6 +78,46 @@ export function RunsPage({ workflowId }: { workflowId: string | undefined }) {
     }
   };
 
+  // Filtered to one workflow, the page is that workflow's: its open findings and its baseline, refreshed when
+  // a run of it completes (the open findings are the latest completed run's).
+  const [workflowFindings, setWorkflowFindings] = useState<WorkflowFindings | null>(null);
+  const [findingsError, setFindingsError] = useState<string | null>(null);
+  const [pinning, setPinning] = useState(false);
+  const completedKey = runs
+    .filter((r) => r.status === 'completed')
+    .map((r) => r.runId)
+    .join(',');
+  const loadFindings = useCallback(async () => {
+    if (!workflowId) return;
+    try {
+      setWorkflowFindings(await api.workflowFindings(workflowId));
+      setFindingsError(null);
+    } catch (e) {
+      setFindingsError(e instanceof Error ? e.message : String(e));
+    }
+  }, [workflowId]);
+  useEffect(() => {
+    setWorkflowFindings(null);
+  }, [workflowId]);
+  useEffect(() => {
+    void loadFindings();
+  }, [loadFindings, completedKey]);
+  const changeBaseline = async (pin: string | null) => {
+    if (!workflowId) return;
+    setPinning(true);
+    setError(null);
+    try {
+      if (pin) await api.pinBaseline(workflowId, pin);
+      else await api.unpinBaseline(workflowId);
+      await loadFindings();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setPinning(false);
+    }
+  };
+  const pinned = workflowFindings?.pinnedBaselineRunId;
+
   const filterOptions = useMemo(() => (workflowId && !seenWorkflows.includes(workflowId) ? [...seenWorkflows, workflowId] : seenWorkflows), [seenWorkflows, workflowId]);
 
   return (
@@ -131,6 +173,7 @@ export function RunsPage({ workflowId }: { workflowId: string | undefined }) {
         />
       )}
       {error && <div className="error banner">{error}</div>}
+      {workflowId && <WorkflowFindingsPanel findings={workflowFindings} error={findingsError} busy={pinning} onUnpin={() => void changeBaseline(null)} />}
       <table className="runs" data-testid="runs-table">
         <thead>
           <tr>
@@ -140,6 +183,8 @@ export function RunsPage({ workflowId }: { workflowId: string | undefined }) {
             <th>Nodes</th>
             <th>Created</th>
             <th>Duration</th>
+            <th title="How its findings moved against its baseline">vs baseline</th>
+            {workflowId && <th>Baseline</th>}
           </tr>
         </thead>
         <tbody>
@@ -160,11 +205,27 @@ export function RunsPage({ workflowId }: { workflowId: string | undefined }) {
               </td>
               <td>{new Date(run.createdAt).toLocaleString()}</td>
               <td>{duration(run)}</td>
+              <td>{run.baseline && <BaselineMovement runId={run.runId} baseline={run.baseline} />}</td>
+              {workflowId && (
+                <td>
+                  {pinned === run.runId ? (
+                    <span className="pill pill-completed" data-testid="pinned-baseline">
+                      pinned baseline
+                    </span>
+                  ) : (
+                    run.status === 'completed' && (
+                      <button className="small" disabled={pinning} onClick={() => void changeBaseline(run.runId)} data-testid="pin-baseline">
+                        Pin as baseline
+                      </button>
+                    )
+                  )}
+                </td>
+              )}
             </tr>
           ))}
           {runs.length === 0 && (
             <tr>
-              <td colSpan={6} className="muted">
+              <td colSpan={workflowId ? 8 : 7} className="muted">
                 No runs yet. Register a workflow (POST /api/workflows) and start it by id above.
               </td>
             </tr>

@@ -175,6 +175,7 @@ export function foldNode(node: NodeState, event: TraceEvent): NodeState {
       // Counts come from the run's findings (applyEvents), which a later report of a fingerprint may move.
       return { ...node, attempt };
     case 'WORKFLOW_STATUS':
+    case 'RUN_ALERT':
       return node;
   }
 }

@@ -19,6 +19,45 @@ public sealed record WorkflowDefinition
 
     /// <summary>The nodes of the DAG, in the order written.</summary>
     public required IReadOnlyList<NodeDefinition> Nodes { get; init; }
+
+    /// <summary>Webhooks told when a run ends with something to act on (new findings against its baseline, a failure).</summary>
+    public IReadOnlyList<AlertRule> Alerts { get; init; } = [];
+}
+
+/// <summary>When to alert and where.</summary>
+public sealed record AlertRule
+{
+    /// <summary>What the alert is about.</summary>
+    public required AlertTrigger On { get; init; }
+
+    /// <summary>For <see cref="AlertTrigger.NewFindings"/>: only new findings at least this severe count (default: any).</summary>
+    public Trace.FindingSeverity? MinSeverity { get; init; }
+
+    /// <summary>Where the alert is POSTed.</summary>
+    public required AlertWebhook Webhook { get; init; }
+}
+
+/// <summary>A webhook: its URL (host on <c>Alerts:AllowedHosts</c>) and the key its deliveries are signed with.</summary>
+public sealed record AlertWebhook
+{
+    /// <summary>An absolute http(s) URL.</summary>
+    public required string Url { get; init; }
+
+    /// <summary>
+    /// The signing key: <c>{"$input": "name"}</c> (a secret workflow input) or the name of a configured secret
+    /// (<c>Alerts:Secrets:&lt;name&gt;</c>); without one, deliveries are not signed.
+    /// </summary>
+    public JsonElement? Secret { get; init; }
+}
+
+/// <summary>What an alert rule fires on, lowercase on the wire.</summary>
+public enum AlertTrigger
+{
+    /// <summary>The run completed with findings its baseline did not report (all of its findings when it has no baseline).</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("new-findings")] NewFindings,
+
+    /// <summary>The run failed.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("run-failed")] RunFailed,
 }
 
 /// <summary>One node of a workflow: a component invocation with inputs, dependencies, retries and a timeout.</summary>

@@ -117,11 +117,22 @@ public sealed record RunSummary
     public IReadOnlyDictionary<string, JsonElement>? Inputs { get; init; }
     /// <summary>Distinct findings reported so far, by severity.</summary>
     public FindingCounts Findings { get; init; } = new();
+    /// <summary>
+    /// The run it was compared with when it completed (see <see cref="IRunBaselines"/>) and how its findings moved
+    /// against it; null before it completes, or when it had no baseline.
+    /// </summary>
+    public RunBaseline? Baseline { get; init; }
     /// <summary>What started the run (runs recorded before triggers were kept read as <c>api</c>).</summary>
     public RunTrigger Trigger { get; init; } = RunTrigger.Api;
     /// <summary>The run this one re-runs, when it is a re-run (the same as <c>trigger.parentRunId</c>).</summary>
     public string? ParentRunId => Trigger.ParentRunId;
 }
+
+/// <summary>A completed run's baseline and how its findings moved against it.</summary>
+/// <param name="RunId">The baseline run.</param>
+/// <param name="FindingsAdded">Fingerprints this run reported that the baseline did not ("new").</param>
+/// <param name="FindingsResolved">Fingerprints the baseline reported that this run did not ("resolved").</param>
+public sealed record RunBaseline(string RunId, int FindingsAdded, int FindingsResolved);
 
 /// <summary>A run about to be scheduled.</summary>
 /// <param name="RunId">The new run's id (also the orchestration instance id).</param>
@@ -130,8 +141,12 @@ public sealed record RunSummary
 /// <param name="NodesTotal">How many nodes the workflow has.</param>
 /// <param name="CreatedAt">When it was accepted.</param>
 /// <param name="Inputs">The workflow input values it starts with, secret ones already masked.</param>
+/// <param name="InputsDigest">
+/// A digest of the real input values (secrets included), so runs with the same inputs can be matched without
+/// storing or revealing a secret; see <see cref="IRunBaselines"/>.
+/// </param>
 public sealed record NewRun(string RunId, string WorkflowId, int WorkflowVersion, int NodesTotal, DateTimeOffset CreatedAt,
-    IReadOnlyDictionary<string, JsonElement>? Inputs = null)
+    IReadOnlyDictionary<string, JsonElement>? Inputs = null, string? InputsDigest = null)
 {
     /// <summary>What started it.</summary>
     public RunTrigger Trigger { get; init; } = RunTrigger.Api;

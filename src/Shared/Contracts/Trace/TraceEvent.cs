@@ -107,6 +107,9 @@ public enum TraceEventType
     /// <summary>A node reported a finding.</summary>
     [JsonStringEnumMemberName("NODE_FINDING")] NodeFinding,
 
+    /// <summary>One attempt to deliver a run's alert to its webhook (run-level: target host, status code, attempt).</summary>
+    [JsonStringEnumMemberName("RUN_ALERT")] RunAlert,
+
     /// <summary>A node (an approval step) waits for a person's decision.</summary>
     [JsonStringEnumMemberName("NODE_AWAITING_INPUT")] NodeAwaitingInput,
 }

@@ -29,6 +29,9 @@ public static class TraceEventIds
     /// <summary>A new execution nonce: 12 random hex digits, unique per run of an attempt's activity.</summary>
     public static string NewExecution() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
 
+    /// <summary>One attempt of one alert delivery: the same on a replay of the activity, so it is stored once.</summary>
+    public static string RunAlert(string runId, string deliveryId, int attempt) => $"{runId}/alert/{deliveryId}/{attempt}";
+
     /// <summary>Id of the run-level event announcing <paramref name="status"/>.</summary>
     public static string WorkflowStatus(string runId, RunStatus status)
         => $"{runId}/status/{WireName.Of(status)}";
