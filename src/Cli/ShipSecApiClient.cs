@@ -10,7 +10,7 @@ using ShipSec.Shared.Trace;
 namespace ShipSec.Cli;
 
 /// <summary>A run the API accepted.</summary>
-internal sealed record StartedRunResponse(string RunId, string WorkflowId, int WorkflowVersion, string StatusUrl, string TraceUrl);
+internal sealed record StartedRunResponse(string RunId, string WorkflowId, int WorkflowVersion, string StatusUrl, string TraceUrl, string? ParentRunId = null, int? ReusedNodes = null);
 
 /// <summary>A page of the trace endpoint.</summary>
 internal sealed record TracePageResponse(string RunId, IReadOnlyList<TraceEvent> Events, long NextCursor, bool HasMore);
@@ -55,6 +55,14 @@ internal sealed class ShipSecApiClient(HttpClient http)
         return await ReadAsync<StartedRunResponse>(response, cancellationToken);
     }
 
+    /// <summary>A re-run of <paramref name="runId"/>; <paramref name="body"/> is null, <c>{fromNode}</c> or <c>{from: "failed"}</c>.</summary>
+    public async Task<StartedRunResponse> RerunAsync(string runId, object? body, CancellationToken cancellationToken)
+    {
+        using var content = body is null ? null : JsonContent.Create(body, options: ShipSecJson.Options);
+        using var response = await http.PostAsync(new Uri($"api/workflows/runs/{Uri.EscapeDataString(runId)}/rerun", UriKind.Relative), content, cancellationToken);
+        return await ReadAsync<StartedRunResponse>(response, cancellationToken);
+    }
+
     /// <summary>The run's findings as JSON, or its SARIF log as text.</summary>
     public async Task<string> GetFindingsAsync(string runId, string? severity, bool sarif, CancellationToken cancellationToken)
     {
@@ -78,6 +86,15 @@ internal sealed class ShipSecApiClient(HttpClient http)
         }
 
         return await response.Content.ReadAsStringAsync(cancellationToken);
+    }
+
+    /// <summary>Approves or rejects the approval step <paramref name="nodeId"/> of <paramref name="runId"/>.</summary>
+    public async Task DecideAsync(string runId, string nodeId, bool approve, string? comment, CancellationToken cancellationToken)
+    {
+        using var content = JsonContent.Create(new { approve, comment }, options: ShipSecJson.Options);
+        using var response = await http.PostAsync(
+            new Uri($"api/workflows/runs/{Uri.EscapeDataString(runId)}/nodes/{Uri.EscapeDataString(nodeId)}/decision", UriKind.Relative), content, cancellationToken);
+        await ReadAsync<JsonElement>(response, cancellationToken);
     }
 
     public async Task<RunSummary> GetStatusAsync(string runId, CancellationToken cancellationToken)

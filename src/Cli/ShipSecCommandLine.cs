@@ -64,6 +64,9 @@ internal static class ShipSecCommandLine
         root.Subcommands.Add(StatusCommand());
         root.Subcommands.Add(TraceCommand());
         root.Subcommands.Add(FindingsCommand());
+        root.Subcommands.Add(RunControlCommands.Rerun());
+        root.Subcommands.Add(RunControlCommands.Decide(approve: true));
+        root.Subcommands.Add(RunControlCommands.Decide(approve: false));
         root.Subcommands.Add(ReplayCommands.Replay());
         root.Subcommands.Add(ReplayCommands.State());
         root.Subcommands.Add(ReplayCommands.Diff());
@@ -238,7 +241,7 @@ internal static class ShipSecCommandLine
     }
 
     /// <summary>Streams the trace from <paramref name="after"/> until the run's final status event has been printed.</summary>
-    private static async Task<RunSummary> FollowAsync(ShipSecApiClient api, TraceRenderer renderer, string runId, CancellationToken cancellationToken, long after = 0)
+    internal static async Task<RunSummary> FollowAsync(ShipSecApiClient api, TraceRenderer renderer, string runId, CancellationToken cancellationToken, long after = 0)
     {
         using var poll = new PeriodicTimer(FollowInterval);
         var cursor = after;
@@ -281,7 +284,7 @@ internal static class ShipSecCommandLine
         }
     }
 
-    private static void PrintWhereToLook(IAnsiConsole console, ShipSecApiClient api, string runId)
+    internal static void PrintWhereToLook(IAnsiConsole console, ShipSecApiClient api, string runId)
     {
         console.MarkupLine($"Status: {Markup.Escape(api.StatusUrl(runId))}");
         console.MarkupLine($"Trace:  {Markup.Escape(api.TraceUrl(runId))}");

@@ -23,6 +23,8 @@ public static class ShipSecServiceCollectionExtensions
         services.AddShipSecRealtime();
         services.AddShipSecArtifacts();
         services.AddShipSecComponents();
+        // Performed by the orchestrator; registered so that workflows may name it and its inputs are checked.
+        services.AddSingleton<ShipSec.Shared.Sdk.IComponent, ShipSec.Orchestrations.ApprovalComponent>();
         services.AddWorkflowDsl();
         services.AddShipSecApiAccess();
         services.AddOptions<ShipSec.Shared.Dsl.WorkflowOptions>()
@@ -40,6 +42,7 @@ public static class ShipSecServiceCollectionExtensions
         services.AddSingleton<ShipSec.Shared.Artifacts.IRunArtifacts, ShipSec.Shared.Postgres.PostgresRunArtifacts>();
         services.AddSingleton<RunReconciler>();
         services.AddSingleton<RunLauncher>();
+        services.AddSingleton<ShipSec.Functions.Http.IdempotentStarts>();
         services.TryAddSingleton<ShipSec.Shared.Trace.TraceConsumerStatus>();
         services.AddSingleton<ShipSec.Orchestrations.RunCancellationWatcher>();
         foreach (var activity in ShipSec.Orchestrations.OrchestrationCatalog.Activities.Values)

@@ -13,12 +13,25 @@ namespace ShipSec.Orchestrations;
 /// <param name="StartedBy">The name of the key or principal that started it (never a secret); recorded in the trace.</param>
 /// <param name="TraceParent">W3C <c>traceparent</c> of the run's start span: node attempts and the run span are its children.</param>
 public sealed record WorkflowRunInput(
-    string RunId, WorkflowDefinition Workflow, IReadOnlyDictionary<string, JsonElement>? Inputs = null, string? StartedBy = null, string? TraceParent = null);
+    string RunId, WorkflowDefinition Workflow, IReadOnlyDictionary<string, JsonElement>? Inputs = null, string? StartedBy = null, string? TraceParent = null)
+{
+    /// <summary>Nodes this run does not execute: their outputs are the parent run's (a resume). Null for a full run.</summary>
+    public ReusedOutputs? Reuse { get; init; }
+}
+
+/// <summary>The outputs a resumed run takes from its parent instead of executing those nodes again.</summary>
+/// <param name="ParentRunId">The run they come from; each reused node's trace event names it.</param>
+/// <param name="Outputs">The reused nodes' outputs, by node id.</param>
+public sealed record ReusedOutputs(string ParentRunId, IReadOnlyDictionary<string, NodeOutputs> Outputs);
 
 /// <summary>Output of <see cref="WorkflowRunOrchestrator"/>.</summary>
 /// <param name="Status">completed, failed or cancelled.</param>
 /// <param name="Failure">The node that failed the run, when it failed.</param>
-public sealed record WorkflowRunResult(RunStatus Status, RunFailure? Failure);
+public sealed record WorkflowRunResult(RunStatus Status, RunFailure? Failure)
+{
+    /// <summary>The outputs of every node that completed (reused ones included), by node id: what a resume of this run reuses.</summary>
+    public IReadOnlyDictionary<string, NodeOutputs>? Outputs { get; init; }
+}
 
 /// <summary>
 /// A node's outputs as they cross the orchestration boundary: inline when small, otherwise a reference to
@@ -77,6 +90,12 @@ public enum NodeAttemptOutcome
 
     /// <summary>The run was cancelled while it ran.</summary>
     Cancelled,
+
+    /// <summary>
+    /// The run had been cancelled before this attempt began: the component was not run and the attempt wrote
+    /// no trace event (no NODE_STARTED after a cancel was accepted).
+    /// </summary>
+    CancelledBeforeStart,
 }
 
 /// <summary>Input of <see cref="RecordRunEventsActivity"/>: run-level events the orchestrator decided on.</summary>
@@ -87,7 +106,7 @@ public enum NodeAttemptOutcome
 public sealed record RunEventsInput(string RunId, IReadOnlyList<RunEventSpec> Events, string? TraceParent = null, DateTimeOffset? RunStartedAt = null);
 
 /// <summary>One run-level event. Its id is derived from its content, so replays record it once.</summary>
-/// <param name="Type">WORKFLOW_STATUS, NODE_SKIPPED, or NODE_FAILED (an attempt the orchestrator gave up waiting for).</param>
+/// <param name="Type">WORKFLOW_STATUS, NODE_SKIPPED, NODE_FAILED (an attempt the orchestrator gave up waiting for), or NODE_COMPLETED (a node whose outputs a resume reused).</param>
 /// <param name="Timestamp">The orchestration's replay-safe clock at the decision.</param>
 /// <param name="Status">The run's new status (WORKFLOW_STATUS).</param>
 /// <param name="NodeId">The node concerned (or, on a failed status, the node that failed the run).</param>

@@ -27,6 +27,12 @@ internal static partial class OrchestrationLogs
     [LoggerMessage(2013, LogLevel.Warning, "Checking {RunCount} runs for cancellation failed; trying again in a second")]
     public static partial void CancellationCheckFailed(ILogger logger, Exception exception, int runCount);
 
+    [LoggerMessage(2015, LogLevel.Information, "Run {RunId}: node {NodeId} attempt {Attempt} not started: the run was cancelled")]
+    public static partial void AttemptNotStarted(ILogger logger, string runId, string nodeId, int attempt);
+
+    [LoggerMessage(2016, LogLevel.Warning, "Run {RunId}: could not check for cancellation before node {NodeId} started; starting it (a running node is still stopped by the watcher)")]
+    public static partial void StartCheckFailed(ILogger logger, Exception exception, string runId, string nodeId);
+
     [LoggerMessage(2014, LogLevel.Warning, "Run {RunId}: node {NodeId} attempt {Attempt} dropped {Count} trace events: its trace buffer was full")]
     public static partial void TraceEventsLost(ILogger logger, string runId, string nodeId, int attempt, long count);
 

@@ -57,6 +57,19 @@ public sealed class RecordRunEventsActivity(ITracePublisher publisher, IOptions<
             Message = spec.Message,
             Error = new TraceError(spec.Message ?? spec.Type.ToString(), spec.ErrorKind ?? "unknown"),
         },
-        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Type, "The orchestrator records only status, skipped and failed events."),
+        // A reused node (attempt 0: no attempt of this run produced it, the message names the parent run), an approval
+        // decided or awaited (attempt 1).
+        TraceEventType.NodeCompleted or TraceEventType.NodeAwaitingInput => new TraceEvent
+        {
+            Id = TraceEventIds.NodeLifecycle(runId, spec.NodeId ?? throw new ArgumentException("A node event needs a node.", nameof(spec)), spec.Attempt, spec.Type),
+            RunId = runId,
+            NodeId = spec.NodeId,
+            Attempt = spec.Attempt,
+            Type = spec.Type,
+            Level = TraceEventLevel.Info,
+            Timestamp = spec.Timestamp,
+            Message = spec.Message,
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Type, "The orchestrator records only status, skipped, failed and reused events."),
     };
 }

@@ -13,6 +13,10 @@ public sealed class RunCancellationWatcher(IRunStore runs, TimeProvider clock, I
     /// <summary>How often the store is asked.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
+    /// <summary>Runs seen cancelled are remembered (a cancel is never taken back), up to this many.</summary>
+    private const int MaxRemembered = 4096;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> seenCancelled = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<CancellationTokenSource>> watched = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
     private readonly CancellationTokenSource stopping = new();
@@ -35,6 +39,33 @@ public sealed class RunCancellationWatcher(IRunStore runs, TimeProvider clock, I
         }
 
         return new Registration(this, runId, cancellation);
+    }
+
+    /// <summary>
+    /// Whether cancellation of <paramref name="runId"/> has been requested, asked of the store now (or remembered from
+    /// an earlier answer that said yes): what a queued attempt checks before it starts, so that no node of a run starts
+    /// once its cancel was accepted, however many attempts were already queued.
+    /// </summary>
+    public async Task<bool> IsCancelledAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        if (seenCancelled.ContainsKey(runId))
+        {
+            return true;
+        }
+
+        var cancelled = (await runs.CancellationRequestedAmongAsync([runId], cancellationToken)).Count > 0;
+        if (cancelled)
+        {
+            if (seenCancelled.Count >= MaxRemembered)
+            {
+                seenCancelled.Clear();
+            }
+
+            seenCancelled[runId] = true;
+        }
+
+        return cancelled;
     }
 
     /// <inheritdoc />

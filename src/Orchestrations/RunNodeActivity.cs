@@ -38,6 +38,11 @@ public sealed class RunNodeActivity(
     {
         ArgumentNullException.ThrowIfNull(input);
         var node = input.Node;
+        if (await CancelledBeforeStartAsync(input))
+        {
+            OrchestrationLogs.AttemptNotStarted(logger, input.RunId, node.Id, input.Attempt);
+            return new NodeAttemptResult(NodeAttemptOutcome.CancelledBeforeStart, null, new TraceError("The run was cancelled before this node started.", TraceFold.CancelledKind));
+        }
 
         // Durable activities run at least once: after a worker stops mid-attempt the same attempt is
         // delivered again. Each execution writes under a nonce of its own, so the second delivery is told
@@ -74,6 +79,23 @@ public sealed class RunNodeActivity(
         RunTelemetry.EndAttempt(span, input, result, clock.GetElapsedTime(startedAt));
         OrchestrationLogs.AttemptEnded(logger, input.RunId, node.Id, input.Attempt, result.Outcome, (long)clock.GetElapsedTime(startedAt).TotalMilliseconds);
         return result;
+    }
+
+    // A run with thousands of queued attempts must stop when cancelled: each attempt asks before it starts.
+    // When the store cannot answer the attempt starts; the watcher still stops it once the store answers.
+    private async Task<bool> CancelledBeforeStartAsync(RunNodeInput input)
+    {
+        try
+        {
+            return await cancellations.IsCancelledAsync(input.RunId, CancellationToken.None);
+        }
+#pragma warning disable CA1031 // An outage of the run store must delay nothing here; see above.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            OrchestrationLogs.StartCheckFailed(logger, exception, input.RunId, input.Node.Id);
+            return false;
+        }
     }
 
     private async Task<NodeAttemptResult> ExecuteAsync(RunNodeInput input, NodeTraceWriter trace)

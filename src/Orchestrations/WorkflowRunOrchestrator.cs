@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.DurableTask;
 using ShipSec.Shared.Dsl;
@@ -22,6 +23,13 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
     internal static readonly TimeSpan TimeoutGrace = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How long a cancelled run waits for its running nodes to report back before it ends anyway. Running attempts
+    /// see the cancel within a second (<see cref="RunCancellationWatcher"/>) and queued ones refuse to start, so this
+    /// is ample; without a bound, a run with thousands of queued attempts stayed <c>running</c> until each was delivered.
+    /// </summary>
+    internal static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(3);
+
+    /// <summary>
     /// Recording run-level events is retried for about ten minutes: a trace transport outage (Event Hubs
     /// unreachable) must delay the run's story, not end the orchestration with the run left <c>running</c>.
     /// </summary>
@@ -39,17 +47,36 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         // The trace context is only copied from the input into activity inputs: no span starts in orchestrator code.
         var run = new RunScope(runId, input.TraceParent, context.CurrentUtcDateTime);
 
-        await RecordAsync(context, run, new RunEventSpec(
-            TraceEventType.WorkflowStatus, context.CurrentUtcDateTime, RunStatus.Running, Message: input.StartedBy is { } by ? $"Run started by '{by}'" : null));
-        OrchestrationLogs.RunStarted(logger, runId, input.Workflow.Id, input.Workflow.Nodes.Count);
-
         var outputs = new Dictionary<string, NodeOutputs>(StringComparer.Ordinal);
         var started = new HashSet<string>(StringComparer.Ordinal);
+        var opening = new List<RunEventSpec>
+        {
+            new(TraceEventType.WorkflowStatus, context.CurrentUtcDateTime, RunStatus.Running, Message: input.StartedBy is { } by ? $"Run started by '{by}'" : null),
+        };
+        if (input.Reuse is { } reuse)
+        {
+            // A resume: these nodes are not executed again. One event each names the run their outputs come from,
+            // so this run's trace, replay and diff say what happened rather than pretend the node ran.
+            foreach (var nodeId in graph.TopologicalOrder.Where(reuse.Outputs.ContainsKey))
+            {
+                outputs[nodeId] = reuse.Outputs[nodeId];
+                started.Add(nodeId);
+                opening.Add(new RunEventSpec(
+                    TraceEventType.NodeCompleted, context.CurrentUtcDateTime, NodeId: nodeId,
+                    Message: $"Not executed again: outputs reused from run {reuse.ParentRunId}."));
+            }
+        }
+
+        await RecordAsync(context, run, [.. opening]);
+        OrchestrationLogs.RunStarted(logger, runId, input.Workflow.Id, input.Workflow.Nodes.Count);
+
         var running = new Dictionary<Task<NodeAttemptResult>, NodeDefinition>();
         var cancelRequested = context.WaitForExternalEvent<string>(OrchestrationEventNames.Cancel);
         RunFailure? failure = null;
         var cancelled = false;
         string? cancelledBy = null;
+        using var graceCancellation = new CancellationTokenSource();
+        Task? grace = null;
 
         while (true)
         {
@@ -61,7 +88,9 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
                     {
                         started.Add(nodeId);
                         var node = graph.Node(nodeId);
-                        running.Add(RunWithRetriesAsync(context, input, run, node, outputs), node);
+                        running.Add(
+                            node.Component == ApprovalComponent.ComponentName ? AwaitApprovalAsync(context, input, run, node) : RunWithRetriesAsync(context, input, run, node, outputs),
+                            node);
                     }
                 }
             }
@@ -71,15 +100,26 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
                 break;
             }
 
-            var waitingOn = cancelled ? running.Keys.ToList<Task>() : [.. running.Keys, cancelRequested];
+            if (cancelled)
+            {
+                grace ??= context.CreateTimer(context.CurrentUtcDateTime + CancelGrace, graceCancellation.Token);
+            }
+
+            List<Task> waitingOn = cancelled ? [.. running.Keys, grace!] : [.. running.Keys, cancelRequested];
             var finished = await Task.WhenAny(waitingOn);
             if (finished == cancelRequested)
             {
                 // Running attempts notice the cancellation themselves (the activity watches the run's
-                // cancel flag) and report back; nothing new is scheduled from here on.
+                // cancel flag) and report back; queued ones refuse to start; nothing new is scheduled from here on.
                 cancelled = true;
                 cancelledBy = cancelRequested.Result;
                 continue;
+            }
+
+            if (finished == grace)
+            {
+                // What has not reported back by now is ended below; its own late report changes nothing.
+                break;
             }
 
             var task = (Task<NodeAttemptResult>)finished;
@@ -94,6 +134,11 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
                 case NodeAttemptOutcome.Cancelled:
                     cancelled = true;
                     break;
+                case NodeAttemptOutcome.CancelledBeforeStart:
+                    // It never ran: closed below as a node the cancel kept from starting.
+                    cancelled = true;
+                    started.Remove(finishedNode.Id);
+                    break;
                 default:
                     failure ??= new RunFailure(finishedNode.Id, result.Error?.Message ?? "The node failed.");
                     OrchestrationLogs.NodeFailedFinally(logger, runId, finishedNode.Id, failure.Message);
@@ -101,12 +146,20 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
             }
         }
 
+        // Cancel synchronously (see RunAttemptAsync).
+        graceCancellation.Cancel();
         var status = failure is not null ? RunStatus.Failed : cancelled ? RunStatus.Cancelled : RunStatus.Completed;
         var now = context.CurrentUtcDateTime;
         var closing = new List<RunEventSpec>();
+        var unanswered = running.Values.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var nodeId in graph.TopologicalOrder)
         {
-            if (!outputs.ContainsKey(nodeId) && !started.Contains(nodeId))
+            if (unanswered.Contains(nodeId))
+            {
+                closing.Add(new RunEventSpec(
+                    TraceEventType.NodeSkipped, now, NodeId: nodeId, Message: "The run was cancelled; it ended without waiting for this node.", ErrorKind: TraceFold.CancelledKind));
+            }
+            else if (!outputs.ContainsKey(nodeId) && !started.Contains(nodeId))
             {
                 var (reason, kind) = cancelled && failure is null
                     ? ("The run was cancelled before this node started.", TraceFold.CancelledKind)
@@ -129,7 +182,8 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
             // After the end is recorded: the run's status never waits on a webhook.
             await DeliverAlertsAsync(context, input, status, logger);
         }
-        return new WorkflowRunResult(status, failure);
+
+        return new WorkflowRunResult(status, failure) { Outputs = outputs };
     }
 
     /// <summary>Waits between attempts of one alert: about five minutes in all before it is given up.</summary>
@@ -178,6 +232,52 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
     /// <summary>The cancelled status message, naming who asked (the cancel event carries the caller's name).</summary>
     private static string CancelMessage(string? by)
         => string.IsNullOrEmpty(by) || by == OrchestrationEventNames.CancelRequestedByUnknown ? "The run was cancelled." : $"The run was cancelled by '{by}'.";
+
+    /// <summary>
+    /// An approval step: records NODE_AWAITING_INPUT, then waits for a decision event or the durable timer, whichever
+    /// comes first, holding no worker meanwhile. Approved completes the node (outputs <c>approved</c>, <c>comment</c>,
+    /// <c>decidedBy</c>); rejected fails it with kind <c>rejected</c>; no decision in time with <c>approval-timeout</c>.
+    /// </summary>
+    private static async Task<NodeAttemptResult> AwaitApprovalAsync(TaskOrchestrationContext context, WorkflowRunInput workflowRun, RunScope run, NodeDefinition node)
+    {
+        var request = ApprovalRequest.From(node, workflowRun.Inputs);
+        await RecordAsync(context, run, new RunEventSpec(
+            TraceEventType.NodeAwaitingInput, context.CurrentUtcDateTime, NodeId: node.Id, Attempt: 1,
+            Message: $"Awaiting approval ({request.ApproversText}, up to {request.TimeoutSeconds} s): {request.Message}"));
+
+        using var timerCancellation = new CancellationTokenSource();
+        var decision = context.WaitForExternalEvent<ApprovalDecision>(ApprovalRequest.EventName(node.Id));
+        var timer = context.CreateTimer(context.CurrentUtcDateTime.AddSeconds(request.TimeoutSeconds), timerCancellation.Token);
+        if (await Task.WhenAny(decision, timer) != decision)
+        {
+            var timeout = new TraceError($"No decision within {request.TimeoutSeconds} s.", "approval-timeout");
+            await RecordAsync(context, run, new RunEventSpec(
+                TraceEventType.NodeFailed, context.CurrentUtcDateTime, NodeId: node.Id, Attempt: 1, Message: timeout.Message, ErrorKind: timeout.Kind));
+            return new NodeAttemptResult(NodeAttemptOutcome.Failed, null, timeout);
+        }
+
+        // Cancel synchronously (see RunAttemptAsync).
+        timerCancellation.Cancel();
+        var made = decision.Result;
+        var said = string.IsNullOrEmpty(made.Comment) ? string.Empty : $": {made.Comment}";
+        if (!made.Approve)
+        {
+            var rejected = new TraceError($"Rejected by '{made.DecidedBy}'{said}", "rejected");
+            await RecordAsync(context, run, new RunEventSpec(
+                TraceEventType.NodeFailed, context.CurrentUtcDateTime, NodeId: node.Id, Attempt: 1, Message: rejected.Message, ErrorKind: rejected.Kind));
+            return new NodeAttemptResult(NodeAttemptOutcome.Failed, null, rejected);
+        }
+
+        await RecordAsync(context, run, new RunEventSpec(
+            TraceEventType.NodeCompleted, context.CurrentUtcDateTime, NodeId: node.Id, Attempt: 1, Message: $"Approved by '{made.DecidedBy}'{said}"));
+        var outputs = new Dictionary<string, JsonElement>(StringComparer.Ordinal)
+        {
+            ["approved"] = JsonSerializer.SerializeToElement(true),
+            ["comment"] = JsonSerializer.SerializeToElement(made.Comment ?? string.Empty),
+            ["decidedBy"] = JsonSerializer.SerializeToElement(made.DecidedBy),
+        };
+        return new NodeAttemptResult(NodeAttemptOutcome.Succeeded, new NodeOutputs(outputs, null), null);
+    }
 
     private static async Task<NodeAttemptResult> RunWithRetriesAsync(
         TaskOrchestrationContext context, WorkflowRunInput workflowRun, RunScope run, NodeDefinition node, Dictionary<string, NodeOutputs> outputs)

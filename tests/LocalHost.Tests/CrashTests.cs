@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Npgsql;
 using ShipSec.Shared.Json;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Trace;
@@ -16,32 +15,11 @@ namespace ShipSec.LocalHost.Tests;
 /// </summary>
 public sealed class CrashTests : IAsyncLifetime
 {
-    private readonly string schema = $"t_{Guid.NewGuid():N}";
-    private readonly string suffix = Guid.NewGuid().ToString("N")[..12];
-    private LocalHostProcess host = null!;
+    private readonly LocalHostProcess host = LocalHostProcess.OnAzurite("Crash");
 
-    public Task InitializeAsync()
-    {
-        host = new LocalHostProcess(new Dictionary<string, string>
-        {
-            ["Postgres__Schema"] = schema,
-            ["Artifacts__Container"] = $"t-{suffix}",
-            ["DurableTask__Backend"] = "AzureStorage",
-            ["DurableTask__TaskHubName"] = $"Crash{suffix}",
-            // A dequeued work item of the dead host becomes visible again this soon.
-            ["DurableTask__WorkItemVisibilityTimeoutSeconds"] = "5",
-        });
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await host.DisposeAsync();
-        await using var connection = new NpgsqlConnection(IsolatedLocalHost.PostgresOwnerConnectionString);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
-        await drop.ExecuteNonQueryAsync();
-    }
+    public async Task DisposeAsync() => await host.DisposeAsync();
 
     [Fact]
     public async Task A_run_survives_a_kill_of_its_host_in_the_middle_of_a_node()

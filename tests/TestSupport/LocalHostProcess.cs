@@ -26,6 +26,29 @@ public sealed class LocalHostProcess : IAsyncDisposable
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}/"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
+    /// <summary>
+    /// A host on the Azurite backend with a schema, artifact container and task hub of its own (the schema is dropped on
+    /// dispose); a dequeued work item of a killed host becomes visible again after 5 s.
+    /// </summary>
+    public static LocalHostProcess OnAzurite(string taskHubPrefix)
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        var schema = $"t_{Guid.NewGuid():N}";
+        return new LocalHostProcess(new Dictionary<string, string>
+        {
+            ["Postgres__Schema"] = schema,
+            ["Artifacts__Container"] = $"t-{suffix}",
+            ["DurableTask__Backend"] = "AzureStorage",
+            ["DurableTask__TaskHubName"] = $"{taskHubPrefix}{suffix}",
+            ["DurableTask__WorkItemVisibilityTimeoutSeconds"] = "5",
+        })
+        {
+            ownedSchema = schema,
+        };
+    }
+
+    private string? ownedSchema;
+
     public int Port { get; }
 
     public HttpClient Http { get; }
@@ -104,6 +127,13 @@ public sealed class LocalHostProcess : IAsyncDisposable
         }
 
         process?.Dispose();
+        if (ownedSchema is not null)
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(IsolatedLocalHost.PostgresOwnerConnectionString);
+            await connection.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{ownedSchema}\" CASCADE", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
     }
 
     private static int FreePort()

@@ -35,6 +35,10 @@ public static class ApiRoutes
             static (c, ct) => c.Function<RunFunctions>().GetRunStatus(c.Request, c.DurableClient(), c.Route("runId"), ct)),
         Get("workflows/runs/{runId}/trace", nameof(RunFunctions.GetRunTrace), ApiRole.Viewer,
             static (c, ct) => c.Function<RunFunctions>().GetRunTrace(c.Request, c.Route("runId"), ct)),
+        Post("workflows/runs/{runId}/rerun", nameof(RunFunctions.RerunRun), ApiRole.Operator, ApiBody.Control,
+            static (c, ct) => c.Function<RunFunctions>().RerunRun(c.Request, c.DurableClient(), c.Route("runId"), ct)),
+        Post("workflows/runs/{runId}/nodes/{nodeId}/decision", nameof(RunFunctions.DecideApproval), ApiRole.Operator, ApiBody.Control,
+            static (c, ct) => c.Function<RunFunctions>().DecideApproval(c.Request, c.DurableClient(), c.Route("runId"), c.Route("nodeId"), ct)),
         Post("workflows/runs/{runId}/cancel", nameof(RunFunctions.CancelRun), ApiRole.Operator, ApiBody.Control,
             static (c, ct) => c.Function<RunFunctions>().CancelRun(c.Request, c.DurableClient(), c.Route("runId"), ct)),
 

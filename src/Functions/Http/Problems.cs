@@ -201,6 +201,18 @@ public static class Problems
         => Create(StatusCodes.Status501NotImplemented, "artifact-links-unavailable", "Artifact links are not available.",
             $"The artifact store cannot sign a download link; download it from /api/workflows/runs/{runId}/artifacts/{artifactId} instead.", []);
 
+    /// <summary>An idempotency key came back with a different request than the one it was first used for.</summary>
+    public static ObjectResult IdempotencyKeyReused(string header, string key)
+        => Create(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "The idempotency key was used for a different request.",
+            $"'{key}' was sent with another request within the last 24 hours; a key stands for one request. Use a new key for a new request.",
+            [new ProblemItem(header, "reused", "This key was first sent with a different method, path or body.")]);
+
+    /// <summary>The approval step names its approvers and the caller is not one of them.</summary>
+    public static ObjectResult NotAnApprover(string caller, string nodeId, IReadOnlyList<string> approvers)
+        => Create(StatusCodes.Status403Forbidden, "not-an-approver", "The caller may not decide this approval step.",
+            $"'{caller}' is not among the approvers of node '{nodeId}' ({string.Join(", ", approvers)}).",
+            [new ProblemItem(ApiKeyValidator.HeaderName, "not-an-approver", $"Only {string.Join(", ", approvers)} may decide.", nodeId)]);
+
     /// <summary>The request conflicts with the resource's state.</summary>
     public static ObjectResult Conflict(string code, string detail)
         => Create(StatusCodes.Status409Conflict, code, "The request conflicts with the current state.", detail, []);

@@ -4,6 +4,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using ShipSec.Orchestrations;
 using ShipSec.Shared.Dsl;
+using ShipSec.Shared.Replay;
 using ShipSec.Shared.Runs;
 using ShipSec.Shared.Sdk;
 using ShipSec.Shared.Trace;
@@ -12,6 +13,46 @@ namespace ShipSec.Functions.Runs;
 
 /// <summary>A run that was accepted and scheduled.</summary>
 public sealed record StartedRun(string RunId, string WorkflowId, int WorkflowVersion);
+
+/// <summary>
+/// What a re-run asks for: the whole workflow again (both null), or a resume that re-executes <paramref name="FromNode"/>
+/// and everything downstream of it, or (<paramref name="From"/> = <c>failed</c>) every node that did not complete.
+/// </summary>
+/// <param name="FromNode">The node to resume from.</param>
+/// <param name="From"><c>failed</c>: resume a failed run from its failed and skipped nodes.</param>
+public sealed record RerunRequest(string? FromNode = null, string? From = null)
+{
+    /// <summary>The only value <see cref="From"/> takes.</summary>
+    public const string FromFailed = "failed";
+
+    /// <summary>Whether this reuses the parent's outputs rather than running everything again.</summary>
+    public bool IsResume => FromNode is not null || From is not null;
+}
+
+/// <summary>Why a re-run was refused.</summary>
+public enum RerunRefusal
+{
+    /// <summary>No run with that id.</summary>
+    ParentNotFound,
+
+    /// <summary>The parent's orchestration record (its workflow version, inputs and outputs) is gone.</summary>
+    ParentUnavailable,
+
+    /// <summary>A resume needs the parent's outputs, so the parent must have ended.</summary>
+    ParentNotEnded,
+
+    /// <summary><c>from: failed</c> of a run that did not fail.</summary>
+    ParentNotFailed,
+
+    /// <summary><c>fromNode</c> names no node of the parent's workflow version.</summary>
+    UnknownNode,
+}
+
+/// <summary>How a re-run request ended: the started run, or why not.</summary>
+/// <param name="Run">The new run.</param>
+/// <param name="Refusal">Why nothing was started.</param>
+/// <param name="ReusedNodes">How many nodes the new run takes from its parent rather than executing.</param>
+public sealed record RerunStart(StartedRun? Run, RerunRefusal? Refusal, int ReusedNodes = 0);
 
 /// <summary>How a start request ended: a started run, a missing workflow, or input problems (nothing started or stored).</summary>
 /// <param name="Run">The run, when it started.</param>
@@ -52,9 +93,11 @@ public sealed class RunLauncher(
     /// principal's name, never a secret) is recorded in the run's trace. The run joins the trace of the current
     /// activity, else of <paramref name="traceParent"/> (the request's W3C header), else a new one.
     /// </summary>
+    /// <remarks><paramref name="runId"/> is chosen by the caller (such as the id an idempotency key was claimed for).</remarks>
     public async Task<RunStart> StartAsync(
         DurableTaskClient client,
         string workflowId,
+        string runId,
         IReadOnlyDictionary<string, JsonElement>? inputs = null,
         string? startedBy = null,
         string? traceParent = null,
@@ -85,17 +128,84 @@ public sealed class RunLauncher(
             return new RunStart(null, problems);
         }
 
-        var runId = Guid.NewGuid().ToString("N");
-        using var span = RunTelemetry.StartRun(runId, workflowId, traceParent);
         var masked = definition.Inputs.Count == 0 ? null : WorkflowInputValues.Mask(definition, check.Values);
-        await runs.CreateAsync(
+        await ScheduleAsync(
+            client,
             new NewRun(runId, workflowId, stored.Version, definition.Nodes.Count, clock.GetUtcNow(), masked, WorkflowInputValues.Digest(check.Values)),
+            new WorkflowRunInput(runId, definition, check.Values, startedBy),
+            traceParent,
             cancellationToken);
+        return new RunStart(new StartedRun(runId, workflowId, stored.Version), []);
+    }
+
+    /// <summary>
+    /// Starts a new run of the same workflow version as <paramref name="parentRunId"/>, with the same input values (taken
+    /// from the parent's orchestration input, so secret values are reused without ever being read back through the API).
+    /// A resume (<see cref="RerunRequest.IsResume"/>) also takes the outputs of the nodes it does not re-execute from the
+    /// parent's orchestration output.
+    /// </summary>
+    public async Task<RerunStart> RerunAsync(
+        DurableTaskClient client, string parentRunId, RerunRequest request, string runId, string? startedBy, string? traceParent = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(request);
+        if (await runs.GetAsync(parentRunId, cancellationToken) is not { } parent)
+        {
+            return new RerunStart(null, RerunRefusal.ParentNotFound);
+        }
+
+        var instance = await client.GetInstancesAsync(parentRunId, getInputsAndOutputs: true, cancellationToken);
+        if (instance?.ReadInputAs<WorkflowRunInput>() is not { } parentInput)
+        {
+            return new RerunStart(null, RerunRefusal.ParentUnavailable);
+        }
+
+        ReusedOutputs? reuse = null;
+        if (request.IsResume)
+        {
+            if (!TraceFold.IsFinal(parent.Status) || !instance.IsCompleted)
+            {
+                return new RerunStart(null, RerunRefusal.ParentNotEnded);
+            }
+
+            if (request.From is not null && parent.Status != RunStatus.Failed)
+            {
+                return new RerunStart(null, RerunRefusal.ParentNotFailed);
+            }
+
+            var graph = new WorkflowGraph(parentInput.Workflow);
+            if (request.FromNode is { } fromNode && !graph.Contains(fromNode))
+            {
+                return new RerunStart(null, RerunRefusal.UnknownNode);
+            }
+
+            HashSet<string> again = request.FromNode is { } from ? [from, .. graph.Descendants(from)] : [];
+            var parentOutputs = instance.ReadOutputAs<WorkflowRunResult>()?.Outputs ?? new Dictionary<string, NodeOutputs>();
+            reuse = new ReusedOutputs(parentRunId, parentOutputs
+                .Where(o => graph.Contains(o.Key) && !again.Contains(o.Key))
+                .ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal));
+        }
+
+        // `with` keeps everything else the parent started with: its workflow version and input values, secret ones
+        // included (the run row gets the parent's masked copy).
+        var input = parentInput with { RunId = runId, StartedBy = startedBy, Reuse = reuse };
+        var run = new NewRun(runId, parent.WorkflowId, parent.WorkflowVersion, parentInput.Workflow.Nodes.Count, clock.GetUtcNow(), parent.Inputs,
+            WorkflowInputValues.Digest(parentInput.Inputs ?? new Dictionary<string, JsonElement>())) { Trigger = RunTrigger.Rerun(parentRunId) };
+        await ScheduleAsync(client, run, input, traceParent, cancellationToken);
+        return new RerunStart(new StartedRun(runId, parent.WorkflowId, parent.WorkflowVersion), null, reuse?.Outputs.Count ?? 0);
+    }
+
+    // The run row first, then the orchestration, so a status is always there to read.
+    private async Task ScheduleAsync(DurableTaskClient client, NewRun run, WorkflowRunInput input, string? traceParent, CancellationToken cancellationToken)
+    {
+        var runId = run.RunId;
+        using var span = RunTelemetry.StartRun(runId, run.WorkflowId, traceParent);
+        await runs.CreateAsync(run, cancellationToken);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
                 OrchestratorNames.WorkflowRun,
-                new WorkflowRunInput(runId, definition, check.Values, startedBy, RunTelemetry.TraceParentOf(span)),
+                input with { TraceParent = RunTelemetry.TraceParentOf(span) },
                 new StartOrchestrationOptions(runId),
                 cancellationToken);
         }
@@ -109,8 +219,7 @@ public sealed class RunLauncher(
             throw;
         }
 
-        FunctionsLog.RunScheduled(logger, runId, workflowId, stored.Version);
-        return new RunStart(new StartedRun(runId, workflowId, stored.Version), []);
+        FunctionsLog.RunScheduled(logger, runId, run.WorkflowId, run.WorkflowVersion);
     }
 
     /// <summary>

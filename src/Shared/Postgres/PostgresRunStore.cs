@@ -17,7 +17,7 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
     private const string SummaryColumns = """
         SELECT r.run_id, r.workflow_id, r.status, r.created_at, r.started_at, r.updated_at, r.completed_at, r.failure,
                r.nodes_total, n.statuses, n.counts, r.workflow_version, r.inputs,
-               f.info, f.low, f.medium, f.high, f.critical, r.baseline
+               f.info, f.low, f.medium, f.high, f.critical, r.baseline, r.trigger
         FROM runs r
         CROSS JOIN LATERAL (
             SELECT coalesce(array_agg(status), '{}') AS statuses, coalesce(array_agg(count), '{}') AS counts
@@ -39,8 +39,8 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
         """;
 
     private const string InsertRun = """
-        INSERT INTO runs (run_id, workflow_id, workflow_version, status, nodes_total, created_at, updated_at, inputs, inputs_digest)
-        VALUES ($1, $2, $3, $6, $4, $5, $5, $7, $8)
+        INSERT INTO runs (run_id, workflow_id, workflow_version, status, nodes_total, created_at, updated_at, inputs, inputs_digest, trigger, parent_run_id)
+        VALUES ($1, $2, $3, $6, $4, $5, $5, $7, $8, $9::jsonb, $10)
         ON CONFLICT (run_id) DO NOTHING
         """;
 
@@ -63,6 +63,10 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
 
     // The run statuses that are not final, by their wire names (TraceFold says which are final).
     private static readonly string[] Unfinished = [.. Enum.GetValues<RunStatus>().Where(status => !TraceFold.IsFinal(status)).Select(status => WireName.Of(status))];
+
+    private const string SelectNodeStatus = """
+        SELECT n.status FROM runs r LEFT JOIN run_nodes n ON n.run_id = r.run_id AND n.node_id = $2 WHERE r.run_id = $1
+        """;
 
     private const string RequestCancellation = "UPDATE runs SET cancel_requested = true WHERE run_id = $1";
 
@@ -88,6 +92,8 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
                 NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb,
             });
             command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = run.InputsDigest, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(run.Trigger, ShipSecJson.Options) });
+            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = run.Trigger.ParentRunId is { } parent ? PostgresText.Strip(parent) : null, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
     }
@@ -145,6 +151,26 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
     }
 
     /// <inheritdoc />
+    public Task<NodeStatus?> GetNodeStatusAsync(string runId, string nodeId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(nodeId);
+        return PostgresFailures.RetryOnceOnLostConnectionAsync<NodeStatus?>(dataSource, async ct =>
+        {
+            await using var command = dataSource.CreateCommand(SelectNodeStatus);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = nodeId });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                return null;
+            }
+
+            return reader.IsDBNull(0) ? NodeStatus.Idle : WireName.Parse<NodeStatus>(reader.GetString(0));
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<bool> RequestCancellationAsync(string runId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runId);
@@ -196,5 +222,6 @@ public sealed class PostgresRunStore(NpgsqlDataSource dataSource) : IRunStore
         Inputs = reader.IsDBNull(12) ? null : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(reader.GetString(12), ShipSecJson.Options),
         Findings = new FindingCounts(reader.GetInt32(13), reader.GetInt32(14), reader.GetInt32(15), reader.GetInt32(16), reader.GetInt32(17)),
         Baseline = reader.IsDBNull(18) ? null : JsonSerializer.Deserialize<RunBaseline>(reader.GetString(18), ShipSecJson.Options),
+        Trigger = reader.IsDBNull(19) ? RunTrigger.Api : JsonSerializer.Deserialize<RunTrigger>(reader.GetString(19), ShipSecJson.Options) ?? RunTrigger.Api,
     };
 }

@@ -57,6 +57,7 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<ITraceStore>(provider => provider.GetRequiredService<PostgresTraceStore>());
         services.TryAddSingleton<PostgresRunStore>();
         services.TryAddSingleton<IRunStore>(provider => provider.GetRequiredService<PostgresRunStore>());
+        services.TryAddSingleton<IIdempotencyStore, PostgresIdempotencyStore>();
         services.TryAddSingleton<PostgresWorkflowStore>();
         services.TryAddSingleton<IWorkflowStore>(provider => provider.GetRequiredService<PostgresWorkflowStore>());
         services.TryAddSingleton<PostgresRunHistory>();

@@ -43,6 +43,7 @@ public sealed class DashboardContractFixtureTests
         runStatuses = Enum.GetValues<RunStatus>(),
         nodeStatuses = Enum.GetValues<NodeStatus>(),
         nodeChanges = Enum.GetValues<NodeChange>(),
+        runTriggerKinds = Enum.GetValues<RunTriggerKind>(),
     });
 
     [Fact]
@@ -74,7 +75,7 @@ public sealed class DashboardContractFixtureTests
     public void ServerFoldingOfTheSharedTraceMatchesTheDashboardFixture()
     {
         var events = FoldCase();
-        var folder = new RunStateFolder("run-1", "fold-case", ["scan", "probe", "report", "notify", "extra", "idle"]);
+        var folder = new RunStateFolder("run-1", "fold-case", ["scan", "probe", "report", "notify", "extra", "idle", "gate", "decided"]);
         foreach (var traceEvent in events)
         {
             folder.Apply(traceEvent);
@@ -151,6 +152,10 @@ public sealed class DashboardContractFixtureTests
             Event(TraceEventType.NodeSkipped, "notify", 0) with { Error = new TraceError("upstream failed", "upstream-failed") },
             Event(TraceEventType.NodeStarted, "extra", 1),
             Event(TraceEventType.NodeFailed, "extra", 1, "stopped") with { Error = new TraceError("The run was cancelled.", "cancelled") },
+            // Approval steps: one still waiting for a decision, one that waited and was approved.
+            Event(TraceEventType.NodeAwaitingInput, "gate", 1, "Awaiting approval (any operator, up to 600 s): Ship it?"),
+            Event(TraceEventType.NodeAwaitingInput, "decided", 1, "Awaiting approval (any operator, up to 600 s): Deploy?"),
+            Event(TraceEventType.NodeCompleted, "decided", 1, "Approved by 'alice': ok"),
             Event(TraceEventType.WorkflowStatus, "report", 0, "failed") with { Status = RunStatus.Failed },
         ];
     }
@@ -350,6 +355,18 @@ public sealed class DashboardContractFixtureTests
                 ["token"] = JsonSerializer.SerializeToElement("***"),
             },
             Findings = new FindingCounts(Info: 3, Medium: 1),
+        },
+        new()
+        {
+            RunId = "run-rerun",
+            WorkflowId = "local-recon",
+            WorkflowVersion = 1,
+            Status = RunStatus.Running,
+            CreatedAt = T0.AddSeconds(20),
+            StartedAt = T0.AddSeconds(21),
+            UpdatedAt = T0.AddSeconds(21),
+            Progress = new RunProgress(4, 1, 0, 1),
+            Trigger = RunTrigger.Rerun("run-failed"),
         },
         new()
         {

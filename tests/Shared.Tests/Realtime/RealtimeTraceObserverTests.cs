@@ -176,6 +176,8 @@ public sealed class RealtimeTraceObserverTests
 
         public Task<IReadOnlyList<RunSummary>> ListUnfinishedAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+        public Task<NodeStatus?> GetNodeStatusAsync(string runId, string nodeId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
         public Task<bool> RequestCancellationAsync(string runId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<IReadOnlyCollection<string>> CancellationRequestedAmongAsync(IReadOnlyCollection<string> runIds, CancellationToken cancellationToken = default) => throw new NotSupportedException();

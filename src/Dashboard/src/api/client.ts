@@ -9,6 +9,7 @@ import type {
   RunDiff,
   RunList,
   RunState,
+  RerunRequest,
   RunSummary,
   RunTimeline,
   StartedRun,
@@ -64,7 +65,11 @@ export const api = {
   workflow: (workflowId: string) => request<WorkflowDescription>(`api/workflows/${enc(workflowId)}`),
   startRun: (workflowId: string, inputs?: { [name: string]: JsonValue }) =>
     request<StartedRun>(`api/workflows/${enc(workflowId)}/runs`, { method: 'POST', ...(inputs ? { body: JSON.stringify({ inputs }) } : {}) }),
+  rerun: (runId: string, body: RerunRequest = {}) =>
+    request<StartedRun>(`api/workflows/runs/${enc(runId)}/rerun`, { method: 'POST', body: JSON.stringify(body) }),
   findings: (runId: string) => request<RunFindingsResponse>(`api/workflows/runs/${enc(runId)}/findings`),
+  decide: (runId: string, nodeId: string, approve: boolean, comment?: string) =>
+    request<unknown>(`api/workflows/runs/${enc(runId)}/nodes/${enc(nodeId)}/decision`, { method: 'POST', body: JSON.stringify({ approve, comment }) }),
   cancelRun: (runId: string) => request<unknown>(`api/workflows/runs/${enc(runId)}/cancel`, { method: 'POST' }),
   negotiate: () => request<NegotiateResponse>('api/negotiate', { method: 'POST' }),
   subscribeRun: (runId: string, connectionId: string) =>

@@ -1,7 +1,7 @@
 // Enum wire names can't be checked by tsc (JSON modules widen strings), so they are checked here
 // against the fixtures generated from the C# enums.
 import { describe, expect, it } from 'vitest';
-import { findingSeverities, nodeChanges, nodeStatuses, runStatuses, traceEventLevels, traceEventTypes } from './contracts';
+import { findingSeverities, nodeChanges, nodeStatuses, runStatuses, runTriggerKinds, traceEventLevels, traceEventTypes } from './contracts';
 import enums from './fixtures/enums.json';
 import traceEvents from './fixtures/trace-events.json';
 import runSummaries from './fixtures/run-summaries.json';
@@ -14,6 +14,7 @@ describe('contract enums', () => {
     expect([...nodeStatuses]).toEqual(enums.nodeStatuses);
     expect([...nodeChanges]).toEqual(enums.nodeChanges);
     expect([...findingSeverities]).toEqual(enums.findingSeverities);
+    expect([...runTriggerKinds]).toEqual(enums.runTriggerKinds);
   });
 
   it('cover every value used in the fixtures', () => {

@@ -118,6 +118,8 @@ export function describe(e: TraceEvent): string {
       return `failed${attempt}: ${e.error ? `[${e.error.kind}] ${e.error.message}` : (e.message ?? '')}${e.error?.willRetry ? ' — will retry' : ''}`;
     case 'NODE_SKIPPED':
       return `skipped: ${e.error?.message ?? e.message ?? ''}`;
+    case 'NODE_AWAITING_INPUT':
+      return e.message ?? 'awaiting a decision';
     case 'NODE_FINDING':
       return e.finding
         ? `finding [${e.finding.severity}] ${e.finding.title} — ${e.finding.asset.url ?? `${e.finding.asset.host}${e.finding.asset.port !== undefined ? `:${e.finding.asset.port}` : ''}`}${e.finding.evidence ? ` (${e.finding.evidence})` : ''}`

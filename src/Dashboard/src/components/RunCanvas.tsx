@@ -27,6 +27,7 @@ const labels: Record<NodeUiStatus, string> = {
   failure: 'failed',
   skipped: 'skipped',
   cancelled: 'cancelled',
+  waiting: 'awaiting approval',
 };
 
 const RunNode = memo(function RunNode({ data }: NodeProps<FlowNode<RunNodeData>>) {

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError, baselineRunId } from '../api/client';
-import type { NodeDefinition, RunSummary } from '../api/contracts';
+import { api, ApiError, baselineRunId, definitionForRun } from '../api/client';
+import type { NodeDefinition, RerunRequest, RunSummary } from '../api/contracts';
 import { BaselineBadge, type Movement } from '../components/BaselineBadge';
 import { RunView } from '../components/RunView';
 import { RunFeed, type FeedMode } from '../live/runFeed';
 import { emptyTrace, isFinal, type RunTraceState } from '../state/fold';
-import { replayHref, timelineHref, workflowHref } from '../router';
+import { diffHref, navigate, replayHref, runHref, timelineHref, workflowHref } from '../router';
 import { movementOf } from '../state/changes';
 import { StatusPill, duration } from './RunsPage';
 
@@ -23,17 +23,27 @@ export function RunPage({ runId }: { runId: string }) {
   }, [runId]);
 
   const workflowId = summary?.workflowId;
+  const workflowVersion = summary?.workflowVersion;
   useEffect(() => {
     if (!workflowId) return;
-    api
-      .workflow(workflowId)
-      .then((w) => setNodes(w.definition.nodes))
+    // The version the run executed: a re-run of an older run draws that version's nodes, not the latest.
+    definitionForRun(workflowId, workflowVersion)
+      .then((d) => setNodes(d.nodes))
       .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
-  }, [workflowId]);
+  }, [workflowId, workflowVersion]);
 
   const status = summary?.status ?? trace.runStatus;
   const baseline = useBaseline(runId, summary);
-  const cancel = () => api.cancelRun(runId).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  const fail = (e: unknown) => setError(e instanceof Error ? e.message : String(e));
+  const cancel = () => api.cancelRun(runId).catch(fail);
+  const rerun = (body?: RerunRequest) =>
+    api
+      .rerun(runId, body)
+      .then((started) => navigate(runHref(started.runId)))
+      .catch(fail);
+  const parentRunId = summary?.parentRunId;
+  const waiting = Object.entries(trace.nodes).filter(([, node]) => node.status === 'waiting');
+  const decide = (nodeId: string, approve: boolean) => api.decide(runId, nodeId, approve).catch(fail);
 
   return (
     <div className="run-page">
@@ -67,13 +77,51 @@ export function RunPage({ runId }: { runId: string }) {
           </a>
         )}
         {workflowId && <a href={timelineHref(workflowId)}>timeline</a>}
+        {parentRunId && (
+          <span data-testid="parent-run">
+            re-run of <a href={runHref(parentRunId)}>{parentRunId}</a>
+            {isFinal(status) && (
+              <>
+                {' · '}
+                <a href={diffHref(parentRunId, runId)} data-testid="parent-diff-link">
+                  diff with parent
+                </a>
+              </>
+            )}
+          </span>
+        )}
         {!isFinal(status) && summary && (
           <button onClick={() => void cancel()} data-testid="cancel-run">
             Cancel run
           </button>
         )}
+        {isFinal(status) && summary && (
+          <button onClick={() => void rerun()} data-testid="rerun-run" title="A new run of the same workflow version with the same inputs">
+            Re-run
+          </button>
+        )}
+        {status === 'failed' && summary && (
+          <button onClick={() => void rerun({ from: 'failed' })} data-testid="resume-failed" title="Re-execute the failed and skipped nodes, reusing what completed">
+            Resume from failed
+          </button>
+        )}
       </div>
       {error && <div className="error banner">{error}</div>}
+      {!isFinal(status) && waiting.length > 0 && (
+        <div className="approvals" data-testid="approvals">
+          {waiting.map(([nodeId, node]) => (
+            <div className="approval" key={nodeId} data-testid={`approval-${nodeId}`}>
+              <strong>{nodeId}</strong> <span>{node.lastMessage}</span>
+              <button onClick={() => void decide(nodeId, true)} data-testid={`approve-${nodeId}`}>
+                Approve
+              </button>
+              <button onClick={() => void decide(nodeId, false)} data-testid={`reject-${nodeId}`}>
+                Reject
+              </button>
+            </div>
+          ))}
+        </div>
+      )}
       <RunView runId={runId} nodes={nodes} trace={trace} runStatus={status} />
     </div>
   );

@@ -5,7 +5,7 @@ import { findingSeverities } from '../api/contracts';
 import type { ArtifactReference, FindingSeverity, RunFinding, RunStatus, TraceError, TraceEvent, TraceProgress } from '../api/contracts';
 
 /** What a node looks like on the canvas. */
-export type NodeUiStatus = 'idle' | 'queued' | 'running' | 'retrying' | 'success' | 'failure' | 'skipped' | 'cancelled';
+export type NodeUiStatus = 'idle' | 'queued' | 'running' | 'retrying' | 'success' | 'failure' | 'skipped' | 'cancelled' | 'waiting';
 
 export interface NodeState {
   readonly status: NodeUiStatus;
@@ -168,6 +168,9 @@ export function foldNode(node: NodeState, event: TraceEvent): NodeState {
       const status: NodeUiStatus = event.error?.kind === 'cancelled' ? 'cancelled' : 'skipped';
       return { ...node, status, attempt, ...withError(event), ...message(event, node.lastMessage) };
     }
+    case 'NODE_AWAITING_INPUT':
+      // An approval step waits for a decision (TraceFold: NODE_AWAITING_INPUT → waiting).
+      return { ...node, status: 'waiting', attempt, ...message(event, node.lastMessage) };
     case 'NODE_FINDING':
       // Counts come from the run's findings (applyEvents), which a later report of a fingerprint may move.
       return { ...node, attempt };

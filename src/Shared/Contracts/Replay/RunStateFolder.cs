@@ -161,6 +161,10 @@ public sealed class RunStateFolder
                 node.Error = traceEvent.Error ?? node.Error;
                 node.Message(traceEvent);
                 break;
+            case TraceEventType.NodeAwaitingInput:
+                // What the approver is asked is what the node shows while it waits.
+                node.Message(traceEvent);
+                break;
             case TraceEventType.NodeFinding:
                 if (RunFinding.Of(traceEvent) is { } finding)
                 {

@@ -17,7 +17,8 @@ public static class TraceFold
     /// <summary>
     /// The status a node has after <paramref name="traceEvent"/>, or null when the event does not change it:
     /// NODE_STARTED → running; NODE_COMPLETED → completed; NODE_FAILED → retrying when it will retry, cancelled
-    /// for kind <c>cancelled</c>, else failed; NODE_SKIPPED → skipped (cancelled for kind <c>cancelled</c>).
+    /// for kind <c>cancelled</c>, else failed; NODE_SKIPPED → skipped (cancelled for kind <c>cancelled</c>);
+    /// NODE_AWAITING_INPUT → waiting.
     /// </summary>
     public static NodeStatus? NodeStatusAfter(TraceEvent traceEvent)
     {
@@ -30,6 +31,7 @@ public static class TraceFold
                 : traceEvent.Error?.Kind == CancelledKind ? NodeStatus.Cancelled
                 : NodeStatus.Failed,
             TraceEventType.NodeSkipped => traceEvent.Error?.Kind == CancelledKind ? NodeStatus.Cancelled : NodeStatus.Skipped,
+            TraceEventType.NodeAwaitingInput => NodeStatus.Waiting,
             _ => null,
         };
     }
@@ -59,7 +61,7 @@ public static class TraceFold
     public static RunProgress Progress(int nodesTotal, IEnumerable<KeyValuePair<NodeStatus, int>> statusCounts)
     {
         ArgumentNullException.ThrowIfNull(statusCounts);
-        int completed = 0, failed = 0, running = 0;
+        int completed = 0, failed = 0, running = 0, waiting = 0;
         foreach (var (status, count) in statusCounts)
         {
             switch (status)
@@ -67,10 +69,11 @@ public static class TraceFold
                 case NodeStatus.Completed: completed += count; break;
                 case NodeStatus.Failed: failed += count; break;
                 case NodeStatus.Running or NodeStatus.Retrying: running += count; break;
+                case NodeStatus.Waiting: waiting += count; break;
                 default: break;
             }
         }
 
-        return new RunProgress(Math.Max(nodesTotal, 0), completed, failed, running);
+        return new RunProgress(Math.Max(nodesTotal, 0), completed, failed, running) { NodesWaiting = waiting };
     }
 }

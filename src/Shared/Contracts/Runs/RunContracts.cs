@@ -46,13 +46,49 @@ public enum NodeStatus
 
     /// <summary>Stopped, or never run, because the run was cancelled.</summary>
     [JsonStringEnumMemberName("cancelled")] Cancelled,
+
+    /// <summary>Waits for a person's decision (an approval step); no worker is held meanwhile.</summary>
+    [JsonStringEnumMemberName("waiting")] Waiting,
+}
+
+/// <summary>What started a run, lowercase on the wire.</summary>
+public enum RunTriggerKind
+{
+    /// <summary>A start request to the API (or the CLI, or the dashboard).</summary>
+    [JsonStringEnumMemberName("api")] Api,
+
+    /// <summary>A re-run (or resume) of another run.</summary>
+    [JsonStringEnumMemberName("rerun")] Rerun,
+
+    /// <summary>A workflow schedule.</summary>
+    [JsonStringEnumMemberName("schedule")] Schedule,
+}
+
+/// <summary>What started a run: <c>{kind: "api"}</c>, <c>{kind: "rerun", parentRunId}</c> or <c>{kind: "schedule", scheduleId}</c>.</summary>
+/// <param name="Kind">What kind of start.</param>
+/// <param name="ParentRunId">The run this one re-runs (kind <c>rerun</c>).</param>
+/// <param name="ScheduleId">The schedule that fired (kind <c>schedule</c>).</param>
+public sealed record RunTrigger(
+    RunTriggerKind Kind,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ParentRunId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ScheduleId = null)
+{
+    /// <summary>A start through the API.</summary>
+    public static RunTrigger Api { get; } = new(RunTriggerKind.Api);
+
+    /// <summary>A re-run of <paramref name="parentRunId"/>.</summary>
+    public static RunTrigger Rerun(string parentRunId) => new(RunTriggerKind.Rerun, ParentRunId: parentRunId);
 }
 
 /// <summary>Which node ended the run failed, and why.</summary>
 public sealed record RunFailure(string NodeId, string Message);
 
 /// <summary>Node counters of a run.</summary>
-public sealed record RunProgress(int NodesTotal, int NodesCompleted, int NodesFailed, int NodesRunning);
+public sealed record RunProgress(int NodesTotal, int NodesCompleted, int NodesFailed, int NodesRunning)
+{
+    /// <summary>Nodes waiting for a decision (approval steps).</summary>
+    public int NodesWaiting { get; init; }
+}
 
 /// <summary>The status contract of <c>GET /api/workflows/runs/{runId}/status</c>.</summary>
 public sealed record RunSummary
@@ -86,6 +122,10 @@ public sealed record RunSummary
     /// against it; null before it completes, or when it had no baseline.
     /// </summary>
     public RunBaseline? Baseline { get; init; }
+    /// <summary>What started the run (runs recorded before triggers were kept read as <c>api</c>).</summary>
+    public RunTrigger Trigger { get; init; } = RunTrigger.Api;
+    /// <summary>The run this one re-runs, when it is a re-run (the same as <c>trigger.parentRunId</c>).</summary>
+    public string? ParentRunId => Trigger.ParentRunId;
 }
 
 /// <summary>A completed run's baseline and how its findings moved against it.</summary>
@@ -106,7 +146,11 @@ public sealed record RunBaseline(string RunId, int FindingsAdded, int FindingsRe
 /// storing or revealing a secret; see <see cref="IRunBaselines"/>.
 /// </param>
 public sealed record NewRun(string RunId, string WorkflowId, int WorkflowVersion, int NodesTotal, DateTimeOffset CreatedAt,
-    IReadOnlyDictionary<string, JsonElement>? Inputs = null, string? InputsDigest = null);
+    IReadOnlyDictionary<string, JsonElement>? Inputs = null, string? InputsDigest = null)
+{
+    /// <summary>What started it.</summary>
+    public RunTrigger Trigger { get; init; } = RunTrigger.Api;
+}
 
 /// <summary>Runs: their creation, summaries (kept up to date by the trace collector) and cancellation.</summary>
 public interface IRunStore
@@ -125,6 +169,9 @@ public interface IRunStore
     /// oldest first: the candidates for reconciling a run with its orchestration.
     /// </summary>
     Task<IReadOnlyList<RunSummary>> ListUnfinishedAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>The status of one node of a run as its summary has it (idle when it has no event yet); null when the run does not exist.</summary>
+    Task<NodeStatus?> GetNodeStatusAsync(string runId, string nodeId, CancellationToken cancellationToken = default);
 
     /// <summary>Marks a run for cancellation; false when the run does not exist.</summary>
     Task<bool> RequestCancellationAsync(string runId, CancellationToken cancellationToken = default);

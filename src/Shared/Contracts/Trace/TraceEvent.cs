@@ -74,7 +74,7 @@ public static class TraceEventTypes
     /// only adding to the trace as logs, progress and artifacts do.
     /// </summary>
     public static bool ChangesState(TraceEventType type) => type is TraceEventType.NodeStarted or TraceEventType.NodeCompleted
-        or TraceEventType.NodeFailed or TraceEventType.NodeSkipped or TraceEventType.WorkflowStatus;
+        or TraceEventType.NodeFailed or TraceEventType.NodeSkipped or TraceEventType.NodeAwaitingInput or TraceEventType.WorkflowStatus;
 }
 
 /// <summary>The kinds of trace event.</summary>
@@ -109,6 +109,9 @@ public enum TraceEventType
 
     /// <summary>One attempt to deliver a run's alert to its webhook (run-level: target host, status code, attempt).</summary>
     [JsonStringEnumMemberName("RUN_ALERT")] RunAlert,
+
+    /// <summary>A node (an approval step) waits for a person's decision.</summary>
+    [JsonStringEnumMemberName("NODE_AWAITING_INPUT")] NodeAwaitingInput,
 }
 
 /// <summary>Severity of a trace event.</summary>

@@ -42,6 +42,7 @@ public static class TraceEventIds
         TraceEventType.NodeCompleted => "completed",
         TraceEventType.NodeFailed => "failed",
         TraceEventType.NodeSkipped => "skipped",
+        TraceEventType.NodeAwaitingInput => "awaiting",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Only lifecycle events have derived ids."),
     };
 }
