@@ -63,6 +63,32 @@ public sealed class ReplayFunctions(
         return ApiResponses.Ok(state);
     }
 
+    /// <summary>
+    /// <c>GET /api/workflows/runs/{runId}/nodes/{nodeId}</c>: one node of a run for its inspector: definition (secret
+    /// literals masked), attempts, artifacts and findings, folded from the run's trace.
+    /// </summary>
+    [Function(nameof(InspectNode))]
+    public async Task<IActionResult> InspectNode(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows/runs/{runId}/nodes/{nodeId}")] HttpRequest request,
+        string runId,
+        string nodeId,
+        CancellationToken cancellationToken)
+    {
+        if (await runs.GetAsync(runId, cancellationToken) is not { } run)
+        {
+            return Problems.RunNotFound(runId);
+        }
+
+        if (await replay.InspectNodeAsync(run, nodeId, cancellationToken) is not { } inspection)
+        {
+            return Problems.NodeNotFound(runId, nodeId);
+        }
+
+        return ApiResponses.Ok(inspection.Definition is { } definition
+            ? inspection with { Definition = WorkflowRedaction.Redact(definition, components) }
+            : inspection);
+    }
+
     /// <summary><c>GET /api/workflows/runs/{runId}/diff/{otherRunId}</c>: how the other run differs from this one, node by node.</summary>
     /// <remarks><c>GET …/diff/baseline</c> compares the run's baseline (before) with the run (after); 404 when it has none.</remarks>
     [Function(nameof(DiffRuns))]
