@@ -59,6 +59,10 @@ public static class ApiRoutes
         Get("workflows/{workflowId}/findings", nameof(BaselineFunctions.GetWorkflowFindings), ApiRole.Viewer,
             static (c, ct) => c.Function<BaselineFunctions>().GetWorkflowFindings(c.Request, c.Route("workflowId"), ct)),
 
+        // Search across runs
+        Get("search", nameof(SearchFunctions.SearchRuns), ApiRole.Viewer,
+            static (c, ct) => c.Function<SearchFunctions>().SearchRuns(c.Request, ct)),
+
         // Artifacts
         Get("workflows/runs/{runId}/artifacts/{artifactId}", nameof(ArtifactFunctions.DownloadArtifact), ApiRole.Viewer,
             static (c, ct) => c.Function<ArtifactFunctions>().DownloadArtifact(c.Request, c.Route("runId"), c.Route("artifactId"), ct)),

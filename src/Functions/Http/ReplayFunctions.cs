@@ -130,7 +130,7 @@ public sealed class ReplayFunctions(
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!TryReadTime(request, "from", out var from, out var problem) || !TryReadTime(request, "to", out var to, out problem))
+        if (!QueryParameters.TryReadTime(request, "from", out var from, out var problem) || !QueryParameters.TryReadTime(request, "to", out var to, out problem))
         {
             return problem!;
         }
@@ -165,25 +165,5 @@ public sealed class ReplayFunctions(
         }
 
         return ApiResponses.Ok(WorkflowDescription.Of(stored, components));
-    }
-
-    private static bool TryReadTime(HttpRequest request, string name, out DateTimeOffset? value, out IActionResult? problem)
-    {
-        value = null;
-        problem = null;
-        var text = request.Query[name].FirstOrDefault();
-        if (string.IsNullOrEmpty(text))
-        {
-            return true;
-        }
-
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-        {
-            value = parsed;
-            return true;
-        }
-
-        problem = Problems.InvalidParameter($"?{name}", $"'{name}' must be an ISO-8601 timestamp such as 2026-11-25T13:02:00Z.");
-        return false;
     }
 }

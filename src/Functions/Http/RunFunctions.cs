@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -106,8 +105,8 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!TryReadLong(request, "after", 0, 0, long.MaxValue, out var after, out var problem)
-            || !TryReadLong(request, "limit", DefaultTraceLimit, 1, MaxTraceLimit, out var limit, out problem))
+        if (!QueryParameters.TryReadLong(request, "after", 0, 0, long.MaxValue, out var after, out var problem)
+            || !QueryParameters.TryReadLong(request, "limit", DefaultTraceLimit, 1, MaxTraceLimit, out var limit, out problem))
         {
             return problem!;
         }
@@ -135,7 +134,7 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!TryReadLong(request, "limit", DefaultRunLimit, 1, MaxRunLimit, out var limit, out var problem))
+        if (!QueryParameters.TryReadLong(request, "limit", DefaultRunLimit, 1, MaxRunLimit, out var limit, out var problem))
         {
             return problem!;
         }
@@ -212,24 +211,5 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
         {
             return (null, Problems.InvalidBody("/", $"The body is not valid JSON: {exception.Message}"));
         }
-    }
-
-    private static bool TryReadLong(HttpRequest request, string name, long fallback, long min, long max, out long value, out IActionResult? problem)
-    {
-        problem = null;
-        var text = request.Query[name].FirstOrDefault();
-        if (string.IsNullOrEmpty(text))
-        {
-            value = fallback;
-            return true;
-        }
-
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max)
-        {
-            return true;
-        }
-
-        problem = Problems.InvalidParameter($"?{name}", $"'{name}' must be a whole number from {min} to {max}.");
-        return false;
     }
 }
