@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -25,9 +24,9 @@ public sealed class AlertTests(InMemoryLocalHostFixture host) : IClassFixture<In
     [Fact]
     public async Task Only_the_run_with_a_new_finding_alerts_and_its_delivery_is_signed()
     {
-        using var open = Listen(0);
-        var port = Port(open);
-        await using var receiver = WebhookReceiver.Start(FreePort());
+        using var open = LoopbackPorts.Listen();
+        var port = open.Port();
+        await using var receiver = WebhookReceiver.Start(LoopbackPorts.Free());
         await RegisterAsync("alert-new", receiver.Url);
 
         var first = await RunToEndAsync("alert-new", port);
@@ -57,11 +56,11 @@ public sealed class AlertTests(InMemoryLocalHostFixture host) : IClassFixture<In
     [Fact]
     public async Task A_receiver_that_is_down_when_the_run_ends_gets_the_alert_once_it_is_back()
     {
-        using var open = Listen(0);
-        var hookPort = FreePort();
+        using var open = LoopbackPorts.Listen();
+        var hookPort = LoopbackPorts.Free();
         await RegisterAsync("alert-later", new Uri($"http://127.0.0.1:{hookPort}/hook"));
 
-        var runId = await RunToEndAsync("alert-later", Port(open));
+        var runId = await RunToEndAsync("alert-later", open.Port());
         var failed = await host.WaitForTraceAsync(runId, trace => trace.Any(e => e is { Type: TraceEventType.RunAlert, Error.Kind: "alert-unreachable" }));
         Assert.Equal(RunStatus.Completed, (await host.GetStatusAsync(runId)).Status);
 
@@ -81,11 +80,11 @@ public sealed class AlertTests(InMemoryLocalHostFixture host) : IClassFixture<In
     [Fact]
     public async Task A_webhook_off_the_allow_list_is_never_called_and_the_refusal_is_in_the_trace()
     {
-        using var open = Listen(0);
+        using var open = LoopbackPorts.Listen();
         // 127.0.0.2 is loopback but not on the default Alerts:AllowedHosts, so a broken check still stays on this machine.
         await RegisterAsync("alert-refused", new Uri("http://127.0.0.2:9/hook"));
 
-        var runId = await RunToEndAsync("alert-refused", Port(open));
+        var runId = await RunToEndAsync("alert-refused", open.Port());
 
         var trace = await host.WaitForTraceAsync(runId, t => t.Any(e => e.Type == TraceEventType.RunAlert));
         var refused = Assert.Single(trace, e => e.Type == TraceEventType.RunAlert);
@@ -136,21 +135,6 @@ public sealed class AlertTests(InMemoryLocalHostFixture host) : IClassFixture<In
         var client = host.Services.GetRequiredService<DurableTaskClient>();
         var instance = await client.WaitForInstanceCompletionAsync(runId, deadline.Token);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
-    }
-
-    private static TcpListener Listen(int port)
-    {
-        var listener = new TcpListener(IPAddress.Loopback, port);
-        listener.Start();
-        return listener;
-    }
-
-    private static int Port(TcpListener listener) => ((IPEndPoint)listener.LocalEndpoint).Port;
-
-    private static int FreePort()
-    {
-        using var probe = Listen(0);
-        return Port(probe);
     }
 
     /// <summary>A webhook receiver on 127.0.0.1 that answers 200 and keeps what it was sent.</summary>

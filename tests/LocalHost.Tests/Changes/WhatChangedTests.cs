@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using ShipSec.Shared.Json;
@@ -20,8 +19,8 @@ public sealed class WhatChangedTests(InMemoryLocalHostFixture host) : IClassFixt
     [Fact]
     public async Task Two_runs_against_an_unchanged_target_are_identical_and_the_second_is_compared_with_the_first()
     {
-        using var open = Listen(0);
-        var ports = $"{Port(open)},{FreePort()}";
+        using var open = LoopbackPorts.Listen();
+        var ports = $"{open.Port()},{LoopbackPorts.Free()}";
         await RegisterScanAsync("unchanged-target");
 
         var first = await RunToEndAsync("unchanged-target", ports);
@@ -41,7 +40,7 @@ public sealed class WhatChangedTests(InMemoryLocalHostFixture host) : IClassFixt
         Assert.Equal((first, second), (againstBaseline.RunId, againstBaseline.OtherRunId));
 
         // Other input values: no earlier run to compare with.
-        var otherInputs = await RunToEndAsync("unchanged-target", Port(open).ToString(CultureInfo.InvariantCulture));
+        var otherInputs = await RunToEndAsync("unchanged-target", open.Port().ToString(CultureInfo.InvariantCulture));
         Assert.Null((await host.GetStatusAsync(otherInputs)).Baseline);
         using var none = await host.Http.GetAsync(new Uri($"api/workflows/runs/{otherInputs}/diff/baseline", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
@@ -53,14 +52,14 @@ public sealed class WhatChangedTests(InMemoryLocalHostFixture host) : IClassFixt
     [Fact]
     public async Task A_port_opened_between_runs_is_new_against_the_baseline_and_resolved_once_closed()
     {
-        using var always = Listen(0);
-        var appearing = FreePort();
-        var ports = $"{Port(always)},{appearing}";
+        using var always = LoopbackPorts.Listen();
+        var appearing = LoopbackPorts.Free();
+        var ports = $"{always.Port()},{appearing}";
         await RegisterScanAsync("port-appears");
 
         var before = await RunToEndAsync("port-appears", ports);
         string opened;
-        using (Listen(appearing))
+        using (LoopbackPorts.Listen(appearing))
         {
             opened = await RunToEndAsync("port-appears", ports);
         }
@@ -85,7 +84,7 @@ public sealed class WhatChangedTests(InMemoryLocalHostFixture host) : IClassFixt
         var open = await host.Http.GetFromJsonAsync<JsonElement>(new Uri("api/workflows/port-appears/findings", UriKind.Relative));
         Assert.Equal(closed, open.GetProperty("latestRunId").GetString());
         var finding = Assert.Single(open.GetProperty("findings").EnumerateArray());
-        Assert.Equal(Port(always), finding.GetProperty("asset").GetProperty("port").GetInt32());
+        Assert.Equal(always.Port(), finding.GetProperty("asset").GetProperty("port").GetInt32());
         Assert.Equal(before, finding.GetProperty("firstSeenRunId").GetString());
         Assert.Equal(closed, finding.GetProperty("lastSeenRunId").GetString());
 
@@ -161,20 +160,4 @@ public sealed class WhatChangedTests(InMemoryLocalHostFixture host) : IClassFixt
     }
 
     private static Dictionary<string, string> Bind(string input) => new() { ["$input"] = input };
-
-    private static TcpListener Listen(int port)
-    {
-        var listener = new TcpListener(IPAddress.Loopback, port);
-        listener.Start();
-        return listener;
-    }
-
-    private static int Port(TcpListener listener) => ((IPEndPoint)listener.LocalEndpoint).Port;
-
-    // A loopback port nothing listens on (the kernel just handed it out and it was let go).
-    private static int FreePort()
-    {
-        using var probe = Listen(0);
-        return Port(probe);
-    }
 }
