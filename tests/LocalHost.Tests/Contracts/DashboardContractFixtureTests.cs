@@ -394,6 +394,16 @@ public sealed class DashboardContractFixtureTests
                     TimeoutSeconds = 120,
                 },
             ],
+            Alerts =
+            [
+                new AlertRule
+                {
+                    On = AlertTrigger.NewFindings,
+                    MinSeverity = FindingSeverity.Medium,
+                    Webhook = new AlertWebhook { Url = "http://127.0.0.1:9000/hook", Secret = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["$input"] = "hookSecret" }) },
+                },
+                new AlertRule { On = AlertTrigger.RunFailed, Webhook = new AlertWebhook { Url = "http://127.0.0.1:9000/hook", Secret = JsonSerializer.SerializeToElement("team-hook") } },
+            ],
         };
     }
 

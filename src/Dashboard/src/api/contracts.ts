@@ -211,6 +211,14 @@ export interface WorkflowDefinition {
   description?: string;
   inputs: { [name: string]: WorkflowInputDefinition };
   nodes: NodeDefinition[];
+  alerts: AlertRule[];
+}
+
+/** AlertRule: a webhook told when a run ends with new findings (against its baseline) or failed. */
+export interface AlertRule {
+  on: 'new-findings' | 'run-failed';
+  minSeverity?: FindingSeverity;
+  webhook: { url: string; secret?: JsonValue };
 }
 
 // Responses built from anonymous objects in src/Functions/Http (no C# record to generate fixtures from).
