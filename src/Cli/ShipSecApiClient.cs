@@ -117,6 +117,12 @@ internal sealed class ShipSecApiClient(HttpClient http)
         return await ReadAsync<RunState>(response, cancellationToken);
     }
 
+    public async Task<NodeInspection> InspectNodeAsync(string runId, string nodeId, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri($"api/workflows/runs/{Uri.EscapeDataString(runId)}/nodes/{Uri.EscapeDataString(nodeId)}", UriKind.Relative), cancellationToken);
+        return await ReadAsync<NodeInspection>(response, cancellationToken);
+    }
+
     public async Task<RunDiff> DiffAsync(string runId, string otherRunId, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(new Uri($"api/workflows/runs/{Uri.EscapeDataString(runId)}/diff/{Uri.EscapeDataString(otherRunId)}", UriKind.Relative), cancellationToken);

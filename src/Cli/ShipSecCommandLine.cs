@@ -67,6 +67,7 @@ internal static class ShipSecCommandLine
         root.Subcommands.Add(RunControlCommands.Rerun());
         root.Subcommands.Add(RunControlCommands.Decide(approve: true));
         root.Subcommands.Add(RunControlCommands.Decide(approve: false));
+        root.Subcommands.Add(NodeCommand());
         root.Subcommands.Add(ReplayCommands.Replay());
         root.Subcommands.Add(ReplayCommands.State());
         root.Subcommands.Add(ReplayCommands.Diff());
@@ -129,6 +130,51 @@ internal static class ShipSecCommandLine
             else
             {
                 new TraceRenderer(console).Write(summary);
+            }
+
+            return Success;
+        }, cancellation));
+        return command;
+    }
+
+    private static Command NodeCommand()
+    {
+        var runId = new Argument<string>("runId") { Description = "The run id." };
+        var nodeId = new Argument<string>("nodeId") { Description = "The node id." };
+        var json = new Option<bool>("--json") { Description = "Print the inspection as JSON." };
+        var command = new Command("node", "Inspect one node of a run: its definition, attempts, artifacts and findings.") { runId, nodeId, json };
+        command.SetAction((parse, cancellation) => WithApiAsync(parse, async (api, console) =>
+        {
+            var inspection = await api.InspectNodeAsync(parse.GetValue(runId)!, parse.GetValue(nodeId)!, cancellation);
+            if (parse.GetValue(json))
+            {
+                WriteJson(inspection);
+                return Success;
+            }
+
+            console.MarkupLine($"[bold]{Markup.Escape(inspection.NodeId)}[/] ({Markup.Escape(inspection.Definition?.Component ?? "?")}) {WireName.Of(inspection.State.Status)}");
+            var table = new Table().AddColumns("attempt", "delivery", "status", "started", "ms", "error");
+            foreach (var attempt in inspection.Attempts)
+            {
+                table.AddRow(
+                    attempt.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    attempt.Delivery.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    WireName.Of(attempt.Status),
+                    attempt.StartedAt.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture),
+                    attempt.DurationMs?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                    Markup.Escape(attempt.Error?.Message ?? ""));
+            }
+
+            console.Write(table);
+            console.MarkupLine($"{inspection.Artifacts.Count} artifact(s), {inspection.Findings.Count} finding(s)");
+            foreach (var artifact in inspection.Artifacts)
+            {
+                console.MarkupLine($"  artifact {Markup.Escape(artifact.Name)}  [grey]{Markup.Escape(artifact.ArtifactId)}[/]");
+            }
+
+            foreach (var finding in inspection.Findings)
+            {
+                console.MarkupLine($"  {WireName.Of(finding.Severity)}  {Markup.Escape(finding.Title)}");
             }
 
             return Success;

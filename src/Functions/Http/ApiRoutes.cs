@@ -45,6 +45,8 @@ public static class ApiRoutes
         // Replay
         Get("workflows/runs/{runId}/state", nameof(ReplayFunctions.GetRunState), ApiRole.Viewer,
             static (c, ct) => c.Function<ReplayFunctions>().GetRunState(c.Request, c.Route("runId"), ct)),
+        Get("workflows/runs/{runId}/nodes/{nodeId}", nameof(ReplayFunctions.InspectNode), ApiRole.Viewer,
+            static (c, ct) => c.Function<ReplayFunctions>().InspectNode(c.Request, c.Route("runId"), c.Route("nodeId"), ct)),
         // otherRunId "baseline" compares the run with its baseline (run ids are never that word).
         Get("workflows/runs/{runId}/diff/{otherRunId}", nameof(ReplayFunctions.DiffRuns), ApiRole.Viewer,
             static (c, ct) => c.Function<ReplayFunctions>().DiffRuns(c.Request, c.Route("runId"), c.Route("otherRunId"), ct)),
@@ -60,6 +62,10 @@ public static class ApiRoutes
             static (c, ct) => c.Function<BaselineFunctions>().UnpinBaseline(c.Request, c.Route("workflowId"), ct)),
         Get("workflows/{workflowId}/findings", nameof(BaselineFunctions.GetWorkflowFindings), ApiRole.Viewer,
             static (c, ct) => c.Function<BaselineFunctions>().GetWorkflowFindings(c.Request, c.Route("workflowId"), ct)),
+
+        // Search across runs
+        Get("search", nameof(SearchFunctions.SearchRuns), ApiRole.Viewer,
+            static (c, ct) => c.Function<SearchFunctions>().SearchRuns(c.Request, ct)),
 
         // Artifacts
         Get("workflows/runs/{runId}/artifacts/{artifactId}", nameof(ArtifactFunctions.DownloadArtifact), ApiRole.Viewer,

@@ -142,6 +142,11 @@ public static class Problems
         => Create(StatusCodes.Status404NotFound, "run-not-found", "Run not found.", $"No run has the id '{runId}'.",
             [new ProblemItem("runId", "not-found", $"No run has the id '{runId}'.")]);
 
+    /// <summary>The run has no such node: not in its workflow version, and no event of it in its trace.</summary>
+    public static ObjectResult NodeNotFound(string runId, string nodeId)
+        => Create(StatusCodes.Status404NotFound, "node-not-found", "Node not found.", $"Run '{runId}' has no node '{nodeId}'.",
+            [new ProblemItem("nodeId", "not-found", $"Run '{runId}' has no node '{nodeId}'.", nodeId)]);
+
     /// <summary>No such run to compare with.</summary>
     public static ObjectResult OtherRunNotFound(string otherRunId)
         => Create(StatusCodes.Status404NotFound, "run-not-found", "Run not found.", $"No run has the id '{otherRunId}'.",

@@ -63,6 +63,32 @@ public sealed class ReplayFunctions(
         return ApiResponses.Ok(state);
     }
 
+    /// <summary>
+    /// <c>GET /api/workflows/runs/{runId}/nodes/{nodeId}</c>: one node of a run for its inspector: definition (secret
+    /// literals masked), attempts, artifacts and findings, folded from the run's trace.
+    /// </summary>
+    [Function(nameof(InspectNode))]
+    public async Task<IActionResult> InspectNode(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows/runs/{runId}/nodes/{nodeId}")] HttpRequest request,
+        string runId,
+        string nodeId,
+        CancellationToken cancellationToken)
+    {
+        if (await runs.GetAsync(runId, cancellationToken) is not { } run)
+        {
+            return Problems.RunNotFound(runId);
+        }
+
+        if (await replay.InspectNodeAsync(run, nodeId, cancellationToken) is not { } inspection)
+        {
+            return Problems.NodeNotFound(runId, nodeId);
+        }
+
+        return ApiResponses.Ok(inspection.Definition is { } definition
+            ? inspection with { Definition = WorkflowRedaction.Redact(definition, components) }
+            : inspection);
+    }
+
     /// <summary><c>GET /api/workflows/runs/{runId}/diff/{otherRunId}</c>: how the other run differs from this one, node by node.</summary>
     /// <remarks><c>GET …/diff/baseline</c> compares the run's baseline (before) with the run (after); 404 when it has none.</remarks>
     [Function(nameof(DiffRuns))]
@@ -104,7 +130,7 @@ public sealed class ReplayFunctions(
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!TryReadTime(request, "from", out var from, out var problem) || !TryReadTime(request, "to", out var to, out problem))
+        if (!QueryParameters.TryReadTime(request, "from", out var from, out var problem) || !QueryParameters.TryReadTime(request, "to", out var to, out problem))
         {
             return problem!;
         }
@@ -139,25 +165,5 @@ public sealed class ReplayFunctions(
         }
 
         return ApiResponses.Ok(WorkflowDescription.Of(stored, components));
-    }
-
-    private static bool TryReadTime(HttpRequest request, string name, out DateTimeOffset? value, out IActionResult? problem)
-    {
-        value = null;
-        problem = null;
-        var text = request.Query[name].FirstOrDefault();
-        if (string.IsNullOrEmpty(text))
-        {
-            return true;
-        }
-
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-        {
-            value = parsed;
-            return true;
-        }
-
-        problem = Problems.InvalidParameter($"?{name}", $"'{name}' must be an ISO-8601 timestamp such as 2026-11-25T13:02:00Z.");
-        return false;
     }
 }

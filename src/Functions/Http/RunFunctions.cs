@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -261,8 +260,8 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!TryReadLong(request, "after", 0, 0, long.MaxValue, out var after, out var problem)
-            || !TryReadLong(request, "limit", DefaultTraceLimit, 1, MaxTraceLimit, out var limit, out problem))
+        if (!QueryParameters.TryReadLong(request, "after", 0, 0, long.MaxValue, out var after, out var problem)
+            || !QueryParameters.TryReadLong(request, "limit", DefaultTraceLimit, 1, MaxTraceLimit, out var limit, out problem))
         {
             return problem!;
         }
@@ -290,7 +289,7 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!TryReadLong(request, "limit", DefaultRunLimit, 1, MaxRunLimit, out var limit, out var problem))
+        if (!QueryParameters.TryReadLong(request, "limit", DefaultRunLimit, 1, MaxRunLimit, out var limit, out var problem))
         {
             return problem!;
         }
@@ -366,24 +365,5 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
         await client.RaiseEventAsync(
             runId, ApprovalRequest.EventName(nodeId), new ApprovalDecision(approve, body.Comment, caller.Name), cancellationToken);
         return ApiResponses.Accepted(request, ApiResponses.Url(request, $"workflows/runs/{runId}/status"), new { runId, nodeId, approve, decidedBy = caller.Name });
-    }
-
-    private static bool TryReadLong(HttpRequest request, string name, long fallback, long min, long max, out long value, out IActionResult? problem)
-    {
-        problem = null;
-        var text = request.Query[name].FirstOrDefault();
-        if (string.IsNullOrEmpty(text))
-        {
-            value = fallback;
-            return true;
-        }
-
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max)
-        {
-            return true;
-        }
-
-        problem = Problems.InvalidParameter($"?{name}", $"'{name}' must be a whole number from {min} to {max}.");
-        return false;
     }
 }

@@ -14,26 +14,28 @@ public static class WorkflowRedaction
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(catalog);
-        return definition with
-        {
-            Nodes = [.. definition.Nodes.Select(node =>
-            {
-                if (!catalog.TryGet(node.Component, out var component))
-                {
-                    return node;
-                }
+        return definition with { Nodes = [.. definition.Nodes.Select(node => Redact(node, catalog))] };
+    }
 
-                var secret = component.Descriptor.Inputs.Where(i => i.Secret).Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
-                return secret.Overlaps(node.Inputs.Keys)
-                    ? node with
-                    {
-                        Inputs = node.Inputs.ToDictionary(
-                            pair => pair.Key,
-                            pair => secret.Contains(pair.Key) && !InputReference.IsReference(pair.Value) ? Masked : pair.Value,
-                            StringComparer.Ordinal),
-                    }
-                    : node;
-            })],
-        };
+    /// <summary>The node with every secret literal input replaced by <see cref="SecretRedactor.Mask"/>.</summary>
+    public static NodeDefinition Redact(NodeDefinition node, IComponentCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(catalog);
+        if (!catalog.TryGet(node.Component, out var component))
+        {
+            return node;
+        }
+
+        var secret = component.Descriptor.Inputs.Where(i => i.Secret).Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        return secret.Overlaps(node.Inputs.Keys)
+            ? node with
+            {
+                Inputs = node.Inputs.ToDictionary(
+                    pair => pair.Key,
+                    pair => secret.Contains(pair.Key) && !InputReference.IsReference(pair.Value) ? Masked : pair.Value,
+                    StringComparer.Ordinal),
+            }
+            : node;
     }
 }

@@ -65,6 +65,7 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<PostgresRunFindings>();
         services.TryAddSingleton<IRunFindings>(provider => provider.GetRequiredService<PostgresRunFindings>());
         services.TryAddSingleton<IRunBaselines, PostgresBaselines>();
+        services.TryAddSingleton<IRunSearch, PostgresRunSearch>();
         services.TryAddSingleton<RunReplay>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDependencyProbe, PostgresProbe>());
         return services;

@@ -47,6 +47,39 @@ public sealed class RunReplay(IWorkflowStore workflows, IRunHistory history)
         return RunDiffer.Diff(before, beforeEvents, after, afterEvents);
     }
 
+    /// <summary>
+    /// One node of a run folded from the run's whole trace: its definition in the run's workflow version, its
+    /// attempts, artifacts and findings. Null when the node is neither in that version nor in the trace.
+    /// </summary>
+    public async Task<NodeInspection?> InspectNodeAsync(RunSummary run, string nodeId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(nodeId);
+        var stored = await workflows.GetAsync(run.WorkflowId, run.WorkflowVersion, cancellationToken);
+        var folder = new RunStateFolder(run.RunId, run.WorkflowId, stored is null ? [] : stored.Definition.Nodes.Select(n => n.Id));
+        await foreach (var traceEvent in history.ReadAsync(run.RunId, 0, long.MaxValue, cancellationToken))
+        {
+            folder.Apply(traceEvent);
+        }
+
+        var state = folder.State();
+        if (state.Nodes.FirstOrDefault(n => n.NodeId == nodeId) is not { } node)
+        {
+            return null;
+        }
+
+        return new NodeInspection
+        {
+            RunId = run.RunId,
+            NodeId = nodeId,
+            Definition = stored?.Definition.Nodes.FirstOrDefault(n => n.Id == nodeId),
+            State = node,
+            Attempts = folder.AttemptsOf(nodeId),
+            Artifacts = node.Artifacts,
+            Findings = [.. state.Findings.Where(f => f.NodeId == nodeId)],
+        };
+    }
+
     /// <summary>The node ids of the workflow version a run used, in definition order (none when that version is gone).</summary>
     public async Task<IReadOnlyList<string>> NodeIdsAsync(RunSummary run, CancellationToken cancellationToken = default)
     {

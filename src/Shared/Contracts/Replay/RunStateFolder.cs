@@ -11,8 +11,9 @@ namespace ShipSec.Shared.Replay;
 /// error afresh; NODE_PROGRESS → progress; NODE_LOG → last message and log count; NODE_ARTIFACT → artifacts (each
 /// id once); NODE_FINDING → the run's findings by fingerprint (a later report of a fingerprint replaces the earlier
 /// one, keeping its place) and the reporting node's finding count and highest severity. The dashboard's src/Dashboard/src/state/fold.ts mirrors this and is checked against its fixtures.
+/// Each node's attempts (<see cref="AttemptsOf"/>) are kept by the same rules, for the node inspector.
 /// Mutable and not thread-safe: one folder per fold. <see cref="Apply"/> allocates nothing per event
-/// beyond the first event of a node and new artifacts; <see cref="State"/> builds the immutable result.
+/// beyond the first event of a node or attempt and new artifacts; <see cref="State"/> builds the immutable result.
 /// </summary>
 public sealed class RunStateFolder
 {
@@ -124,6 +125,7 @@ public sealed class RunStateFolder
         {
             node.Status = status;
             node.CompletedAt = TraceFold.IsFinal(status) ? traceEvent.Timestamp : null;
+            node.AttemptStatus(traceEvent, status);
         }
 
         switch (traceEvent.Type)
@@ -137,6 +139,7 @@ public sealed class RunStateFolder
                 node.Error = null;
                 node.StartedAt ??= traceEvent.Timestamp;
                 node.Message(traceEvent);
+                node.AttemptStarted(traceEvent);
                 break;
             case TraceEventType.NodeLog:
                 node.LogCount++;
@@ -177,6 +180,13 @@ public sealed class RunStateFolder
                 break;
         }
     }
+
+    /// <summary>
+    /// The attempts of <paramref name="nodeId"/> seen in the events this folder applied (not those folded into a
+    /// snapshot it started from), in attempt order; empty for a node that never started.
+    /// </summary>
+    public IReadOnlyList<NodeAttempt> AttemptsOf(string nodeId)
+        => _byId.TryGetValue(nodeId, out var node) && node.Attempts is { } attempts ? [.. attempts] : [];
 
     /// <summary>The state after the events applied so far.</summary>
     /// <param name="at">The moment to report instead of the last event's timestamp (a state asked for by time).</param>
@@ -275,6 +285,47 @@ public sealed class RunStateFolder
         public FindingSeverity? HighestSeverity;
         public int StartedAttempt;
         public int Deliveries;
+        public List<NodeAttempt>? Attempts;
+
+        /// <summary>A first start of an attempt opens it; a redelivery of the same attempt counts on it.</summary>
+        public void AttemptStarted(TraceEvent traceEvent)
+        {
+            Attempts ??= [];
+            var index = Attempts.FindIndex(a => a.Attempt == traceEvent.Attempt);
+            if (index < 0)
+            {
+                Attempts.Add(new NodeAttempt { Attempt = traceEvent.Attempt, Delivery = 1, Status = NodeStatus.Running, StartedAt = traceEvent.Timestamp });
+            }
+            else
+            {
+                Attempts[index] = Attempts[index] with { Delivery = Attempts[index].Delivery + 1, Status = NodeStatus.Running, EndedAt = null, DurationMs = null };
+            }
+        }
+
+        /// <summary>An ending event closes its attempt with the status the node takes; a skip (no attempt) is not one.</summary>
+        public void AttemptStatus(TraceEvent traceEvent, NodeStatus status)
+        {
+            if (traceEvent.Type is not (TraceEventType.NodeCompleted or TraceEventType.NodeFailed) || Attempts is null)
+            {
+                return;
+            }
+
+            var index = Attempts.FindIndex(a => a.Attempt == traceEvent.Attempt);
+            if (index < 0)
+            {
+                return;
+            }
+
+            var attempt = Attempts[index];
+            Attempts[index] = attempt with
+            {
+                Status = status,
+                EndedAt = traceEvent.Timestamp,
+                DurationMs = (long)(traceEvent.Timestamp - attempt.StartedAt).TotalMilliseconds,
+                Outputs = traceEvent.OutputSummary,
+                Error = traceEvent.Error,
+            };
+        }
 
         public void Message(TraceEvent traceEvent) => LastMessage = traceEvent.Message ?? traceEvent.Error?.Message ?? LastMessage;
 
