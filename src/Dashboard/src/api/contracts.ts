@@ -14,6 +14,7 @@ export const traceEventTypes = [
   'WORKFLOW_STATUS',
   'NODE_FINDING',
   'RUN_ALERT',
+  'NODE_AWAITING_INPUT',
 ] as const;
 export type TraceEventType = (typeof traceEventTypes)[number];
 
@@ -26,12 +27,23 @@ export const runStatuses = ['queued', 'running', 'completed', 'failed', 'cancell
 export type RunStatus = (typeof runStatuses)[number];
 
 /** NodeStatus (src/Shared/Runs/RunContracts.cs). */
-export const nodeStatuses = ['idle', 'running', 'retrying', 'completed', 'failed', 'skipped', 'cancelled'] as const;
+export const nodeStatuses = ['idle', 'running', 'retrying', 'completed', 'failed', 'skipped', 'cancelled', 'waiting'] as const;
 export type NodeStatus = (typeof nodeStatuses)[number];
 
 /** FindingSeverity (src/Shared/Trace/Finding.cs), least severe first. */
 export const findingSeverities = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type FindingSeverity = (typeof findingSeverities)[number];
+
+/** RunTriggerKind (src/Shared/Runs/RunContracts.cs): what started a run. */
+export const runTriggerKinds = ['api', 'rerun', 'schedule'] as const;
+export type RunTriggerKind = (typeof runTriggerKinds)[number];
+
+/** RunTrigger: {kind: "api"}, {kind: "rerun", parentRunId} or {kind: "schedule", scheduleId}. */
+export interface RunTrigger {
+  kind: RunTriggerKind;
+  parentRunId?: string;
+  scheduleId?: string;
+}
 
 /** Any JSON value (System.Text.Json.JsonElement). */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -141,6 +153,8 @@ export interface RunProgress {
   nodesCompleted: number;
   nodesFailed: number;
   nodesRunning: number;
+  /** Nodes waiting for a decision (approval steps). */
+  nodesWaiting: number;
 }
 
 /** RunSummary: GET /api/workflows/runs/{runId}/status. */
@@ -160,6 +174,10 @@ export interface RunSummary {
   inputs?: { [name: string]: JsonValue };
   /** Distinct findings so far, by severity. */
   findings: FindingCounts;
+  /** What started the run. */
+  trigger: RunTrigger;
+  /** The run this one re-runs (same as trigger.parentRunId). */
+  parentRunId?: string;
   /** Once the run completed with a baseline: that run and how the findings moved against it. */
   baseline?: RunBaseline;
 }
@@ -243,7 +261,14 @@ export interface StartedRun {
   statusUrl: string;
   traceUrl: string;
   cancelUrl: string;
+  /** Set on a re-run: the run it re-runs. */
+  parentRunId?: string;
+  /** Set on a re-run: how many nodes it takes from its parent instead of executing them. */
+  reusedNodes?: number;
 }
+
+/** Body of POST /api/workflows/runs/{runId}/rerun: nothing (run it all again), a node to resume from, or from: failed. */
+export type RerunRequest = Record<string, never> | { fromNode: string } | { from: 'failed' };
 
 /** GET /api/workflows/runs/{runId}/trace. */
 export interface TracePage {
