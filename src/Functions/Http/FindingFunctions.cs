@@ -24,7 +24,7 @@ public sealed class FindingFunctions(IRunStore runs, IRunFindings findings)
         FindingSeverity? severity = null;
         if (request.Query["severity"].FirstOrDefault() is { Length: > 0 } severityText)
         {
-            if (!TryParseSeverity(severityText, out var parsed))
+            if (!WireName.TryParse<FindingSeverity>(severityText, out var parsed))
             {
                 return Problems.InvalidParameter("?severity", "'severity' must be one of info, low, medium, high, critical.");
             }
@@ -56,8 +56,6 @@ public sealed class FindingFunctions(IRunStore runs, IRunFindings findings)
 
         return ApiResponses.Ok(new RunFindingsResponse(runId, list, FindingCounts.Of(list.Select(f => f.Severity))));
     }
-
-    private static bool TryParseSeverity(string text, out FindingSeverity severity) => WireName.TryParse(text, out severity);
 }
 
 /// <summary>The body of <c>GET /api/workflows/runs/{runId}/findings</c>.</summary>

@@ -9,11 +9,15 @@ namespace ShipSec.Shared.Postgres;
 /// <summary>Findings from <c>run_findings</c>, which <see cref="PostgresTraceStore"/> fills with the events that carry them.</summary>
 public sealed class PostgresRunFindings(NpgsqlDataSource dataSource) : IRunFindings
 {
-    /// <summary>Wire names of the severities, least severe first: the SQL ranks severities by position here.</summary>
-    internal const string SeverityOrder = "ARRAY['info', 'low', 'medium', 'high', 'critical']";
+    /// <summary>
+    /// Wire names of the severities, least severe first: the SQL ranks severities by position here. Built from
+    /// <see cref="FindingSeverity"/>'s declared wire names rather than written out a second time.
+    /// </summary>
+    internal static readonly string SeverityOrder =
+        $"ARRAY[{string.Join(", ", Enum.GetValues<FindingSeverity>().Order().Select(severity => $"'{WireName.Of(severity)}'"))}]";
 
     // The latest report of each fingerprint; filters apply to that latest report.
-    private const string SelectFindings = $"""
+    private static readonly string SelectFindings = $"""
         SELECT node_id, attempt, sequence, ts, finding FROM (
             SELECT DISTINCT ON (fingerprint) node_id, attempt, sequence, ts, finding, severity
             FROM run_findings
@@ -26,7 +30,7 @@ public sealed class PostgresRunFindings(NpgsqlDataSource dataSource) : IRunFindi
 
     // The latest completed run's findings (latest report per fingerprint), each with the earliest run of the
     // workflow that reported its fingerprint; run_findings_fingerprint_idx serves the history lookup.
-    private const string SelectOpen = $$"""
+    private static readonly string SelectOpen = $$"""
         WITH latest AS (
             SELECT run_id FROM runs WHERE workflow_id = $1 AND status = $2 ORDER BY created_at DESC, run_id DESC LIMIT 1
         ), current AS (
