@@ -213,12 +213,15 @@ if (Runs("orchestration"))
 
 if (Runs("scale"))
 {
-    await using (var memory = await StartHostAsync("InMemory"))
+    // --backend=InMemory|Azurite measures one backend only (both by default; --quick: in-memory only).
+    var only = args.FirstOrDefault(a => a.StartsWith("--backend=", StringComparison.Ordinal))?["--backend=".Length..];
+    if (only is null or "InMemory")
     {
+        await using var memory = await StartHostAsync("InMemory");
         await ScaleAsync(memory, "InMemory");
     }
 
-    if (!quick)
+    if (!quick && only is null or "Azurite")
     {
         await using var azurite = await StartHostAsync("AzureStorage");
         await ScaleAsync(azurite, "Azurite");

@@ -41,9 +41,6 @@ public sealed class DurableTaskFrameworkOptions
     [Range(5, 300)]
     public int WorkItemVisibilityTimeoutSeconds { get; set; } = 20;
 
-    /// <summary>Keep orchestrations in memory between work items (Azure Storage backend) rather than replaying their history each time.</summary>
-    public bool ExtendedSessions { get; set; } = true;
-
     /// <summary>Upper bound of the queue polling back-off: lower is snappier, higher is quieter.</summary>
     [Range(100, 30_000)]
     public int MaxQueuePollingIntervalMilliseconds { get; set; } = 500;

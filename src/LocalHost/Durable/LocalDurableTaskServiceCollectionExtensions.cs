@@ -51,11 +51,6 @@ internal static class LocalDurableTaskServiceCollectionExtensions
             WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(options.WorkItemVisibilityTimeoutSeconds),
             ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(options.WorkItemVisibilityTimeoutSeconds),
             MaxQueuePollingInterval = TimeSpan.FromMilliseconds(options.MaxQueuePollingIntervalMilliseconds),
-            // A run's orchestration stays in memory between its work items instead of reloading and replaying its whole
-            // history from table storage for each completed node: without this, per-node cost grew with the run's size.
-            ExtendedSessionsEnabled = options.ExtendedSessions,
-            // An idle session holds an orchestration slot: short, so a run waiting on a slow node gives its slot back soon.
-            ExtendedSessionIdleTimeout = TimeSpan.FromSeconds(5),
             LoggerFactory = loggerFactory,
         });
     }
