@@ -1,5 +1,4 @@
 // Thin fetch wrappers over the REST API, typed by contracts.ts.
-import { realtimeToken } from '../live/token';
 import type {
   JsonValue,
   NegotiateResponse,
@@ -72,12 +71,12 @@ export const api = {
     request<unknown>(`api/workflows/runs/${enc(runId)}/nodes/${enc(nodeId)}/decision`, { method: 'POST', body: JSON.stringify({ approve, comment }) }),
   cancelRun: (runId: string) => request<unknown>(`api/workflows/runs/${enc(runId)}/cancel`, { method: 'POST' }),
   negotiate: () => request<NegotiateResponse>('api/negotiate', { method: 'POST' }),
-  subscribeRun: (runId: string, connectionId: string) =>
-    request<void>(`api/workflows/runs/${enc(runId)}/subscribe`, { method: 'POST', body: JSON.stringify({ connectionId, accessToken: realtimeToken() }) }),
-  unsubscribeRun: (runId: string, connectionId: string) =>
-    request<void>(`api/workflows/runs/${enc(runId)}/unsubscribe`, { method: 'POST', body: JSON.stringify({ connectionId, accessToken: realtimeToken() }) }),
-  subscribeRuns: (connectionId: string) =>
-    request<void>('api/workflows/runs/subscribe', { method: 'POST', body: JSON.stringify({ connectionId, accessToken: realtimeToken() }) }),
+  /** accessToken: the token the subscribing connection itself was connected with (LiveConnection.accessToken). */
+  subscribeRun: (runId: string, accessToken: string) =>
+    request<void>(`api/workflows/runs/${enc(runId)}/subscribe`, { method: 'POST', body: JSON.stringify({ accessToken }) }),
+  unsubscribeRun: (runId: string, accessToken: string) =>
+    request<void>(`api/workflows/runs/${enc(runId)}/unsubscribe`, { method: 'POST', body: JSON.stringify({ accessToken }) }),
+  subscribeRuns: (accessToken: string) => request<void>('api/workflows/runs/subscribe', { method: 'POST', body: JSON.stringify({ accessToken }) }),
   timeline: (workflowId: string, from?: string, to?: string) =>
     request<RunTimeline>(`api/workflows/${enc(workflowId)}/runs/timeline${query({ from, to })}`),
   runState: (runId: string, at?: { at?: string; sequence?: number }) =>
