@@ -63,8 +63,8 @@ public sealed class ScheduleCron
         return problems.Count == 0 ? (new ScheduleCron(expression!, zone!), []) : (null, problems);
     }
 
-    /// <summary>The first fire strictly after <paramref name="instant"/>; null when the expression has no more.</summary>
-    public DateTimeOffset? NextAfter(DateTimeOffset instant) => expression.GetNextOccurrence(instant, zone);
+    /// <summary>The first fire strictly after <paramref name="instant"/>, in UTC (as stored); null when the expression has no more.</summary>
+    public DateTimeOffset? NextAfter(DateTimeOffset instant) => expression.GetNextOccurrence(instant, zone)?.ToUniversalTime();
 
     /// <summary>Up to <paramref name="count"/> fires strictly after <paramref name="instant"/>.</summary>
     public IReadOnlyList<DateTimeOffset> NextAfter(DateTimeOffset instant, int count)

@@ -1,6 +1,9 @@
 // Thin fetch wrappers over the REST API, typed by contracts.ts.
 import type {
   JsonValue,
+  ScheduleRequest,
+  WorkflowSchedule,
+  WorkflowScheduleList,
   NegotiateResponse,
   PinnedBaseline,
   RunFindingsResponse,
@@ -87,6 +90,11 @@ export const api = {
   pinBaseline: (workflowId: string, runId: string) =>
     request<PinnedBaseline>(`api/workflows/${enc(workflowId)}/baseline`, { method: 'PUT', body: JSON.stringify({ runId }) }),
   unpinBaseline: (workflowId: string) => request<void>(`api/workflows/${enc(workflowId)}/baseline`, { method: 'DELETE' }),
+  schedules: (workflowId: string) => request<WorkflowScheduleList>(`api/workflows/${enc(workflowId)}/schedules`),
+  createSchedule: (workflowId: string, body: ScheduleRequest) =>
+    request<WorkflowSchedule>(`api/workflows/${enc(workflowId)}/schedules`, { method: 'POST', body: JSON.stringify(body) }),
+  deleteSchedule: (workflowId: string, scheduleId: string) =>
+    request<void>(`api/workflows/${enc(workflowId)}/schedules/${enc(scheduleId)}`, { method: 'DELETE' }),
   workflowVersion: (workflowId: string, version: number) => request<WorkflowVersionResponse>(`api/workflows/${enc(workflowId)}/versions/${version}`),
 };
 
