@@ -13,6 +13,9 @@ internal sealed class LocalScheduleService(
     WorkflowScheduler scheduler, DurableTaskClient client, IOptions<ScheduleOptions> options, TimeProvider clock, ILogger<LocalScheduleService> logger)
     : BackgroundService, IScheduleWake
 {
+    // A due fire that another scheduler holds (its start is under way) is not ours to take: wait a little rather than spin.
+    private static readonly TimeSpan MinSleep = TimeSpan.FromMilliseconds(100);
+
     private readonly SemaphoreSlim wake = new(0, 1);
 
     /// <inheritdoc />
@@ -52,7 +55,7 @@ internal sealed class LocalScheduleService(
                 if (await scheduler.NextDueAsync(stoppingToken) is { } next)
                 {
                     var until = next - clock.GetUtcNow();
-                    sleep = until < TimeSpan.Zero ? TimeSpan.Zero : until < poll ? until : poll;
+                    sleep = until < MinSleep ? MinSleep : until < poll ? until : poll;
                 }
             }
 #pragma warning disable CA1031 // The next pass tries again; the loop must outlive an outage.
