@@ -141,6 +141,30 @@ internal sealed class ShipSecApiClient(HttpClient http)
         return await ReadAsync<WorkflowVersionResponse>(response, cancellationToken);
     }
 
+    /// <summary>Creates a schedule: <c>{cron, timeZone, inputs}</c>.</summary>
+    public async Task<WorkflowSchedule> CreateScheduleAsync(string workflowId, string cron, string? timeZone, JsonElement? inputs, CancellationToken cancellationToken)
+    {
+        using var content = JsonContent.Create(new { cron, timeZone, inputs }, options: ShipSecJson.Options);
+        using var response = await http.PostAsync(new Uri($"api/workflows/{Uri.EscapeDataString(workflowId)}/schedules", UriKind.Relative), content, cancellationToken);
+        return await ReadAsync<WorkflowSchedule>(response, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<WorkflowSchedule>> ListSchedulesAsync(string workflowId, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri($"api/workflows/{Uri.EscapeDataString(workflowId)}/schedules", UriKind.Relative), cancellationToken);
+        return (await ReadAsync<ScheduleListResponse>(response, cancellationToken)).Schedules;
+    }
+
+    public async Task DeleteScheduleAsync(string workflowId, string scheduleId, CancellationToken cancellationToken)
+    {
+        using var response = await http.DeleteAsync(
+            new Uri($"api/workflows/{Uri.EscapeDataString(workflowId)}/schedules/{Uri.EscapeDataString(scheduleId)}", UriKind.Relative), cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new ApiProblemException(response.StatusCode, DescribeProblem(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken)));
+        }
+    }
+
     public string StatusUrl(string runId) => new Uri(BaseAddress, $"api/workflows/runs/{runId}/status").ToString();
 
     public string TraceUrl(string runId) => new Uri(BaseAddress, $"api/workflows/runs/{runId}/trace").ToString();
@@ -184,3 +208,6 @@ internal sealed class ShipSecApiClient(HttpClient http)
     private static string Text(JsonElement element, string name)
         => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : string.Empty;
 }
+
+/// <summary><c>GET /api/workflows/{workflowId}/schedules</c>.</summary>
+internal sealed record ScheduleListResponse(string WorkflowId, IReadOnlyList<WorkflowSchedule> Schedules);

@@ -67,6 +67,7 @@ internal static class ShipSecCommandLine
         root.Subcommands.Add(RunControlCommands.Rerun());
         root.Subcommands.Add(RunControlCommands.Decide(approve: true));
         root.Subcommands.Add(RunControlCommands.Decide(approve: false));
+        root.Subcommands.Add(ScheduleCommands.Schedule());
         root.Subcommands.Add(NodeCommand());
         root.Subcommands.Add(ReplayCommands.Replay());
         root.Subcommands.Add(ReplayCommands.State());

@@ -18,4 +18,16 @@ internal static partial class FunctionsLog
 
     [LoggerMessage(3003, LogLevel.Warning, "Request refused with 503: {Dependency} is unavailable")]
     public static partial void RequestRefusedForOutage(ILogger logger, Exception exception, string dependency);
+
+    [LoggerMessage(3020, LogLevel.Information, "Schedule {ScheduleId} fired for {FireAt:o}: run {RunId} of workflow {WorkflowId}")]
+    public static partial void ScheduleFired(ILogger logger, string scheduleId, DateTimeOffset fireAt, string runId, string workflowId);
+
+    [LoggerMessage(3021, LogLevel.Warning, "Schedule {ScheduleId} fired for {FireAt:o} but started nothing: {Reason}")]
+    public static partial void ScheduleFireRefused(ILogger logger, string scheduleId, DateTimeOffset fireAt, string reason);
+
+    [LoggerMessage(3022, LogLevel.Information, "Schedule {ScheduleId} of workflow {WorkflowId} created: '{Cron}' in {TimeZone}")]
+    public static partial void ScheduleCreated(ILogger logger, string scheduleId, string workflowId, string cron, string timeZone);
+
+    [LoggerMessage(3023, LogLevel.Information, "Schedule {ScheduleId} of workflow {WorkflowId} deleted")]
+    public static partial void ScheduleDeleted(ILogger logger, string scheduleId, string workflowId);
 }

@@ -10,6 +10,8 @@ builder.UseMiddleware<DependencyOutageMiddleware>();
 builder.UseMiddleware<ApiGateMiddleware>();
 builder.Services.AddShipSecRuns();
 builder.Services.AddShipSecTraceTransport(builder.Configuration);
+builder.Services.AddSingleton<ShipSec.Functions.Durable.ScheduleTicker>();
+builder.Services.AddSingleton<ShipSec.Functions.Runs.IScheduleWake>(provider => provider.GetRequiredService<ShipSec.Functions.Durable.ScheduleTicker>());
 builder.Services.AddShipSecTelemetry(builder.Configuration, "shipsec-functions", otel => otel.UseFunctionsWorkerDefaults());
 builder.Services.PostConfigure<ShipSec.Shared.Dsl.WorkflowOptions>(FunctionsHostLimits.Apply);
 builder.Build().Run();

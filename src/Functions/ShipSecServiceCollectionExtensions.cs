@@ -42,6 +42,8 @@ public static class ShipSecServiceCollectionExtensions
         services.AddSingleton<ShipSec.Shared.Artifacts.IRunArtifacts, ShipSec.Shared.Postgres.PostgresRunArtifacts>();
         services.AddSingleton<RunReconciler>();
         services.AddSingleton<RunLauncher>();
+        services.AddSingleton<WorkflowSchedules>();
+        services.AddSingleton<WorkflowScheduler>();
         services.AddSingleton<ShipSec.Functions.Http.IdempotentStarts>();
         services.TryAddSingleton<ShipSec.Shared.Trace.TraceConsumerStatus>();
         services.AddSingleton<ShipSec.Orchestrations.RunCancellationWatcher>();

@@ -20,4 +20,10 @@ internal static partial class LocalHostLog
 
     [LoggerMessage(4005, LogLevel.Warning, "Reconciling unfinished runs failed; trying again later")]
     public static partial void RunReconciliationFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4006, LogLevel.Information, "Started the runs of {Count} schedule fires")]
+    public static partial void SchedulesFired(ILogger logger, int count);
+
+    [LoggerMessage(4007, LogLevel.Warning, "A scheduler pass failed; trying again at the next one")]
+    public static partial void SchedulePassFailed(ILogger logger, Exception exception);
 }

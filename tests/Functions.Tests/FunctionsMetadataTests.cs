@@ -104,12 +104,17 @@ public sealed class FunctionsMetadataTests
 
         Assert.Contains("durableClient", metadata.Find("StartRun")!.BindingTypes);
         Assert.Contains("durableClient", metadata.Find("CancelRun")!.BindingTypes);
+        Assert.Contains("durableClient", metadata.Find("CreateSchedule")!.BindingTypes);
+        // The schedule ticker's activity starts runs, so it needs a client as the start route does.
+        Assert.Contains("durableClient", metadata.Find(ShipSec.Functions.Durable.ScheduleTicker.FireDueActivityName)!.BindingTypes);
     }
 
     [Theory]
     [InlineData(OrchestratorNames.WorkflowRun, "orchestrationTrigger")]
     [InlineData(ActivityNames.RunNode, "activityTrigger")]
     [InlineData(ActivityNames.RecordRunEvents, "activityTrigger")]
+    [InlineData(ShipSec.Functions.Durable.ScheduleTicker.OrchestratorName, "orchestrationTrigger")]
+    [InlineData(ShipSec.Functions.Durable.ScheduleTicker.FireDueActivityName, "activityTrigger")]
     public void The_orchestrator_and_activities_are_durable_triggers(string name, string triggerType)
     {
         var entry = FunctionsMetadata.Load().Find(name);

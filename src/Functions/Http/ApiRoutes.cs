@@ -42,6 +42,14 @@ public static class ApiRoutes
         Post("workflows/runs/{runId}/cancel", nameof(RunFunctions.CancelRun), ApiRole.Operator, ApiBody.Control,
             static (c, ct) => c.Function<RunFunctions>().CancelRun(c.Request, c.DurableClient(), c.Route("runId"), ct)),
 
+        // Schedules
+        Post("workflows/{workflowId}/schedules", nameof(ScheduleFunctions.CreateSchedule), ApiRole.Operator, ApiBody.RunInputs,
+            static (c, ct) => c.Function<ScheduleFunctions>().CreateSchedule(c.Request, c.DurableClient(), c.Route("workflowId"), ct)),
+        Get("workflows/{workflowId}/schedules", nameof(ScheduleFunctions.ListSchedules), ApiRole.Viewer,
+            static (c, ct) => c.Function<ScheduleFunctions>().ListSchedules(c.Request, c.Route("workflowId"), ct)),
+        Delete("workflows/{workflowId}/schedules/{scheduleId}", nameof(ScheduleFunctions.DeleteSchedule), ApiRole.Operator,
+            static (c, ct) => c.Function<ScheduleFunctions>().DeleteSchedule(c.Request, c.Route("workflowId"), c.Route("scheduleId"), ct)),
+
         // Replay
         Get("workflows/runs/{runId}/state", nameof(ReplayFunctions.GetRunState), ApiRole.Viewer,
             static (c, ct) => c.Function<ReplayFunctions>().GetRunState(c.Request, c.Route("runId"), ct)),

@@ -174,6 +174,20 @@ public static class Problems
         => Create(StatusCodes.Status404NotFound, "workflow-not-found", "Workflow not found.", $"No workflow has the id '{workflowId}'. Register it with POST /api/workflows first.",
             [new ProblemItem("workflowId", "not-found", $"No workflow has the id '{workflowId}'.")]);
 
+    /// <summary>The schedule's expression, zone or inputs are not valid; nothing was stored.</summary>
+    public static ObjectResult InvalidSchedule(IReadOnlyList<WorkflowProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        return Create(StatusCodes.Status400BadRequest, "invalid-schedule", "The schedule is not valid.",
+            $"{problems.Count} problem(s) found: {string.Join(" ", problems.Take(3).Select(p => p.Message))} Nothing was stored.",
+            [.. problems.Select(p => new ProblemItem(p.Field, p.Code, p.Message))]);
+    }
+
+    /// <summary>The workflow has no such schedule.</summary>
+    public static ObjectResult ScheduleNotFound(string workflowId, string scheduleId)
+        => Create(StatusCodes.Status404NotFound, "schedule-not-found", "Schedule not found.", $"Workflow '{workflowId}' has no schedule '{scheduleId}'.",
+            [new ProblemItem("scheduleId", "not-found", $"Workflow '{workflowId}' has no schedule '{scheduleId}'.")]);
+
     /// <summary>No such artifact in the run.</summary>
     public static ObjectResult ArtifactNotFound(string runId, string artifactId)
         => Create(StatusCodes.Status404NotFound, "artifact-not-found", "Artifact not found.", $"Run '{runId}' has no artifact '{artifactId}'.",

@@ -104,6 +104,18 @@ public sealed class RunLauncher(
         string? startedBy = null,
         string? traceParent = null,
         CancellationToken cancellationToken = default)
+        => await StartAsync(client, workflowId, runId, RunTrigger.Api, inputs, startedBy, traceParent, cancellationToken);
+
+    /// <summary>As the other overload, recording <paramref name="trigger"/> as what started the run (a schedule's fire).</summary>
+    public async Task<RunStart> StartAsync(
+        DurableTaskClient client,
+        string workflowId,
+        string runId,
+        RunTrigger trigger,
+        IReadOnlyDictionary<string, JsonElement>? inputs,
+        string? startedBy,
+        string? traceParent,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         var stored = await workflows.GetAsync(workflowId, cancellationToken);
@@ -113,27 +125,16 @@ public sealed class RunLauncher(
         }
 
         var definition = stored.Definition;
-        var check = WorkflowInputValues.Check(definition, inputs);
-        var problems = check.Problems.ToList();
-        foreach (var (name, value) in check.Values)
+        var check = await CheckInputsAsync(definition, inputs, cancellationToken);
+        if (!check.IsValid)
         {
-            // After DNS resolution, so a name cannot smuggle an out-of-scope address in.
-            if (definition.Inputs[name].Type == WorkflowInputType.Host
-                && await scope.ProblemWithAsync(value.GetString()!, cancellationToken) is { } problem)
-            {
-                problems.Add(new WorkflowProblem($"/inputs/{name}", WorkflowProblemCodes.OutOfScope, $"Input '{name}': {problem}"));
-            }
-        }
-
-        if (problems.Count > 0)
-        {
-            return new RunStart(null, problems);
+            return new RunStart(null, check.Problems);
         }
 
         var masked = definition.Inputs.Count == 0 ? null : WorkflowInputValues.Mask(definition, check.Values);
         await ScheduleAsync(
             client,
-            new NewRun(runId, workflowId, stored.Version, definition.Nodes.Count, clock.GetUtcNow(), masked, WorkflowInputValues.Digest(check.Values)),
+            new NewRun(runId, workflowId, stored.Version, definition.Nodes.Count, clock.GetUtcNow(), masked, WorkflowInputValues.Digest(check.Values)) { Trigger = trigger },
             new WorkflowRunInput(runId, new WorkflowReference(workflowId, stored.Version), check.Values, startedBy)
             {
                 MaxParallelNodes = definition.MaxParallelNodes ?? options.Value.MaxParallelNodes,
@@ -141,6 +142,29 @@ public sealed class RunLauncher(
             traceParent,
             cancellationToken);
         return new RunStart(new StartedRun(runId, workflowId, stored.Version), []);
+    }
+
+    /// <summary>
+    /// Checks input values as a start does: against the declared inputs (defaults applied), and every <c>host</c> input
+    /// against the scope after DNS resolution, so a name cannot smuggle an out-of-scope address in. Each problem names
+    /// <c>/inputs/&lt;name&gt;</c>.
+    /// </summary>
+    public async Task<WorkflowInputCheck> CheckInputsAsync(
+        WorkflowDefinition definition, IReadOnlyDictionary<string, JsonElement>? inputs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var check = WorkflowInputValues.Check(definition, inputs);
+        var problems = check.Problems.ToList();
+        foreach (var (name, value) in check.Values)
+        {
+            if (definition.Inputs[name].Type == WorkflowInputType.Host
+                && await scope.ProblemWithAsync(value.GetString()!, cancellationToken) is { } problem)
+            {
+                problems.Add(new WorkflowProblem($"/inputs/{name}", WorkflowProblemCodes.OutOfScope, $"Input '{name}': {problem}"));
+            }
+        }
+
+        return problems.Count == check.Problems.Count ? check : check with { Problems = problems };
     }
 
     /// <summary>

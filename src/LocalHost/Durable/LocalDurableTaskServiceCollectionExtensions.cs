@@ -28,6 +28,13 @@ internal static class LocalDurableTaskServiceCollectionExtensions
         services.AddSingleton<DurableTaskClient>(provider => new LocalDurableTaskClient(provider.GetRequiredService<IOrchestrationServiceClient>()));
         services.AddHostedService<DurableTaskFrameworkWorker>();
         services.AddHostedService<RunReconciliationService>();
+        services.AddOptions<Scheduling.ScheduleOptions>()
+            .BindConfiguration(Scheduling.ScheduleOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<Scheduling.LocalScheduleService>();
+        services.AddSingleton<ShipSec.Functions.Runs.IScheduleWake>(provider => provider.GetRequiredService<Scheduling.LocalScheduleService>());
+        services.AddHostedService(provider => provider.GetRequiredService<Scheduling.LocalScheduleService>());
         return services;
     }
 

@@ -58,6 +58,7 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<PostgresRunStore>();
         services.TryAddSingleton<IRunStore>(provider => provider.GetRequiredService<PostgresRunStore>());
         services.TryAddSingleton<IIdempotencyStore, PostgresIdempotencyStore>();
+        services.TryAddSingleton<IScheduleStore, PostgresSchedules>();
         services.TryAddSingleton<PostgresWorkflowStore>();
         services.TryAddSingleton<IWorkflowStore>(provider => provider.GetRequiredService<PostgresWorkflowStore>());
         services.TryAddSingleton<PostgresRunHistory>();

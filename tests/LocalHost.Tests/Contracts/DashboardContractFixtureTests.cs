@@ -46,6 +46,37 @@ public sealed class DashboardContractFixtureTests
         runTriggerKinds = Enum.GetValues<RunTriggerKind>(),
     });
 
+    /// <summary><c>GET /api/workflows/{workflowId}/schedules</c>, as <see cref="ScheduleFunctions"/> answers it over a store holding one schedule.</summary>
+    [Fact]
+    public async Task SchedulesMatchTheDashboardFixture()
+    {
+        var schedule = new WorkflowSchedule
+        {
+            ScheduleId = "sch-nightly",
+            WorkflowId = "local-recon",
+            Cron = "0 3 * * *",
+            TimeZone = "Europe/Paris",
+            Inputs = new Dictionary<string, JsonElement>
+            {
+                ["target"] = JsonSerializer.SerializeToElement("127.0.0.1"),
+                ["token"] = JsonSerializer.SerializeToElement("***"),
+            },
+            CreatedAt = T0,
+            CreatedBy = "ci",
+            NextFireAt = new DateTimeOffset(2999, 1, 3, 2, 0, 0, TimeSpan.Zero),
+            LastFireAt = new DateTimeOffset(2026, 1, 2, 2, 0, 0, TimeSpan.Zero),
+            LastRunId = "sch-nightly-20260102T020000Z",
+        };
+        var schedules = new ShipSec.Functions.Runs.WorkflowSchedules(
+            new OneSchedule(schedule), new OneWorkflow(Workflow()), null!, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ShipSec.Functions.Runs.WorkflowSchedules>.Instance);
+        var functions = new ScheduleFunctions(schedules, null!);
+
+        var result = await functions.ListSchedules(new DefaultHttpContext().Request, "local-recon", CancellationToken.None);
+
+        AssertFixture("schedules.json", Assert.IsType<JsonResult>(result).Value!);
+    }
+
     [Fact]
     public void ReplayContractsMatchTheDashboardFixture() => AssertFixture("replay.json", Replay());
 
@@ -370,6 +401,17 @@ public sealed class DashboardContractFixtureTests
         },
         new()
         {
+            RunId = "sch-nightly-20260102T030000Z",
+            WorkflowId = "local-recon",
+            WorkflowVersion = 1,
+            Status = RunStatus.Queued,
+            CreatedAt = T0.AddSeconds(30),
+            UpdatedAt = T0.AddSeconds(30),
+            Progress = new RunProgress(4, 0, 0, 0),
+            Trigger = RunTrigger.Schedule("sch-nightly"),
+        },
+        new()
+        {
             RunId = "run-compared",
             WorkflowId = "local-recon",
             WorkflowVersion = 1,
@@ -457,6 +499,21 @@ public sealed class DashboardContractFixtureTests
             => Task.FromResult<IReadOnlyList<RunFinding>>([]);
 
         public Task<WorkflowFindings> ListOpenAsync(string workflowId, CancellationToken cancellationToken = default) => Task.FromResult(open);
+    }
+
+    private sealed class OneSchedule(WorkflowSchedule schedule) : IScheduleStore
+    {
+        public Task CreateAsync(NewSchedule schedule, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<WorkflowSchedule>> ListAsync(string workflowId, CancellationToken cancellationToken = default)
+            => Task.FromResult<IReadOnlyList<WorkflowSchedule>>([schedule]);
+
+        public Task<bool> DeleteAsync(string workflowId, string scheduleId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<int> FireDueAsync(DateTimeOffset now, int limit, Func<DueFire, CancellationToken, Task<FireOutcome>> start, CancellationToken cancellationToken = default)
+            => throw new NotSupportedException();
+
+        public Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 
     private sealed class OneWorkflow(WorkflowDefinition definition) : IWorkflowStore

@@ -1,7 +1,9 @@
 // Thin fetch wrappers over the REST API, typed by contracts.ts.
-import { realtimeToken } from '../live/token';
 import type {
   JsonValue,
+  ScheduleRequest,
+  WorkflowSchedule,
+  WorkflowScheduleList,
   NegotiateResponse,
   PinnedBaseline,
   RunFindingsResponse,
@@ -72,12 +74,12 @@ export const api = {
     request<unknown>(`api/workflows/runs/${enc(runId)}/nodes/${enc(nodeId)}/decision`, { method: 'POST', body: JSON.stringify({ approve, comment }) }),
   cancelRun: (runId: string) => request<unknown>(`api/workflows/runs/${enc(runId)}/cancel`, { method: 'POST' }),
   negotiate: () => request<NegotiateResponse>('api/negotiate', { method: 'POST' }),
-  subscribeRun: (runId: string, connectionId: string) =>
-    request<void>(`api/workflows/runs/${enc(runId)}/subscribe`, { method: 'POST', body: JSON.stringify({ connectionId, accessToken: realtimeToken() }) }),
-  unsubscribeRun: (runId: string, connectionId: string) =>
-    request<void>(`api/workflows/runs/${enc(runId)}/unsubscribe`, { method: 'POST', body: JSON.stringify({ connectionId, accessToken: realtimeToken() }) }),
-  subscribeRuns: (connectionId: string) =>
-    request<void>('api/workflows/runs/subscribe', { method: 'POST', body: JSON.stringify({ connectionId, accessToken: realtimeToken() }) }),
+  /** accessToken: the token the subscribing connection itself was connected with (LiveConnection.accessToken). */
+  subscribeRun: (runId: string, accessToken: string) =>
+    request<void>(`api/workflows/runs/${enc(runId)}/subscribe`, { method: 'POST', body: JSON.stringify({ accessToken }) }),
+  unsubscribeRun: (runId: string, accessToken: string) =>
+    request<void>(`api/workflows/runs/${enc(runId)}/unsubscribe`, { method: 'POST', body: JSON.stringify({ accessToken }) }),
+  subscribeRuns: (accessToken: string) => request<void>('api/workflows/runs/subscribe', { method: 'POST', body: JSON.stringify({ accessToken }) }),
   timeline: (workflowId: string, from?: string, to?: string) =>
     request<RunTimeline>(`api/workflows/${enc(workflowId)}/runs/timeline${query({ from, to })}`),
   runState: (runId: string, at?: { at?: string; sequence?: number }) =>
@@ -88,6 +90,11 @@ export const api = {
   pinBaseline: (workflowId: string, runId: string) =>
     request<PinnedBaseline>(`api/workflows/${enc(workflowId)}/baseline`, { method: 'PUT', body: JSON.stringify({ runId }) }),
   unpinBaseline: (workflowId: string) => request<void>(`api/workflows/${enc(workflowId)}/baseline`, { method: 'DELETE' }),
+  schedules: (workflowId: string) => request<WorkflowScheduleList>(`api/workflows/${enc(workflowId)}/schedules`),
+  createSchedule: (workflowId: string, body: ScheduleRequest) =>
+    request<WorkflowSchedule>(`api/workflows/${enc(workflowId)}/schedules`, { method: 'POST', body: JSON.stringify(body) }),
+  deleteSchedule: (workflowId: string, scheduleId: string) =>
+    request<void>(`api/workflows/${enc(workflowId)}/schedules/${enc(scheduleId)}`, { method: 'DELETE' }),
   workflowVersion: (workflowId: string, version: number) => request<WorkflowVersionResponse>(`api/workflows/${enc(workflowId)}/versions/${version}`),
 };
 

@@ -2,12 +2,13 @@
 // (tests/LocalHost.Tests/Contracts/DashboardContractFixtureTests.cs) fit the TypeScript contract types:
 // a renamed, removed, retyped or added field fails the build. Enum values are checked by contracts.test.ts,
 // because JSON modules widen string literals to string.
-import type { RunDiff, RunState, RunSummary, RunTimeline, TraceEvent, WorkflowDefinition, WorkflowFindings } from './contracts';
+import type { RunDiff, RunState, RunSummary, RunTimeline, TraceEvent, WorkflowDefinition, WorkflowFindings, WorkflowScheduleList } from './contracts';
 import replayFixture from './fixtures/replay.json';
 import traceEventsFixture from './fixtures/trace-events.json';
 import runSummariesFixture from './fixtures/run-summaries.json';
 import workflowDefinitionFixture from './fixtures/workflow-definition.json';
 import workflowFindingsFixture from './fixtures/workflow-findings.json';
+import schedulesFixture from './fixtures/schedules.json';
 
 /** The contract as a JSON module types it: string literal unions become string. */
 type Widen<T> = T extends string
@@ -62,3 +63,7 @@ export type RunTimelineFieldsChecked = NoExtraFields<ExtraFields<typeof replayFi
 // What BaselineFunctions.GetWorkflowFindings answers (an anonymous object, so the fixture is its real output).
 export const workflowFindings: Widen<WorkflowFindings> = workflowFindingsFixture;
 export type WorkflowFindingsFieldsChecked = NoExtraFields<ExtraFields<typeof workflowFindingsFixture, WorkflowFindings>>;
+
+// What ScheduleFunctions.ListSchedules answers (an anonymous object, so the fixture is its real output).
+export const schedules: Widen<WorkflowScheduleList> = schedulesFixture;
+export type SchedulesFieldsChecked = NoExtraFields<ExtraFields<typeof schedulesFixture, WorkflowScheduleList>>;

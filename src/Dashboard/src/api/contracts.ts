@@ -478,6 +478,38 @@ export interface WorkflowFindings {
   counts: FindingCounts;
 }
 
+/** WorkflowSchedule (src/Shared/Contracts/Runs/WorkflowSchedules.cs): one schedule of a workflow. */
+export interface WorkflowSchedule {
+  scheduleId: string;
+  workflowId: string;
+  /** Five fields, or six with seconds first. */
+  cron: string;
+  timeZone: string;
+  /** Input values each run starts with, secret ones masked. */
+  inputs?: { [name: string]: JsonValue };
+  createdAt: string;
+  createdBy?: string;
+  /** The next fire the scheduler starts (in the past while it is due); absent when the expression has none left. */
+  nextFireAt?: string;
+  /** A few fires after nextFireAt. */
+  upcomingFireTimes: string[];
+  lastFireAt?: string;
+  lastRunId?: string;
+}
+
+/** GET /api/workflows/{workflowId}/schedules. */
+export interface WorkflowScheduleList {
+  workflowId: string;
+  schedules: WorkflowSchedule[];
+}
+
+/** POST /api/workflows/{workflowId}/schedules. */
+export interface ScheduleRequest {
+  cron: string;
+  timeZone?: string;
+  inputs?: { [name: string]: JsonValue };
+}
+
 /** PUT /api/workflows/{workflowId}/baseline. */
 export interface PinnedBaseline {
   workflowId: string;

@@ -1,18 +1,29 @@
 // SignalR connection per the realtime contract: negotiate, connect with the access token, then the caller
-// subscribes its connection id over HTTP (clients never invoke hub methods). Resolves to null when the
+// subscribes over HTTP with that same token (clients never invoke hub methods). Resolves to null when the
 // server has no realtime endpoint (negotiate 404 or unreachable): callers then poll.
+//
+// The token belongs to its connection, never to the page: the server joins the token's own subject (a fresh
+// one per negotiate) to a group, and a connection hears only what its subject joined. When two feeds connected
+// at once (the runs list still leaving as a run page opens) and shared one page-wide token, the run page could
+// subscribe with the list's token: its own connection then heard nothing after the first read of the trace.
 import { HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { api } from '../api/client';
-import { setRealtimeToken } from './token';
 
 export interface LiveHandlers {
-  /** Called after the connection came back: re-subscribe and re-fetch from the cursor. */
+  /** Called after the connection came back: re-subscribe (with accessToken(), which may be new) and re-fetch from the cursor. */
   onReconnected: (connectionId: string) => void;
   /** Called when the connection is lost for good. */
   onClosed: () => void;
 }
 
-export async function connectHub(register: (connection: HubConnection) => void, handlers: LiveHandlers): Promise<HubConnection | null> {
+/** A connected hub and the token it is connected with. */
+export interface LiveConnection {
+  readonly connection: HubConnection;
+  /** The token of this connection's current subject: what its subscriptions must present. */
+  accessToken(): string;
+}
+
+export async function connectHub(register: (connection: HubConnection) => void, handlers: LiveHandlers): Promise<LiveConnection | null> {
   let negotiated;
   try {
     negotiated = await api.negotiate();
@@ -20,7 +31,6 @@ export async function connectHub(register: (connection: HubConnection) => void, 
     return null;
   }
   let token = negotiated.accessToken;
-  setRealtimeToken(token);
   let tokenUses = 0;
   const connection = new HubConnectionBuilder()
     .withUrl(negotiated.url, {
@@ -29,7 +39,6 @@ export async function connectHub(register: (connection: HubConnection) => void, 
         if (tokenUses++ === 0) return token;
         try {
           token = (await api.negotiate()).accessToken;
-          setRealtimeToken(token);
         } catch {
           // Keep the old token; the server says whether it still works.
         }
@@ -47,5 +56,5 @@ export async function connectHub(register: (connection: HubConnection) => void, 
   } catch {
     return null;
   }
-  return connection;
+  return { connection, accessToken: () => token };
 }

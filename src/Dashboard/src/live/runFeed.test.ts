@@ -13,7 +13,7 @@ vi.mock('./hub', () => ({
     const connection = { connectionId: 'conn-1', on: (name: string, fn: (arg: unknown) => void) => handlers.set(name, fn), stop: async () => undefined };
     register(connection);
     reconnected = live.onReconnected;
-    return connection;
+    return { connection, accessToken: () => 'token-1' };
   },
 }));
 

@@ -2,11 +2,10 @@
 // subscribe, fetch the stored trace by cursor, apply live events after the cursor (duplicates dropped by
 // the fold), and re-fetch from the cursor on reconnect or on a sequence gap. Without a realtime endpoint
 // it polls the trace every second through the same fold.
-import type { HubConnection } from '@microsoft/signalr';
 import { api } from '../api/client';
 import type { RunSummary, TraceEventsMessage } from '../api/contracts';
 import { applyEvents, emptyTrace, isFinal, type RunTraceState } from '../state/fold';
-import { connectHub } from './hub';
+import { connectHub, type LiveConnection } from './hub';
 
 export type FeedMode = 'connecting' | 'live' | 'polling' | 'stopped';
 
@@ -21,7 +20,7 @@ export const pollIntervalMs = 1000;
 
 export class RunFeed {
   private state: RunTraceState = emptyTrace;
-  private connection: HubConnection | null = null;
+  private live: LiveConnection | null = null;
   private fetching: Promise<void> | null = null;
   private fetchAgain = false;
   private pollTimer: ReturnType<typeof setTimeout> | undefined;
@@ -35,15 +34,16 @@ export class RunFeed {
 
   async start(): Promise<void> {
     this.callbacks.onMode('connecting');
-    const connection = await connectHub(
+    const live = await connectHub(
       (c) => {
         c.on('traceEvents', (message: TraceEventsMessage) => this.onLive(message));
         c.on('runUpdated', (summary: RunSummary) => summary.runId === this.runId && this.setSummary(summary));
       },
       {
-        onReconnected: (connectionId) => {
+        onReconnected: () => {
+          if (!this.live) return;
           void api
-            .subscribeRun(this.runId, connectionId)
+            .subscribeRun(this.runId, this.live.accessToken())
             .catch(() => undefined)
             .then(() => this.catchUp());
         },
@@ -53,32 +53,34 @@ export class RunFeed {
       },
     );
     if (this.stopped) {
-      await connection?.stop();
+      await live?.connection.stop();
       return;
     }
-    if (connection?.connectionId) {
+    // Subscribed before the first read: whatever commits after the subscription arrives live, whatever committed
+    // before it is in the read, and events in both are dropped by sequence.
+    if (live) {
       try {
-        await api.subscribeRun(this.runId, connection.connectionId);
-        this.connection = connection;
+        await api.subscribeRun(this.runId, live.accessToken());
+        this.live = live;
         this.callbacks.onMode('live');
       } catch {
-        await connection.stop();
+        await live.connection.stop();
       }
     }
     await this.refreshSummary();
     await this.catchUp();
-    if (!this.connection) this.startPolling();
+    if (!this.live) this.startPolling();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.pollTimer);
     this.callbacks.onMode('stopped');
-    const connection = this.connection;
-    this.connection = null;
-    if (connection) {
-      if (connection.connectionId) await api.unsubscribeRun(this.runId, connection.connectionId).catch(() => undefined);
-      await connection.stop();
+    const live = this.live;
+    this.live = null;
+    if (live) {
+      await api.unsubscribeRun(this.runId, live.accessToken()).catch(() => undefined);
+      await live.connection.stop();
     }
   }
 
@@ -119,7 +121,7 @@ export class RunFeed {
 
   private startPolling(): void {
     if (this.stopped) return;
-    this.connection = null;
+    this.live = null;
     this.callbacks.onMode('polling');
     const tick = async (): Promise<void> => {
       if (this.stopped) return;

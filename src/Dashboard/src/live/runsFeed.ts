@@ -1,14 +1,13 @@
 // Keeps the runs list current: `runUpdated` on group `runs` when the realtime endpoint exists, else a poll.
-import type { HubConnection } from '@microsoft/signalr';
 import { api } from '../api/client';
 import type { RunSummary } from '../api/contracts';
-import { connectHub } from './hub';
+import { connectHub, type LiveConnection } from './hub';
 import type { FeedMode } from './runFeed';
 
 const pollIntervalMs = 2000;
 
 export class RunsFeed {
-  private connection: HubConnection | null = null;
+  private live: LiveConnection | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
 
@@ -22,31 +21,31 @@ export class RunsFeed {
 
   async start(): Promise<void> {
     this.onMode('connecting');
-    const connection = await connectHub((c) => c.on('runUpdated', (run: RunSummary) => this.accept(run)), {
-      onReconnected: (id) => void api.subscribeRuns(id).catch(() => undefined).then(() => this.load()),
+    const live = await connectHub((c) => c.on('runUpdated', (run: RunSummary) => this.accept(run)), {
+      onReconnected: () => void (this.live ? api.subscribeRuns(this.live.accessToken()).catch(() => undefined) : Promise.resolve()).then(() => this.load()),
       onClosed: () => !this.stopped && this.poll(),
     });
     if (this.stopped) {
-      await connection?.stop();
+      await live?.connection.stop();
       return;
     }
-    if (connection?.connectionId) {
+    if (live) {
       try {
-        await api.subscribeRuns(connection.connectionId);
-        this.connection = connection;
+        await api.subscribeRuns(live.accessToken());
+        this.live = live;
         this.onMode('live');
       } catch {
-        await connection.stop();
+        await live.connection.stop();
       }
     }
     await this.load();
-    if (!this.connection) this.poll();
+    if (!this.live) this.poll();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.connection?.stop();
+    await this.live?.connection.stop();
   }
 
   private accept(run: RunSummary): void {
@@ -63,7 +62,7 @@ export class RunsFeed {
   }
 
   private poll(): void {
-    this.connection = null;
+    this.live = null;
     this.onMode('polling');
     const tick = async (): Promise<void> => {
       await this.load();

@@ -4,6 +4,7 @@ import type { JsonValue, RunStatus, RunSummary, WorkflowFindings, WorkflowInputD
 import { BaselineMovement } from '../components/BaselineBadge';
 import { StartForm } from '../components/StartForm';
 import { WorkflowFindingsPanel } from '../components/WorkflowFindingsPanel';
+import { SchedulesPanel } from '../components/SchedulesPanel';
 import type { FeedMode } from '../live/runFeed';
 import { RunsFeed } from '../live/runsFeed';
 import { navigate, runHref, timelineHref } from '../router';
@@ -174,6 +175,7 @@ export function RunsPage({ workflowId }: { workflowId: string | undefined }) {
       )}
       {error && <div className="error banner">{error}</div>}
       {workflowId && <WorkflowFindingsPanel findings={workflowFindings} error={findingsError} busy={pinning} onUnpin={() => void changeBaseline(null)} />}
+      {workflowId && <SchedulesPanel workflowId={workflowId} />}
       <table className="runs" data-testid="runs-table">
         <thead>
           <tr>
@@ -196,6 +198,12 @@ export function RunsPage({ workflowId }: { workflowId: string | undefined }) {
               <td>{run.workflowId}</td>
               <td>
                 <StatusPill status={run.status} />
+                {run.trigger.kind === 'schedule' && (
+                  <span className="muted small" data-testid="run-trigger" title={`Started by schedule ${run.trigger.scheduleId}`}>
+                    {' '}
+                    ⏱ scheduled
+                  </span>
+                )}
                 {run.failure && <span className="error small"> {run.failure.nodeId}: {run.failure.message}</span>}
               </td>
               <td>

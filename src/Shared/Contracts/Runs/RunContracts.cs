@@ -78,6 +78,9 @@ public sealed record RunTrigger(
 
     /// <summary>A re-run of <paramref name="parentRunId"/>.</summary>
     public static RunTrigger Rerun(string parentRunId) => new(RunTriggerKind.Rerun, ParentRunId: parentRunId);
+
+    /// <summary>A fire of schedule <paramref name="scheduleId"/>.</summary>
+    public static RunTrigger Schedule(string scheduleId) => new(RunTriggerKind.Schedule, ScheduleId: scheduleId);
 }
 
 /// <summary>Which node ended the run failed, and why.</summary>
