@@ -3,11 +3,13 @@ import { realtimeToken } from '../live/token';
 import type {
   JsonValue,
   NegotiateResponse,
+  NodeInspection,
   PinnedBaseline,
   RunFindingsResponse,
   Problem,
   RunDiff,
   RunList,
+  RunSearchPage,
   RunState,
   RerunRequest,
   RunSummary,
@@ -88,6 +90,11 @@ export const api = {
   pinBaseline: (workflowId: string, runId: string) =>
     request<PinnedBaseline>(`api/workflows/${enc(workflowId)}/baseline`, { method: 'PUT', body: JSON.stringify({ runId }) }),
   unpinBaseline: (workflowId: string) => request<void>(`api/workflows/${enc(workflowId)}/baseline`, { method: 'DELETE' }),
+  inspectNode: (runId: string, nodeId: string) => request<NodeInspection>(`api/workflows/runs/${enc(runId)}/nodes/${enc(nodeId)}`),
+  search: (filters: { q: string; workflowId?: string | undefined; level?: string | undefined; nodeId?: string | undefined; cursor?: string | undefined; limit?: number }) =>
+    request<RunSearchPage>(
+      `api/search${query({ q: filters.q, workflowId: filters.workflowId, level: filters.level, nodeId: filters.nodeId, cursor: filters.cursor, limit: filters.limit?.toString() })}`,
+    ),
   workflowVersion: (workflowId: string, version: number) => request<WorkflowVersionResponse>(`api/workflows/${enc(workflowId)}/versions/${version}`),
 };
 

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { antiForgeryHeaders, artifactUrl } from '../api/client';
 import type { ArtifactReference } from '../api/contracts';
 import { formatBytes } from './Console';
-import { renderMarkdown } from './markdown';
+import { Markdown } from './Markdown';
 
 const maxPreviewBytes = 2 * 1024 * 1024;
 
@@ -48,7 +48,7 @@ export function ArtifactPreview({ runId, artifact, onClose }: { runId: string; a
   else if (kind === 'image') body = <img src={url} alt={artifact.name} />;
   else if (kind === 'binary' || artifact.size > maxPreviewBytes) body = <p>No preview for {artifact.contentType} ({formatBytes(artifact.size)}); download it instead.</p>;
   else if (text === null) body = <p>Loading…</p>;
-  else if (kind === 'markdown') body = <div className="markdown">{renderMarkdown(text)}</div>;
+  else if (kind === 'markdown') body = <div className="markdown"><Markdown source={text} /></div>;
   else if (kind === 'json') body = <pre>{prettyJson(text)}</pre>;
   else body = <pre>{text}</pre>;
 

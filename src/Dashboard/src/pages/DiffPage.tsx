@@ -10,8 +10,9 @@ import type { JsonValue, NodeDefinition, NodeDiff, RunDiff, RunSummary } from '.
 import { DagFlow } from '../components/DagFlow';
 import { FindingsDiffView } from '../components/FindingsDiffView';
 import { diffHeadline, nodeSections } from '../state/changes';
-import { edgesOf, layout } from '../state/layout';
-import { replayHref, runHref } from '../router';
+import { edgesOf } from '../state/layout';
+import { useLayout } from '../components/useLayout';
+import { replayHref, runHref } from '../links';
 import { StatusPill } from './RunsPage';
 
 type Loaded =
@@ -180,8 +181,9 @@ const DiffNode = memo(function DiffNode({ data }: NodeProps<FlowNode<DiffNodeDat
 const nodeTypes = { diff: DiffNode };
 
 function DiffCanvas({ nodes, changes, selected, onSelect }: { nodes: NodeDefinition[]; changes: Map<string, NodeDiff>; selected: string | null; onSelect: (id: string | null) => void }) {
-  const positions = useMemo(() => layout(nodes), [nodes]);
+  const { positions } = useLayout(nodes);
   const edges = useMemo(() => edgesOf(nodes), [nodes]);
+  if (!positions) return <div className="canvas placeholder">Laying out…</div>;
   const flowNodes: FlowNode<DiffNodeData>[] = positions.map((p) => ({
     id: p.id,
     type: 'diff',

@@ -5,7 +5,7 @@ import { BaselineBadge, type Movement } from '../components/BaselineBadge';
 import { RunView } from '../components/RunView';
 import { RunFeed, type FeedMode } from '../live/runFeed';
 import { emptyTrace, isFinal, type RunTraceState } from '../state/fold';
-import { diffHref, navigate, replayHref, runHref, timelineHref, workflowHref } from '../router';
+import { diffHref, navigate, replayHref, runHref, timelineHref, workflowHref } from '../links';
 import { movementOf } from '../state/changes';
 import { StatusPill, duration } from './RunsPage';
 
@@ -122,7 +122,7 @@ export function RunPage({ runId }: { runId: string }) {
           ))}
         </div>
       )}
-      <RunView runId={runId} nodes={nodes} trace={trace} runStatus={status} />
+      <RunView runId={runId} nodes={nodes} trace={trace} runStatus={status} inspect="live" />
     </div>
   );
 }

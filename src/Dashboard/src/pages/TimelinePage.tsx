@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, ApiError } from '../api/client';
 import type { RunSummary, TimelineRun } from '../api/contracts';
-import { diffHref, navigate, replayHref, runHref, timelineHref } from '../router';
+import { diffHref, navigate, replayHref, runHref, timelineHref } from '../links';
 import { StatusPill } from './RunsPage';
 
 type Source = 'timeline' | 'runs-list';
