@@ -66,7 +66,14 @@ export function NodeInspector({ runId, nodeId, version, live, tab, onTab, onPrev
         ) : !inspection ? (
           <p className="muted">Loading…</p>
         ) : (
-          <Details runId={runId} inspection={inspection} onPreview={onPreview} />
+          <>
+            {!live && (
+              <p className="muted small" data-testid="inspector-as-stored">
+                As the stored trace ends; the canvas shows the replayed moment.
+              </p>
+            )}
+            <Details runId={runId} inspection={inspection} onPreview={onPreview} />
+          </>
         )}
       </div>
     </aside>
