@@ -5,6 +5,7 @@ import { createHashRouter, Link, Outlet, RouterProvider, useParams, useSearchPar
 import { SearchBox } from './components/SearchBox';
 import { setNavigator, timelineHref } from './links';
 import { DiffPage } from './pages/DiffPage';
+import { PerfDagPage } from './pages/PerfDagPage';
 import { PerfPage } from './pages/PerfPage';
 import { ReplayPage } from './pages/ReplayPage';
 import { RunPage } from './pages/RunPage';
@@ -74,6 +75,13 @@ function PerfRoute() {
   return <PerfPage events={numberParam(search.get('events')) ?? 100000} />;
 }
 
+function PerfDagRoute() {
+  const [search] = useSearchParams();
+  const count = numberParam(search.get('nodes')) ?? 1000;
+  const plain = search.get('plain') === '1';
+  return <PerfDagPage key={`${count}/${plain}`} count={count} plain={plain} />;
+}
+
 export const router = createHashRouter([
   {
     element: <Frame />,
@@ -86,6 +94,7 @@ export const router = createHashRouter([
       { path: '/timeline', element: <TimelineRoute /> },
       { path: '/search', element: <SearchPage /> },
       { path: '/perf', element: <PerfRoute /> },
+      { path: '/perf/dag', element: <PerfDagRoute /> },
       { path: '*', element: <RunsRoute /> },
     ],
   },
