@@ -2,34 +2,31 @@
 // trace is read once, then re-applied client-side through the live path's fold (state/replay.ts), with
 // play/pause/speed, single steps and a scrubber over the run's time span. Whenever the player stands still its
 // position is written back as ?seq=, so the address bar always links to the moment on screen.
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { api, definitionForRun, fetchWholeTrace } from '../api/client';
-import type { NodeDefinition, RunSummary, TraceEvent } from '../api/contracts';
+import { api, fetchWholeTrace } from '../api/client';
+import type { NodeDefinition, TraceEvent } from '../api/contracts';
 import { RunView } from '../components/RunView';
 import { ReplayPlayer, ReplayTimeline, replaySpeeds, type PlayerState } from '../state/replay';
 import { runHref, timelineHref } from '../links';
+import { useDefinition } from './RunPage';
 import { StatusPill } from './RunsPage';
 
 export function ReplayPage({ runId, at, seq }: { runId: string; at: number | undefined; seq: number | undefined }) {
-  const [summary, setSummary] = useState<RunSummary | null>(null);
-  const [nodes, setNodes] = useState<NodeDefinition[] | null>(null);
+  const status = useQuery({ queryKey: ['status', runId], queryFn: () => api.runStatus(runId) });
+  const summary = status.data ?? null;
+  const definition = useDefinition(summary?.workflowId, summary?.workflowVersion);
+  const nodes = definition.data?.nodes ?? null;
   const [timeline, setTimeline] = useState<ReplayTimeline | null>(null);
   const [loaded, setLoaded] = useState(0);
-  const [error, setError] = useState<string | null>(null);
+  const [traceError, setError] = useState<string | null>(null);
+  const error = traceError ?? status.error?.message ?? definition.error?.message ?? null;
 
+  // The trace is read once into the replay timeline (its progress shown as it loads), not cached: it can be large.
   useEffect(() => {
     let cancelled = false;
     const fail = (e: unknown) => !cancelled && setError(e instanceof Error ? e.message : String(e));
-    api
-      .runStatus(runId)
-      .then(async (s) => {
-        if (cancelled) return;
-        setSummary(s);
-        const definition = await definitionForRun(s.workflowId, s.workflowVersion);
-        if (!cancelled) setNodes(definition.nodes);
-      })
-      .catch(fail);
     fetchWholeTrace(runId, (n) => !cancelled && setLoaded(n))
       .then((events: TraceEvent[]) => !cancelled && setTimeline(new ReplayTimeline(events)))
       .catch(fail);
