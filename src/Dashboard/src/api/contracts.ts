@@ -497,9 +497,14 @@ export interface NodeAttempt {
   delivery: number;
   status: NodeStatus;
   startedAt: string;
+  /** When it began waiting for a person's decision (an approval step). */
+  waitingFrom?: string;
   endedAt?: string;
   durationMs?: number;
-  /** The values the attempt received after references were resolved (secrets masked), when the server records them. */
+  /**
+   * The values the attempt received after references were resolved (secrets masked), when the server records them;
+   * a large value is {"$blob": ArtifactReference}, fetched on demand from the run's artifact route.
+   */
   inputs?: JsonValue;
   /** The summary of its outputs NODE_COMPLETED carried. */
   outputs?: JsonValue;
@@ -517,6 +522,9 @@ export interface NodeInspection {
   artifacts: ArtifactReference[];
   findings: RunFinding[];
 }
+
+/** The property of an object that stands for a value kept in Blob: {"$blob": ArtifactReference}. */
+export const blobProperty = '$blob';
 
 /** RunSearchResult.MatchStart / MatchEnd: plain-text markers around each matched word of a snippet. */
 export const searchMatchStart = '«';

@@ -122,7 +122,7 @@ function Details({ runId, inspection, onPreview }: { runId: string; inspection: 
         <h3>Attempts ({attempts.length})</h3>
         {attempts.length === 0 && <p className="muted">Not started.</p>}
         {attempts.map((a) => (
-          <Attempt key={`${a.attempt}/${a.delivery}`} attempt={a} />
+          <Attempt key={`${a.attempt}/${a.delivery}`} runId={runId} attempt={a} />
         ))}
       </section>
       <section data-testid="inspector-artifacts">
@@ -159,7 +159,7 @@ function Details({ runId, inspection, onPreview }: { runId: string; inspection: 
   );
 }
 
-function Attempt({ attempt: a }: { attempt: NodeAttempt }) {
+function Attempt({ runId, attempt: a }: { runId: string; attempt: NodeAttempt }) {
   return (
     <div className={`attempt status-${a.status}`} data-testid="inspector-attempt" data-attempt={a.attempt} data-status={a.status}>
       <div className="attempt-head">
@@ -177,8 +177,9 @@ function Attempt({ attempt: a }: { attempt: NodeAttempt }) {
           {a.error.willRetry && ' — will retry'}
         </p>
       )}
-      {a.inputs !== undefined && <JsonView label="inputs" value={a.inputs} testId="inspector-attempt-inputs" />}
-      {a.outputs !== undefined && <JsonView label="outputs" value={a.outputs} testId="inspector-attempt-outputs" />}
+      {a.waitingFrom && <p className="muted small">waited for a decision from {clock(a.waitingFrom)}</p>}
+      {a.inputs !== undefined && <JsonView label="inputs (as received)" value={a.inputs} testId="inspector-attempt-inputs" runId={runId} />}
+      {a.outputs !== undefined && <JsonView label="outputs" value={a.outputs} testId="inspector-attempt-outputs" runId={runId} />}
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { NodeInspection } from '../api/contracts';
+import inspectFixture from '../api/fixtures/inspect.json';
 import { replayHref, runHref, searchHref } from '../links';
 import { highlight } from '../pages/SearchPage';
 import { JsonView } from './JsonView';
@@ -50,6 +51,15 @@ describe('links', () => {
 });
 
 describe('JsonView', () => {
+  it('offers a value kept in Blob as a link of its run instead of its reference', () => {
+    const reference = { artifactId: 'scan.1.in.0', name: 'inputs.hosts.json', contentType: 'application/json', size: 9000, sha256: 'x', container: 'c', blobName: 'b' };
+    const html = renderToStaticMarkup(<JsonView runId="r1" value={{ hosts: { $blob: reference }, ports: '80' }} />);
+    expect(html).toContain('data-testid="json-blob"');
+    expect(html).toContain('8.8 KB kept in Blob');
+    expect(html).toContain('href="api/workflows/runs/r1/artifacts/scan.1.in.0"');
+    expect(html).not.toContain('<span class="json-key">&quot;blobName&quot;</span>');
+  });
+
   it('shows nested values and carries the whole value for copying', () => {
     const html = renderToStaticMarkup(<JsonView label="outputs" value={{ hosts: [{ address: '127.0.0.1', openPorts: [22, 80] }], ok: true }} />);
     expect(html).toContain('<strong>outputs</strong>');
@@ -92,5 +102,22 @@ describe('NodeInspector', () => {
     expect(html).toContain('nmap.xml');
     expect(html).toContain('Open port 22/tcp');
     expect(html).not.toContain('inspector-as-stored');
+  });
+
+  it('reads what the C# records serialise to (the fixture of tests/LocalHost.Tests/Contracts)', () => {
+    const fixture = inspectFixture.inspection as NodeInspection;
+    const client = new QueryClient();
+    client.setQueryData(['node', fixture.runId, fixture.nodeId, 'v'], fixture);
+    const html = renderToStaticMarkup(
+      <QueryClientProvider client={client}>
+        <NodeInspector runId={fixture.runId} nodeId={fixture.nodeId} version="v" live={false} tab={undefined} onTab={() => {}} onPreview={() => {}} onClose={() => {}} />
+      </QueryClientProvider>,
+    );
+    expect(html.match(/data-testid="inspector-attempt"/g)).toHaveLength(2);
+    expect(html).toContain('[exception] connection refused — will retry');
+    expect(html).toContain('delivery 2');
+    expect(html).toContain('nmap.xml');
+    expect(html).toContain('Open port 5433/tcp');
+    expect(html).toContain('inspector-as-stored');
   });
 });
