@@ -46,8 +46,12 @@ export interface SearchFilters {
   workflowId?: string | undefined;
   level?: TraceEventLevel | undefined;
   nodeId?: string | undefined;
+  /** ISO 8601 moments bounding the events' timestamps. */
+  from?: string | undefined;
+  to?: string | undefined;
 }
-export const searchHref = (filters: SearchFilters) => `#/search${query({ q: filters.q, workflowId: filters.workflowId, level: filters.level, nodeId: filters.nodeId })}`;
+export const searchHref = (filters: SearchFilters) =>
+  `#/search${query({ q: filters.q, workflowId: filters.workflowId, level: filters.level, nodeId: filters.nodeId, from: filters.from, to: filters.to })}`;
 
 type Navigator = (to: string, options?: { replace?: boolean }) => void;
 let navigator: Navigator = (to) => {

@@ -91,9 +91,18 @@ export const api = {
     request<PinnedBaseline>(`api/workflows/${enc(workflowId)}/baseline`, { method: 'PUT', body: JSON.stringify({ runId }) }),
   unpinBaseline: (workflowId: string) => request<void>(`api/workflows/${enc(workflowId)}/baseline`, { method: 'DELETE' }),
   inspectNode: (runId: string, nodeId: string) => request<NodeInspection>(`api/workflows/runs/${enc(runId)}/nodes/${enc(nodeId)}`),
-  search: (filters: { q: string; workflowId?: string | undefined; level?: string | undefined; nodeId?: string | undefined; cursor?: string | undefined; limit?: number }) =>
+  search: (filters: {
+    q: string;
+    workflowId?: string | undefined;
+    level?: string | undefined;
+    nodeId?: string | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+    cursor?: string | undefined;
+    limit?: number;
+  }) =>
     request<RunSearchPage>(
-      `api/search${query({ q: filters.q, workflowId: filters.workflowId, level: filters.level, nodeId: filters.nodeId, cursor: filters.cursor, limit: filters.limit?.toString() })}`,
+      `api/search${query({ q: filters.q, workflowId: filters.workflowId, level: filters.level, nodeId: filters.nodeId, from: filters.from, to: filters.to, cursor: filters.cursor, limit: filters.limit?.toString() })}`,
     ),
   workflowVersion: (workflowId: string, version: number) => request<WorkflowVersionResponse>(`api/workflows/${enc(workflowId)}/versions/${version}`),
 };

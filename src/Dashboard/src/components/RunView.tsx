@@ -1,8 +1,9 @@
 // Canvas above, console below, the selected node's inspector beside them: shared by the run page (live and replay)
 // and the perf page. What is selected and filtered is the page's URL (useRunViewState), so a link shows the same.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { ArtifactReference, NodeDefinition, RunStatus } from '../api/contracts';
 import type { RunTraceState } from '../state/fold';
+import { elk } from '../state/layout';
 import { ArtifactPreview } from './ArtifactPreview';
 import { Console } from './Console';
 import { FindingsPanel } from './FindingsPanel';
@@ -21,6 +22,8 @@ interface RunViewProps {
 
 export function RunView({ runId, nodes, trace, runStatus, inspect }: RunViewProps) {
   const [view, setView] = useRunViewState();
+  // The layout worker boots (1.6 MB of script) while the run's definition is still on its way.
+  useEffect(() => void elk(), []);
   const [preview, setPreview] = useState<ArtifactReference | null>(null);
   const nodeFilter = view.node ?? null;
   const setNodeFilter = (node: string | null) => setView({ node: node ?? undefined });

@@ -23,7 +23,7 @@ export function SearchBox() {
         const q = text.trim();
         if (!q) return;
         // Other filters of an open search page stay; a new search from elsewhere starts without them.
-        const keep = onSearchPage ? Object.fromEntries(['workflowId', 'level', 'nodeId'].flatMap((k) => (params.get(k) ? [[k, params.get(k)!]] : []))) : {};
+        const keep = onSearchPage ? Object.fromEntries(['workflowId', 'level', 'nodeId', 'from', 'to'].flatMap((k) => (params.get(k) ? [[k, params.get(k)!]] : []))) : {};
         navigate(searchHref({ ...keep, q }));
       }}
     >

@@ -17,6 +17,8 @@ export function SearchPage() {
     workflowId: params.get('workflowId') || undefined,
     level: levelParam(params.get('level')),
     nodeId: params.get('nodeId') || undefined,
+    from: params.get('from') || undefined,
+    to: params.get('to') || undefined,
   };
   const results = useInfiniteQuery({
     queryKey: ['search', filters],
@@ -37,6 +39,12 @@ export function SearchPage() {
         </label>
         <label>
           Node <input data-testid="search-node" defaultValue={filters.nodeId ?? ''} key={filters.nodeId ?? ''} placeholder="any" onBlur={(e) => refine({ nodeId: e.target.value.trim() || undefined })} />
+        </label>
+        <label>
+          From <input type="datetime-local" data-testid="search-from" value={localInput(filters.from)} onChange={(e) => refine({ from: isoOf(e.target.value) })} />
+        </label>
+        <label>
+          To <input type="datetime-local" data-testid="search-to" value={localInput(filters.to)} onChange={(e) => refine({ to: isoOf(e.target.value) })} />
         </label>
         <label>
           Level{' '}
@@ -121,4 +129,18 @@ export function highlight(snippet: string): ReactNode[] {
     out.push(<mark key={n++}>{rest.slice(open + searchMatchStart.length, close)}</mark>);
     rest = rest.slice(close + searchMatchEnd.length);
   }
+}
+
+/** A datetime-local input's value (local wall time, minutes) for an ISO moment; empty for none or nonsense. */
+function localInput(iso: string | undefined): string {
+  const t = iso ? Date.parse(iso) : Number.NaN;
+  if (Number.isNaN(t)) return '';
+  const local = new Date(t - new Date(t).getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 16);
+}
+
+/** The ISO moment a datetime-local value (local wall time) names; undefined when cleared. */
+function isoOf(local: string): string | undefined {
+  const t = local ? Date.parse(local) : Number.NaN;
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
 }
