@@ -70,6 +70,17 @@ describe('inspecting a run', () => {
     await other.getByTestId('inspector').and(other.locator('[data-node="greet"]')).waitFor({ timeout: 30_000 });
     await other.locator('.run-node.selected[data-testid="node-greet"]').waitFor();
 
+    // So are the console's filters.
+    await page.getByTestId('console-level').selectOption('info');
+    await page.getByTestId('console-text').fill('greet [2');
+    await page.waitForURL(/[?&]level=info/);
+    await page.waitForURL(/[?&]text=greet\+%5B2/);
+    await other.goto(page.url());
+    await other.reload();
+    assert.equal(await other.getByTestId('console-level').inputValue(), 'info');
+    assert.equal(await other.getByTestId('console-text').inputValue(), 'greet [2');
+    await other.getByTestId('console-count').filter({ hasText: /^1 \// }).waitFor({ timeout: 30_000 });
+
     // Closing the inspector deselects the node.
     await page.getByTestId('inspector-close').click();
     await waitFor(async () => (await page.getByTestId('inspector').count()) === 0 && !page.url().includes('node='), 10_000, 'the inspector to close');
