@@ -12,6 +12,7 @@ import { FindingsDiffView } from '../components/FindingsDiffView';
 import { diffHeadline, nodeSections } from '../state/changes';
 import { edgesOf } from '../state/layout';
 import { useLayout } from '../components/useLayout';
+import { useRunViewState } from '../components/useRunViewState';
 import { replayHref, runHref } from '../links';
 import { StatusPill } from './RunsPage';
 
@@ -28,7 +29,10 @@ export function DiffPage({ runA, runB }: { runA: string; runB: string }) {
   const [diff, setDiff] = useState<Loaded>({ kind: 'loading' });
   const [summaries, setSummaries] = useState<[RunSummary | null, RunSummary | null]>([null, null]);
   const [definitions, setDefinitions] = useState<[NodeDefinition[], NodeDefinition[]] | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
+  // The selected node is the page's ?node=, so a link to the comparison can point at one node.
+  const [view, setView] = useRunViewState();
+  const selected = view.node ?? null;
+  const setSelected = (nodeId: string | null) => setView({ node: nodeId ?? undefined });
 
   useEffect(() => {
     let cancelled = false;

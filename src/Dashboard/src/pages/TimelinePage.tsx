@@ -3,6 +3,7 @@
 // server has no timeline route yet (404).
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { api, ApiError } from '../api/client';
 import type { RunSummary, TimelineRun } from '../api/contracts';
 import { diffHref, navigate, replayHref, runHref, timelineHref } from '../links';
@@ -52,14 +53,23 @@ export function TimelinePage({ workflowId }: { workflowId: string | undefined })
   const runs = workflowId ? (timeline.data?.runs ?? null) : null;
   const source: Source | null = workflowId ? (timeline.data?.source ?? null) : null;
   const error = timeline.error?.message ?? null;
-  const [selected, setSelected] = useState<string | null>(null);
+  // The selected run is the page's ?run= (a link can point at it); the ticks for a diff are a passing choice.
+  const [params, setParams] = useSearchParams();
+  const selected = params.get('run');
+  const setSelected = (runId: string | null) =>
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (runId) next.set('run', runId);
+        else next.delete('run');
+        return next;
+      },
+      { replace: true },
+    );
   const [ticked, setTicked] = useState<string[]>([]);
   const now = timeline.dataUpdatedAt || Date.now();
 
-  useEffect(() => {
-    setTicked([]);
-    setSelected(null);
-  }, [workflowId]);
+  useEffect(() => setTicked([]), [workflowId]);
 
   const axis = useMemo(() => {
     if (!runs || runs.length === 0) return null;
