@@ -3,7 +3,7 @@
 // Further tabs (the Terminal) come from inspectorTabs.tsx; the open tab is the page's ?tab=.
 import { useQuery } from '@tanstack/react-query';
 import { api, artifactUrl } from '../api/client';
-import type { ArtifactReference, JsonValue, NodeAttempt, NodeInspection } from '../api/contracts';
+import type { ArtifactReference, JsonValue, NodeAttempt, NodeInspection, TraceEvent } from '../api/contracts';
 import { formatBytes } from './Console';
 import { SeverityBadge } from './FindingsPanel';
 import { JsonView } from './JsonView';
@@ -16,13 +16,15 @@ interface NodeInspectorProps {
   /** Changes whenever the node's folded state does, so a live run's inspector refetches as the node moves. */
   version: string;
   live: boolean;
+  /** The run's events as the page shows them (for tabs that draw from the trace, such as the Terminal). */
+  events: readonly TraceEvent[];
   tab: string | undefined;
   onTab: (tab: string | undefined) => void;
   onPreview: (artifact: ArtifactReference) => void;
   onClose: () => void;
 }
 
-export function NodeInspector({ runId, nodeId, version, live, tab, onTab, onPreview, onClose }: NodeInspectorProps) {
+export function NodeInspector({ runId, nodeId, version, live, events, tab, onTab, onPreview, onClose }: NodeInspectorProps) {
   const query = useQuery({
     queryKey: ['node', runId, nodeId, version],
     queryFn: () => api.inspectNode(runId, nodeId),
@@ -58,7 +60,7 @@ export function NodeInspector({ runId, nodeId, version, live, tab, onTab, onPrev
       </nav>
       <div className="inspector-body">
         {extra ? (
-          extra.render({ runId, nodeId, live })
+          extra.render({ runId, nodeId, live, events })
         ) : query.error ? (
           <p className="error" data-testid="inspector-error">
             {query.error.message}

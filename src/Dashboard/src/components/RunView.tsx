@@ -66,6 +66,7 @@ export function RunView({ runId, nodes, trace, runStatus, inspect }: RunViewProp
           nodeId={nodeFilter}
           version={version}
           live={inspect === 'live'}
+          events={trace.events}
           tab={view.tab}
           onTab={(tab) => setView({ tab })}
           onPreview={setPreview}

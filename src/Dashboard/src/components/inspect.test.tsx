@@ -8,6 +8,7 @@ import { replayHref, runHref, searchHref } from '../links';
 import { highlight } from '../pages/SearchPage';
 import { JsonView } from './JsonView';
 import { Markdown } from './Markdown';
+import { inspectorTabs } from './inspectorTabs';
 import { NodeInspector } from './NodeInspector';
 
 describe('Markdown', () => {
@@ -90,7 +91,7 @@ describe('NodeInspector', () => {
     client.setQueryData(['node', 'r1', 'scan', 'v'], inspection);
     const html = renderToStaticMarkup(
       <QueryClientProvider client={client}>
-        <NodeInspector runId="r1" nodeId="scan" version="v" live tab={undefined} onTab={() => {}} onPreview={() => {}} onClose={() => {}} />
+        <NodeInspector runId="r1" nodeId="scan" version="v" live events={[]} tab={undefined} onTab={() => {}} onPreview={() => {}} onClose={() => {}} />
       </QueryClientProvider>,
     );
     expect(html).toContain('security.nmap');
@@ -110,7 +111,7 @@ describe('NodeInspector', () => {
     client.setQueryData(['node', fixture.runId, fixture.nodeId, 'v'], fixture);
     const html = renderToStaticMarkup(
       <QueryClientProvider client={client}>
-        <NodeInspector runId={fixture.runId} nodeId={fixture.nodeId} version="v" live={false} tab={undefined} onTab={() => {}} onPreview={() => {}} onClose={() => {}} />
+        <NodeInspector runId={fixture.runId} nodeId={fixture.nodeId} version="v" live={false} events={[]} tab={undefined} onTab={() => {}} onPreview={() => {}} onClose={() => {}} />
       </QueryClientProvider>,
     );
     expect(html.match(/data-testid="inspector-attempt"/g)).toHaveLength(2);
@@ -119,5 +120,20 @@ describe('NodeInspector', () => {
     expect(html).toContain('nmap.xml');
     expect(html).toContain('Open port 5433/tcp');
     expect(html).toContain('inspector-as-stored');
+  });
+
+  it('shows a registered tab (the Terminal slot) when the address names it, with the node and the events on screen', () => {
+    inspectorTabs.push({ id: 'lines', label: 'Lines', render: ({ nodeId, events, live }) => <p>{`${nodeId}: ${events.length} events${live ? ' live' : ''}`}</p> });
+    try {
+      const html = renderToStaticMarkup(
+        <QueryClientProvider client={new QueryClient()}>
+          <NodeInspector runId="r1" nodeId="scan" version="v" live events={[]} tab="lines" onTab={() => {}} onPreview={() => {}} onClose={() => {}} />
+        </QueryClientProvider>,
+      );
+      expect(html).toContain('data-testid="inspector-tab-lines"');
+      expect(html).toContain('<p>scan: 0 events live</p>');
+    } finally {
+      inspectorTabs.pop();
+    }
   });
 });
