@@ -80,6 +80,10 @@ public sealed class DashboardContractFixtureTests
     [Fact]
     public void ReplayContractsMatchTheDashboardFixture() => AssertFixture("replay.json", Replay());
 
+    /// <summary>The node inspector's answer and a page of search results (issue 17), as the dashboard reads them.</summary>
+    [Fact]
+    public void InspectContractsMatchTheDashboardFixture() => AssertFixture("inspect.json", Inspect());
+
     /// <summary>
     /// <c>GET /api/workflows/{workflowId}/findings</c> is an anonymous object built in <see cref="BaselineFunctions"/>,
     /// so the fixture is what that function itself answers over stores holding one open finding and a pinned baseline.
@@ -464,6 +468,82 @@ public sealed class DashboardContractFixtureTests
                 new AlertRule { On = AlertTrigger.RunFailed, Webhook = new AlertWebhook { Url = "http://127.0.0.1:9000/hook", Secret = JsonSerializer.SerializeToElement("team-hook") } },
             ],
         };
+    }
+
+    private static object Inspect()
+    {
+        using var outputs = JsonDocument.Parse("""{"openPorts":[5433],"count":1}""");
+        using var inputs = JsonDocument.Parse("""{"target":{"$input":"target"},"ports":"1-1024"}""");
+        var artifact = new ArtifactReference
+        {
+            ArtifactId = "scan.2.4",
+            Name = "nmap.xml",
+            ContentType = "application/xml",
+            Size = 2048,
+            Sha256 = new string('c', 64),
+            Container = "artifacts",
+            BlobName = "run-1/scan/2/scan.2.4/nmap.xml",
+        };
+        var finding = RunFinding.From(
+            Findings.Create("network.open-port", "Open port 5433/tcp", FindingSeverity.Info, new FindingAsset("127.0.0.1", 5433, "tcp"), "open"),
+            "scan", 2, 9, T0.AddSeconds(4));
+        var inspection = new NodeInspection
+        {
+            RunId = "run-1",
+            NodeId = "scan",
+            Definition = new NodeDefinition
+            {
+                Id = "scan",
+                Component = "security.nmap",
+                Inputs = inputs.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone()),
+                Retry = new RetryPolicy { MaxAttempts = 2 },
+                TimeoutSeconds = 300,
+            },
+            State = new NodeState
+            {
+                NodeId = "scan",
+                Status = NodeStatus.Completed,
+                Attempt = 2,
+                LastMessage = "nmap found 1 open port(s)",
+                OutputSummary = outputs.RootElement.Clone(),
+                Artifacts = [artifact],
+                StartedAt = T0,
+                CompletedAt = T0.AddSeconds(4),
+                DurationMs = 4000,
+                LogCount = 3,
+                FindingCount = 1,
+                HighestSeverity = FindingSeverity.Info,
+            },
+            Attempts =
+            [
+                new NodeAttempt
+                {
+                    Attempt = 1,
+                    Delivery = 1,
+                    Status = NodeStatus.Retrying,
+                    StartedAt = T0,
+                    EndedAt = T0.AddSeconds(1),
+                    DurationMs = 1000,
+                    Error = new TraceError("connection refused", "exception", WillRetry: true),
+                },
+                new NodeAttempt
+                {
+                    Attempt = 2,
+                    Delivery = 2,
+                    Status = NodeStatus.Completed,
+                    StartedAt = T0.AddSeconds(3),
+                    EndedAt = T0.AddSeconds(4),
+                    DurationMs = 1000,
+                    Outputs = outputs.RootElement.Clone(),
+                },
+            ],
+            Artifacts = [artifact],
+            Findings = [finding],
+        };
+        var search = new RunSearchPage(
+            [new RunSearchResult("run-1", "local-recon", "scan", 7, T0.AddSeconds(2), $"nmap {RunSearchResult.MatchStart}found{RunSearchResult.MatchEnd} 1 open port(s)")],
+            new RunSearchCursor(T0.AddSeconds(2), "run-1", 7).ToString());
+        return new { inspection, search };
     }
 
     private static void AssertFixture(string name, object value)

@@ -5,11 +5,13 @@ import type {
   WorkflowSchedule,
   WorkflowScheduleList,
   NegotiateResponse,
+  NodeInspection,
   PinnedBaseline,
   RunFindingsResponse,
   Problem,
   RunDiff,
   RunList,
+  RunSearchPage,
   RunState,
   RerunRequest,
   RunSummary,
@@ -95,6 +97,20 @@ export const api = {
     request<WorkflowSchedule>(`api/workflows/${enc(workflowId)}/schedules`, { method: 'POST', body: JSON.stringify(body) }),
   deleteSchedule: (workflowId: string, scheduleId: string) =>
     request<void>(`api/workflows/${enc(workflowId)}/schedules/${enc(scheduleId)}`, { method: 'DELETE' }),
+  inspectNode: (runId: string, nodeId: string) => request<NodeInspection>(`api/workflows/runs/${enc(runId)}/nodes/${enc(nodeId)}`),
+  search: (filters: {
+    q: string;
+    workflowId?: string | undefined;
+    level?: string | undefined;
+    nodeId?: string | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+    cursor?: string | undefined;
+    limit?: number;
+  }) =>
+    request<RunSearchPage>(
+      `api/search${query({ q: filters.q, workflowId: filters.workflowId, level: filters.level, nodeId: filters.nodeId, from: filters.from, to: filters.to, cursor: filters.cursor, limit: filters.limit?.toString() })}`,
+    ),
   workflowVersion: (workflowId: string, version: number) => request<WorkflowVersionResponse>(`api/workflows/${enc(workflowId)}/versions/${version}`),
 };
 

@@ -2,7 +2,8 @@
 // (tests/LocalHost.Tests/Contracts/DashboardContractFixtureTests.cs) fit the TypeScript contract types:
 // a renamed, removed, retyped or added field fails the build. Enum values are checked by contracts.test.ts,
 // because JSON modules widen string literals to string.
-import type { RunDiff, RunState, RunSummary, RunTimeline, TraceEvent, WorkflowDefinition, WorkflowFindings, WorkflowScheduleList } from './contracts';
+import type { NodeInspection, RunDiff, RunSearchPage, RunState, RunSummary, RunTimeline, TraceEvent, WorkflowDefinition, WorkflowFindings, WorkflowScheduleList } from './contracts';
+import inspectFixture from './fixtures/inspect.json';
 import replayFixture from './fixtures/replay.json';
 import traceEventsFixture from './fixtures/trace-events.json';
 import runSummariesFixture from './fixtures/run-summaries.json';
@@ -67,3 +68,9 @@ export type WorkflowFindingsFieldsChecked = NoExtraFields<ExtraFields<typeof wor
 // What ScheduleFunctions.ListSchedules answers (an anonymous object, so the fixture is its real output).
 export const schedules: Widen<WorkflowScheduleList> = schedulesFixture;
 export type SchedulesFieldsChecked = NoExtraFields<ExtraFields<typeof schedulesFixture, WorkflowScheduleList>>;
+
+// The node inspector (GET …/nodes/{nodeId}) and a page of search results (GET /api/search).
+export const nodeInspection: Widen<NodeInspection> = inspectFixture.inspection;
+export const runSearchPage: Widen<RunSearchPage> = inspectFixture.search;
+export type NodeInspectionFieldsChecked = NoExtraFields<ExtraFields<typeof inspectFixture.inspection, NodeInspection>>;
+export type RunSearchPageFieldsChecked = NoExtraFields<ExtraFields<typeof inspectFixture.search, RunSearchPage>>;

@@ -519,3 +519,63 @@ export interface PinnedBaseline {
 
 /** GET /api/workflows/{workflowId}/versions/{version}: a WorkflowDescription, or a bare definition. */
 export type WorkflowVersionResponse = WorkflowDescription | WorkflowDefinition;
+
+// Inspecting a run (issue 17): src/Shared/Contracts/Replay/NodeInspection.cs and src/Shared/Contracts/Trace/IRunSearch.cs.
+
+/** NodeAttempt: one attempt of a node, from its NODE_STARTED to the event that ended it. */
+export interface NodeAttempt {
+  attempt: number;
+  /** How many times this attempt's activity was delivered (more than 1 after a worker stopped mid-attempt). */
+  delivery: number;
+  status: NodeStatus;
+  startedAt: string;
+  /** When it began waiting for a person's decision (an approval step). */
+  waitingFrom?: string;
+  endedAt?: string;
+  durationMs?: number;
+  /**
+   * The values the attempt received after references were resolved (secrets masked), when the server records them;
+   * a large value is {"$blob": ArtifactReference}, fetched on demand from the run's artifact route.
+   */
+  inputs?: JsonValue;
+  /** The summary of its outputs NODE_COMPLETED carried. */
+  outputs?: JsonValue;
+  error?: TraceError;
+}
+
+/** GET /api/workflows/runs/{runId}/nodes/{nodeId}: one node as a person debugging it needs it. */
+export interface NodeInspection {
+  runId: string;
+  nodeId: string;
+  /** The node as the run's workflow version defines it (secret literals masked); absent when that version is gone. */
+  definition?: NodeDefinition;
+  state: RunStateNode;
+  attempts: NodeAttempt[];
+  artifacts: ArtifactReference[];
+  findings: RunFinding[];
+}
+
+/** The property of an object that stands for a value kept in Blob: {"$blob": ArtifactReference}. */
+export const blobProperty = '$blob';
+
+/** RunSearchResult.MatchStart / MatchEnd: plain-text markers around each matched word of a snippet. */
+export const searchMatchStart = '«';
+export const searchMatchEnd = '»';
+
+/** One event matching a search. */
+export interface RunSearchResult {
+  runId: string;
+  workflowId: string;
+  nodeId?: string;
+  /** Its place in the run's trace: open the run scrubbed there. */
+  sequence: number;
+  timestamp: string;
+  /** The text around the match, each matched word between searchMatchStart and searchMatchEnd. */
+  snippet: string;
+}
+
+/** GET /api/search?q=&workflowId=&level=&nodeId=&from=&to=&limit=&cursor=: newest first. */
+export interface RunSearchPage {
+  results: RunSearchResult[];
+  nextCursor?: string;
+}

@@ -1,9 +1,11 @@
 // Preview of a stored artifact: images inline, Markdown rendered, JSON pretty-printed, other text as is.
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { antiForgeryHeaders, artifactUrl } from '../api/client';
 import type { ArtifactReference } from '../api/contracts';
 import { formatBytes } from './Console';
-import { renderMarkdown } from './markdown';
+
+// The markdown renderer (react-markdown, remark-gfm: a tenth of the bundle) loads with the first Markdown preview.
+const Markdown = lazy(() => import('./Markdown').then((m) => ({ default: m.Markdown })));
 
 const maxPreviewBytes = 2 * 1024 * 1024;
 
@@ -48,7 +50,14 @@ export function ArtifactPreview({ runId, artifact, onClose }: { runId: string; a
   else if (kind === 'image') body = <img src={url} alt={artifact.name} />;
   else if (kind === 'binary' || artifact.size > maxPreviewBytes) body = <p>No preview for {artifact.contentType} ({formatBytes(artifact.size)}); download it instead.</p>;
   else if (text === null) body = <p>Loading…</p>;
-  else if (kind === 'markdown') body = <div className="markdown">{renderMarkdown(text)}</div>;
+  else if (kind === 'markdown')
+    body = (
+      <div className="markdown">
+        <Suspense fallback={<p>Loading…</p>}>
+          <Markdown source={text} />
+        </Suspense>
+      </div>
+    );
   else if (kind === 'json') body = <pre>{prettyJson(text)}</pre>;
   else body = <pre>{text}</pre>;
 

@@ -1,6 +1,6 @@
 // "vs baseline · +2 new · 1 resolved": how a run's findings moved against its baseline, linking to that diff.
 import type { RunBaseline } from '../api/contracts';
-import { baselineDiffHref } from '../router';
+import { baselineDiffHref } from '../links';
 import { movementText } from '../state/changes';
 
 export type Movement = Pick<RunBaseline, 'findingsAdded' | 'findingsResolved'>;

@@ -1,5 +1,5 @@
 // The run console: one structured line per trace event, filtered by node, level and text.
-import { useDeferredValue, useMemo, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { artifactUrl } from '../api/client';
 import type { ArtifactReference, TraceEvent, TraceEventLevel } from '../api/contracts';
 import { VirtualList } from './VirtualList';
@@ -15,11 +15,17 @@ interface ConsoleProps {
   nodeFilter: string | null;
   onNodeFilter: (nodeId: string | null) => void;
   onPreview: (artifact: ArtifactReference) => void;
+  /** The lowest level shown and the text filter: the page keeps them (in its URL), the console shows and edits them. */
+  minLevel: TraceEventLevel;
+  onMinLevel: (level: TraceEventLevel) => void;
+  filterText: string;
+  onFilterText: (text: string) => void;
 }
 
-export function Console({ runId, events, nodeIds, nodeFilter, onNodeFilter, onPreview }: ConsoleProps) {
-  const [minLevel, setMinLevel] = useState<TraceEventLevel>('debug');
-  const [text, setText] = useState('');
+export function Console({ runId, events, nodeIds, nodeFilter, onNodeFilter, onPreview, minLevel, onMinLevel, filterText, onFilterText }: ConsoleProps) {
+  // Typing stays local and immediate; the page's copy (the URL) follows, and a new address (back, a pasted link) wins.
+  const [text, setText] = useState(filterText);
+  useEffect(() => setText(filterText), [filterText]);
   const [follow, setFollow] = useState(true);
   const query = useDeferredValue(text.trim().toLowerCase());
 
@@ -48,14 +54,23 @@ export function Console({ runId, events, nodeIds, nodeFilter, onNodeFilter, onPr
         </label>
         <label>
           Level{' '}
-          <select data-testid="console-level" value={minLevel} onChange={(e) => setMinLevel(e.target.value as TraceEventLevel)}>
+          <select data-testid="console-level" value={minLevel} onChange={(e) => onMinLevel(e.target.value as TraceEventLevel)}>
             <option value="debug">debug and up</option>
             <option value="info">info and up</option>
             <option value="warn">warn and up</option>
             <option value="error">error only</option>
           </select>
         </label>
-        <input data-testid="console-text" type="search" placeholder="Filter text…" value={text} onChange={(e) => setText(e.target.value)} />
+        <input
+          data-testid="console-text"
+          type="search"
+          placeholder="Filter text…"
+          value={text}
+          onChange={(e) => {
+            setText(e.target.value);
+            onFilterText(e.target.value);
+          }}
+        />
         <label className="follow">
           <input data-testid="console-follow" type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> follow
         </label>

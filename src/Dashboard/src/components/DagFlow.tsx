@@ -36,7 +36,9 @@ export function DagFlow<N extends Node>({ nodes, edges, nodeTypes, selected, onS
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
+        // A 1,000-node DAG fits the view only far below React Flow's default minimum zoom (0.5).
+        minZoom={0.05}
+        fitViewOptions={{ padding: 0.2, maxZoom: 1.2, minZoom: 0.05 }}
         nodesConnectable={false}
         nodesDraggable={false}
         onNodeClick={(_, node) => onSelect(node.id === selected ? null : node.id)}

@@ -1,10 +1,11 @@
-// The run's DAG on @xyflow/react: laid out by state/layout.ts, coloured by the folded node states.
+// The run's DAG on @xyflow/react: laid out by state/layout.ts (ELK), coloured by the folded node states.
 import { Handle, Position, type Edge as FlowEdge, type Node as FlowNode, type NodeProps } from '@xyflow/react';
 import { memo, useMemo } from 'react';
 import type { FindingSeverity, NodeDefinition, RunStatus } from '../api/contracts';
 import { nodeStatus, type NodeUiStatus, type RunTraceState } from '../state/fold';
-import { dependenciesOf, edgesOf, layout } from '../state/layout';
+import { dependenciesOf, edgesOf } from '../state/layout';
 import { DagFlow } from './DagFlow';
+import { useLayout } from './useLayout';
 
 type RunNodeData = {
   id: string;
@@ -79,17 +80,25 @@ interface RunCanvasProps {
 }
 
 export function RunCanvas({ nodes, trace, runStatus, selected, onSelect }: RunCanvasProps) {
-  const positions = useMemo(() => layout(nodes), [nodes]);
+  const { positions, error } = useLayout(nodes);
   const edges = useMemo(() => edgesOf(nodes), [nodes]);
+  const definitions = useMemo(() => new Map(nodes.map((n) => [n.id, n])), [nodes]);
   const dependencies = useMemo(() => {
     const known = new Set(nodes.map((n) => n.id));
     return new Map(nodes.map((n) => [n.id, dependenciesOf(n, known)]));
   }, [nodes]);
+  if (!positions) {
+    return (
+      <div className="canvas placeholder" data-testid="canvas-layout">
+        {error ? `Could not lay out the workflow: ${error}` : `Laying out ${nodes.length.toLocaleString()} nodes…`}
+      </div>
+    );
+  }
 
   const statusOf = (id: string) => nodeStatus(trace, id, dependencies.get(id) ?? [], runStatus);
 
   const flowNodes: FlowNode<RunNodeData>[] = positions.map((p) => {
-    const definition = nodes.find((n) => n.id === p.id)!;
+    const definition = definitions.get(p.id)!;
     const state = trace.nodes[p.id];
     return {
       id: p.id,

@@ -1,37 +1,78 @@
-// Canvas above, console below: shared by the run page and the perf page.
-import { useMemo, useState } from 'react';
+// Canvas above, console below, the selected node's inspector beside them: shared by the run page (live and replay)
+// and the perf page. What is selected and filtered is the page's URL (useRunViewState), so a link shows the same.
+import { useEffect, useMemo, useState } from 'react';
 import type { ArtifactReference, NodeDefinition, RunStatus } from '../api/contracts';
 import type { RunTraceState } from '../state/fold';
+import { elk } from '../state/layout';
 import { ArtifactPreview } from './ArtifactPreview';
 import { Console } from './Console';
 import { FindingsPanel } from './FindingsPanel';
+import { NodeInspector } from './NodeInspector';
 import { RunCanvas } from './RunCanvas';
+import { useRunViewState } from './useRunViewState';
 
 interface RunViewProps {
   runId: string;
   nodes: readonly NodeDefinition[] | null;
   trace: RunTraceState;
   runStatus: RunStatus | undefined;
+  /** Where the inspector's data comes from: a live run (refetched as the node moves), a replay, or none (synthetic runs). */
+  inspect: 'live' | 'replay' | 'none';
 }
 
-export function RunView({ runId, nodes, trace, runStatus }: RunViewProps) {
-  const [nodeFilter, setNodeFilter] = useState<string | null>(null);
+export function RunView({ runId, nodes, trace, runStatus, inspect }: RunViewProps) {
+  const [view, setView] = useRunViewState();
+  // The layout worker boots (1.6 MB of script) while the run's definition is still on its way.
+  useEffect(() => void elk(), []);
   const [preview, setPreview] = useState<ArtifactReference | null>(null);
+  const nodeFilter = view.node ?? null;
+  const setNodeFilter = (node: string | null) => setView({ node: node ?? undefined });
   const nodeIds = useMemo(() => {
     const ids = new Set(nodes?.map((n) => n.id) ?? []);
     for (const id of Object.keys(trace.nodes)) ids.add(id);
     return [...ids];
   }, [nodes, trace.nodes]);
+  const selectedState = nodeFilter ? trace.nodes[nodeFilter] : undefined;
+  // Live: what the fold knows of the node; a new attempt, status, artifact or finding refetches the inspector.
+  const version =
+    inspect === 'live' ? `${selectedState?.status ?? 'idle'}/${selectedState?.attempt ?? 0}/${selectedState?.artifacts.length ?? 0}/${selectedState?.findingCount ?? 0}` : 'stored';
 
   return (
-    <div className="run-view">
-      {nodes ? (
-        <RunCanvas nodes={nodes} trace={trace} runStatus={runStatus} selected={nodeFilter} onSelect={setNodeFilter} />
-      ) : (
-        <div className="canvas placeholder">Loading the workflow…</div>
+    <div className="run-view-frame">
+      <div className="run-view">
+        {nodes ? (
+          <RunCanvas nodes={nodes} trace={trace} runStatus={runStatus} selected={nodeFilter} onSelect={setNodeFilter} />
+        ) : (
+          <div className="canvas placeholder">Loading the workflow…</div>
+        )}
+        <FindingsPanel findings={trace.findings} onSelectNode={setNodeFilter} />
+        <Console
+          runId={runId}
+          events={trace.events}
+          nodeIds={nodeIds}
+          nodeFilter={nodeFilter}
+          onNodeFilter={setNodeFilter}
+          onPreview={setPreview}
+          minLevel={view.level ?? 'debug'}
+          onMinLevel={(level) => setView({ level })}
+          filterText={view.text ?? ''}
+          onFilterText={(text) => setView({ text })}
+        />
+      </div>
+      {nodeFilter && inspect !== 'none' && (
+        <NodeInspector
+          key={nodeFilter}
+          runId={runId}
+          nodeId={nodeFilter}
+          version={version}
+          live={inspect === 'live'}
+          events={trace.events}
+          tab={view.tab}
+          onTab={(tab) => setView({ tab })}
+          onPreview={setPreview}
+          onClose={() => setView({ node: undefined, tab: undefined })}
+        />
       )}
-      <FindingsPanel findings={trace.findings} onSelectNode={setNodeFilter} />
-      <Console runId={runId} events={trace.events} nodeIds={nodeIds} nodeFilter={nodeFilter} onNodeFilter={setNodeFilter} onPreview={setPreview} />
       {preview && <ArtifactPreview runId={runId} artifact={preview} onClose={() => setPreview(null)} />}
     </div>
   );

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { JsonValue, WorkflowSchedule } from '../api/contracts';
-import { runHref } from '../router';
+import { runHref } from '../links';
 
 export function SchedulesPanel({ workflowId }: { workflowId: string }) {
   const [schedules, setSchedules] = useState<WorkflowSchedule[] | null>(null);

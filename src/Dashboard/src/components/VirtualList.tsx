@@ -1,6 +1,8 @@
-// A windowed list: fixed row height, only the rows in view (plus a little overscan) are in the DOM, so
-// 100k rows scroll as smoothly as 100. Follow mode keeps the last row in view until the user scrolls up.
-import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+// A windowed list over @tanstack/react-virtual: fixed row height, only the rows in view (plus a little overscan)
+// are in the DOM, so 100k rows scroll as smoothly as 100. Follow mode keeps the last row in view until the user
+// scrolls up.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useLayoutEffect, useRef, type ReactNode } from 'react';
 
 interface VirtualListProps<T> {
   items: readonly T[];
@@ -14,51 +16,38 @@ interface VirtualListProps<T> {
 
 export function VirtualList<T>({ items, rowHeight, renderRow, follow, onFollowChange, className, overscan = 8 }: VirtualListProps<T>) {
   const ref = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
-  const [height, setHeight] = useState(400);
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => ref.current,
+    estimateSize: () => rowHeight,
+    overscan,
+    // Rows of one height: the first render (before the scroll element is measured) shows a screenful anyway.
+    initialRect: { width: 0, height: 600 },
+  });
 
   useLayoutEffect(() => {
     const element = ref.current;
-    if (!element) return;
-    setHeight(element.clientHeight);
-    const observer = new ResizeObserver(() => setHeight(element.clientHeight));
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
-
-  useLayoutEffect(() => {
-    const element = ref.current;
-    if (follow && element) {
-      element.scrollTop = element.scrollHeight;
-      setScrollTop(element.scrollTop);
-    }
-  }, [items.length, follow, height]);
+    if (follow && element) element.scrollTop = element.scrollHeight;
+  }, [items.length, follow]);
 
   const onScroll = () => {
     const element = ref.current!;
-    setScrollTop(element.scrollTop);
     const atBottom = element.scrollTop + element.clientHeight >= element.scrollHeight - rowHeight;
     if (atBottom !== follow) onFollowChange(atBottom);
   };
 
-  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
-  const last = Math.min(items.length, Math.ceil((scrollTop + height) / rowHeight) + overscan);
-  // Keys cycle through a fixed pool of slots, so scrolling re-renders the same row elements with new
-  // content instead of unmounting and mounting a window's worth of them.
-  const slots = Math.ceil(height / rowHeight) + 2 * overscan + 2;
-  const rows: ReactNode[] = [];
-  for (let index = first; index < last; index++) {
-    rows.push(
-      <div key={index % slots} className="vrow" style={{ transform: `translateY(${index * rowHeight}px)`, height: rowHeight }}>
-        {renderRow(items[index]!, index)}
-      </div>,
-    );
-  }
-
+  const window = virtualizer.getVirtualItems();
+  // Keys cycle through as many slots as the window has rows, so scrolling re-renders the same row elements with
+  // new content instead of unmounting and mounting a window's worth of them.
+  const slots = Math.max(1, window.length);
   return (
     <div ref={ref} className={`vlist ${className ?? ''}`} onScroll={onScroll}>
-      <div className="vlist-spacer" style={{ height: items.length * rowHeight }}>
-        {rows}
+      <div className="vlist-spacer" style={{ height: virtualizer.getTotalSize() }}>
+        {window.map((row) => (
+          <div key={row.index % slots} className="vrow" style={{ transform: `translateY(${row.start}px)`, height: rowHeight }}>
+            {renderRow(items[row.index]!, row.index)}
+          </div>
+        ))}
       </div>
     </div>
   );

@@ -1,7 +1,7 @@
 // A workflow's open findings (those its latest completed run reported), most severe first, each with the run
 // that first reported it and the latest, and the workflow's baseline: pinned (with unpin) or the default rule.
 import type { WorkflowFindings } from '../api/contracts';
-import { runHref } from '../router';
+import { runHref } from '../links';
 import { bySeverity, where } from '../state/changes';
 import { SeverityBadge } from './FindingsPanel';
 

@@ -10,8 +10,10 @@ import type { JsonValue, NodeDefinition, NodeDiff, RunDiff, RunSummary } from '.
 import { DagFlow } from '../components/DagFlow';
 import { FindingsDiffView } from '../components/FindingsDiffView';
 import { diffHeadline, nodeSections } from '../state/changes';
-import { edgesOf, layout } from '../state/layout';
-import { replayHref, runHref } from '../router';
+import { edgesOf } from '../state/layout';
+import { useLayout } from '../components/useLayout';
+import { useRunViewState } from '../components/useRunViewState';
+import { replayHref, runHref } from '../links';
 import { StatusPill } from './RunsPage';
 
 type Loaded =
@@ -27,7 +29,10 @@ export function DiffPage({ runA, runB }: { runA: string; runB: string }) {
   const [diff, setDiff] = useState<Loaded>({ kind: 'loading' });
   const [summaries, setSummaries] = useState<[RunSummary | null, RunSummary | null]>([null, null]);
   const [definitions, setDefinitions] = useState<[NodeDefinition[], NodeDefinition[]] | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
+  // The selected node is the page's ?node=, so a link to the comparison can point at one node.
+  const [view, setView] = useRunViewState();
+  const selected = view.node ?? null;
+  const setSelected = (nodeId: string | null) => setView({ node: nodeId ?? undefined });
 
   useEffect(() => {
     let cancelled = false;
@@ -180,8 +185,9 @@ const DiffNode = memo(function DiffNode({ data }: NodeProps<FlowNode<DiffNodeDat
 const nodeTypes = { diff: DiffNode };
 
 function DiffCanvas({ nodes, changes, selected, onSelect }: { nodes: NodeDefinition[]; changes: Map<string, NodeDiff>; selected: string | null; onSelect: (id: string | null) => void }) {
-  const positions = useMemo(() => layout(nodes), [nodes]);
+  const { positions } = useLayout(nodes);
   const edges = useMemo(() => edgesOf(nodes), [nodes]);
+  if (!positions) return <div className="canvas placeholder">Laying out…</div>;
   const flowNodes: FlowNode<DiffNodeData>[] = positions.map((p) => ({
     id: p.id,
     type: 'diff',

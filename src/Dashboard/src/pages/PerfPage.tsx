@@ -48,7 +48,7 @@ export function PerfPage({ events }: { events: number }) {
       <div className="run-header">
         <h1>Perf: {events.toLocaleString()} synthetic events</h1>
       </div>
-      <RunView runId="perf" nodes={nodes} trace={trace} runStatus="running" />
+      <RunView runId="perf" nodes={nodes} trace={trace} runStatus="running" inspect="none" />
     </div>
   );
 }

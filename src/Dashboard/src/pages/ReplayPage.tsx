@@ -1,33 +1,32 @@
-// Replay mode of the run page (#/runs/<runId>?mode=replay[&at=<epoch ms>]): the whole stored trace is read
-// once, then re-applied client-side through the live path's fold (state/replay.ts), with play/pause/speed,
-// single steps and a scrubber over the run's time span.
+// Replay mode of the run page (#/runs/<runId>?mode=replay[&seq=<events applied>|&at=<epoch ms>]): the whole stored
+// trace is read once, then re-applied client-side through the live path's fold (state/replay.ts), with
+// play/pause/speed, single steps and a scrubber over the run's time span. Whenever the player stands still its
+// position is written back as ?seq=, so the address bar always links to the moment on screen.
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { api, definitionForRun, fetchWholeTrace } from '../api/client';
-import type { NodeDefinition, RunSummary, TraceEvent } from '../api/contracts';
+import { useSearchParams } from 'react-router';
+import { api, fetchWholeTrace } from '../api/client';
+import type { NodeDefinition, TraceEvent } from '../api/contracts';
 import { RunView } from '../components/RunView';
 import { ReplayPlayer, ReplayTimeline, replaySpeeds, type PlayerState } from '../state/replay';
-import { runHref, timelineHref } from '../router';
+import { runHref, timelineHref } from '../links';
+import { useDefinition } from './RunPage';
 import { StatusPill } from './RunsPage';
 
-export function ReplayPage({ runId, initialAt }: { runId: string; initialAt: number | undefined }) {
-  const [summary, setSummary] = useState<RunSummary | null>(null);
-  const [nodes, setNodes] = useState<NodeDefinition[] | null>(null);
+export function ReplayPage({ runId, at, seq }: { runId: string; at: number | undefined; seq: number | undefined }) {
+  const status = useQuery({ queryKey: ['status', runId], queryFn: () => api.runStatus(runId) });
+  const summary = status.data ?? null;
+  const definition = useDefinition(summary?.workflowId, summary?.workflowVersion);
+  const nodes = definition.data?.nodes ?? null;
   const [timeline, setTimeline] = useState<ReplayTimeline | null>(null);
   const [loaded, setLoaded] = useState(0);
-  const [error, setError] = useState<string | null>(null);
+  const [traceError, setError] = useState<string | null>(null);
+  const error = traceError ?? status.error?.message ?? definition.error?.message ?? null;
 
+  // The trace is read once into the replay timeline (its progress shown as it loads), not cached: it can be large.
   useEffect(() => {
     let cancelled = false;
     const fail = (e: unknown) => !cancelled && setError(e instanceof Error ? e.message : String(e));
-    api
-      .runStatus(runId)
-      .then(async (s) => {
-        if (cancelled) return;
-        setSummary(s);
-        const definition = await definitionForRun(s.workflowId, s.workflowVersion);
-        if (!cancelled) setNodes(definition.nodes);
-      })
-      .catch(fail);
     fetchWholeTrace(runId, (n) => !cancelled && setLoaded(n))
       .then((events: TraceEvent[]) => !cancelled && setTimeline(new ReplayTimeline(events)))
       .catch(fail);
@@ -50,7 +49,7 @@ export function ReplayPage({ runId, initialAt }: { runId: string; initialAt: num
       </div>
       {error && <div className="error banner">{error}</div>}
       {timeline ? (
-        <Replay runId={runId} timeline={timeline} nodes={nodes} initialAt={initialAt} />
+        <Replay runId={runId} timeline={timeline} nodes={nodes} at={at} seq={seq} />
       ) : (
         <div className="canvas placeholder" data-testid="replay-loading">
           Reading the trace… {loaded.toLocaleString()} events
@@ -60,18 +59,43 @@ export function ReplayPage({ runId, initialAt }: { runId: string; initialAt: num
   );
 }
 
-function Replay({ runId, timeline, nodes, initialAt }: { runId: string; timeline: ReplayTimeline; nodes: NodeDefinition[] | null; initialAt: number | undefined }) {
+function Replay({ runId, timeline, nodes, at, seq }: { runId: string; timeline: ReplayTimeline; nodes: NodeDefinition[] | null; at: number | undefined; seq: number | undefined }) {
   const [player, setPlayer] = useState<PlayerState>({ position: timeline.length, time: timeline.end, playing: false, speed: 1 });
   const playerRef = useRef<ReplayPlayer | null>(null);
+  const [, setParams] = useSearchParams();
 
+  // The address this page was opened with (or moved to: a search result for the same run) is where the player
+  // goes: a sequence (events applied, so the event with that sequence is the last one shown), else a moment,
+  // else the end (the run as it finished).
+  const target = useRef({ at, seq });
+  target.current = { at, seq };
   useEffect(() => {
     const p = new ReplayPlayer(timeline, setPlayer);
     playerRef.current = p;
-    // Open at the requested moment, else at the end (the run as it finished).
-    if (initialAt !== undefined) p.seek(initialAt);
-    else p.seekPosition(timeline.length);
     return () => p.dispose();
-  }, [timeline, initialAt]);
+  }, [timeline]);
+  useEffect(() => {
+    const p = playerRef.current;
+    if (!p) return;
+    if (seq !== undefined) {
+      if (seq !== p.current.position) p.seekPosition(seq);
+    } else if (at !== undefined) p.seek(at);
+    else p.seekPosition(timeline.length);
+  }, [timeline, at, seq]);
+  useEffect(() => {
+    // Only a state the player itself published (not the first render's, nor one a seek in this commit replaced).
+    if (playerRef.current?.current !== player) return;
+    if (player.playing || player.position === target.current.seq) return;
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        next.delete('at');
+        next.set('seq', String(player.position));
+        return next;
+      },
+      { replace: true },
+    );
+  }, [player, setParams]);
 
   const trace = useMemo(() => timeline.stateAt(player.position), [timeline, player.position]);
   const p = playerRef.current;
@@ -112,7 +136,7 @@ function Replay({ runId, timeline, nodes, initialAt }: { runId: string; timeline
         </span>
       </div>
       <Scrubber timeline={timeline} time={player.time} onSeek={(t) => p?.seek(t)} />
-      <RunView runId={runId} nodes={nodes} trace={trace} runStatus={trace.runStatus} />
+      <RunView runId={runId} nodes={nodes} trace={trace} runStatus={trace.runStatus} inspect="replay" />
     </>
   );
 }

@@ -1,18 +1,18 @@
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api, ApiError, baselineRunId, definitionForRun } from '../api/client';
-import type { NodeDefinition, RerunRequest, RunSummary } from '../api/contracts';
+import type { RerunRequest, RunSummary } from '../api/contracts';
 import { BaselineBadge, type Movement } from '../components/BaselineBadge';
 import { RunView } from '../components/RunView';
 import { RunFeed, type FeedMode } from '../live/runFeed';
 import { emptyTrace, isFinal, type RunTraceState } from '../state/fold';
-import { diffHref, navigate, replayHref, runHref, timelineHref, workflowHref } from '../router';
+import { diffHref, navigate, replayHref, runHref, timelineHref, workflowHref } from '../links';
 import { movementOf } from '../state/changes';
 import { StatusPill, duration } from './RunsPage';
 
 export function RunPage({ runId }: { runId: string }) {
   const [summary, setSummary] = useState<RunSummary | null>(null);
   const [trace, setTrace] = useState<RunTraceState>(emptyTrace);
-  const [nodes, setNodes] = useState<NodeDefinition[] | null>(null);
   const [mode, setMode] = useState<FeedMode>('connecting');
   const [error, setError] = useState<string | null>(null);
 
@@ -24,13 +24,8 @@ export function RunPage({ runId }: { runId: string }) {
 
   const workflowId = summary?.workflowId;
   const workflowVersion = summary?.workflowVersion;
-  useEffect(() => {
-    if (!workflowId) return;
-    // The version the run executed: a re-run of an older run draws that version's nodes, not the latest.
-    definitionForRun(workflowId, workflowVersion)
-      .then((d) => setNodes(d.nodes))
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
-  }, [workflowId, workflowVersion]);
+  const definition = useDefinition(workflowId, workflowVersion);
+  const nodes = definition.data?.nodes ?? null;
 
   const status = summary?.status ?? trace.runStatus;
   const baseline = useBaseline(runId, summary);
@@ -106,7 +101,7 @@ export function RunPage({ runId }: { runId: string }) {
           </button>
         )}
       </div>
-      {error && <div className="error banner">{error}</div>}
+      {(error ?? definition.error) && <div className="error banner">{error ?? definition.error?.message}</div>}
       {!isFinal(status) && waiting.length > 0 && (
         <div className="approvals" data-testid="approvals">
           {waiting.map(([nodeId, node]) => (
@@ -122,7 +117,7 @@ export function RunPage({ runId }: { runId: string }) {
           ))}
         </div>
       )}
-      <RunView runId={runId} nodes={nodes} trace={trace} runStatus={status} />
+      <RunView runId={runId} nodes={nodes} trace={trace} runStatus={status} inspect="live" />
     </div>
   );
 }
@@ -133,24 +128,34 @@ export function RunPage({ runId }: { runId: string }) {
  * (no baseline) shows nothing. Undefined while not known yet (the run has not finished, or the answer is on its way).
  */
 function useBaseline(runId: string, summary: RunSummary | null): { runId: string; movement?: Movement } | null | undefined {
-  const [asked, setAsked] = useState<{ runId: string; movement: Movement } | null | undefined>(undefined);
   const recorded = summary?.baseline;
   const finishedWithout = summary !== null && isFinal(summary.status) && !recorded;
-  useEffect(() => {
-    if (!finishedWithout) return;
-    let cancelled = false;
-    api
-      .diff(runId, baselineRunId)
-      .then((diff) => !cancelled && setAsked({ runId: diff.runId, movement: movementOf(diff) }))
-      .catch((e: unknown) => {
-        // No baseline (404) is the common answer and shows nothing; any other failure hides the badge too.
-        if (!(e instanceof ApiError)) console.warn('baseline diff', e);
-        if (!cancelled) setAsked(null);
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [runId, finishedWithout]);
+  const asked = useQuery({
+    queryKey: ['baseline-diff', runId],
+    queryFn: () =>
+      api.diff(runId, baselineRunId).then(
+        (diff): { runId: string; movement: Movement } | null => ({ runId: diff.runId, movement: movementOf(diff) }),
+        (e: unknown) => {
+          // No baseline (404) is the common answer and shows nothing; any other failure hides the badge too.
+          if (!(e instanceof ApiError)) console.warn('baseline diff', e);
+          return null;
+        },
+      ),
+    enabled: finishedWithout,
+    staleTime: Infinity,
+  });
   if (recorded) return { runId: recorded.runId, movement: recorded };
-  return finishedWithout ? asked : undefined;
+  return finishedWithout ? asked.data : undefined;
+}
+
+/** The definition a run executed (its workflow version), fetched once per version and shared by every view of it. */
+export function useDefinition(workflowId: string | undefined, workflowVersion: number | undefined) {
+  return useQuery({
+    queryKey: ['definition', workflowId, workflowVersion],
+    // The version the run executed: a re-run of an older run draws that version's nodes, not the latest.
+    queryFn: () => definitionForRun(workflowId!, workflowVersion),
+    enabled: workflowId !== undefined,
+    // A stored workflow version never changes.
+    staleTime: Infinity,
+  });
 }

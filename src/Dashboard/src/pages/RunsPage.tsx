@@ -7,7 +7,7 @@ import { WorkflowFindingsPanel } from '../components/WorkflowFindingsPanel';
 import { SchedulesPanel } from '../components/SchedulesPanel';
 import type { FeedMode } from '../live/runFeed';
 import { RunsFeed } from '../live/runsFeed';
-import { navigate, runHref, timelineHref } from '../router';
+import { navigate, runHref, runsHref, timelineHref } from '../links';
 
 export function StatusPill({ status }: { status: RunStatus }) {
   return (
@@ -127,7 +127,7 @@ export function RunsPage({ workflowId }: { workflowId: string | undefined }) {
         <h1>Runs</h1>
         <label>
           Workflow{' '}
-          <select data-testid="workflow-filter" value={workflowId ?? ''} onChange={(e) => navigate(e.target.value ? `#/?workflow=${encodeURIComponent(e.target.value)}` : '#/')}>
+          <select data-testid="workflow-filter" value={workflowId ?? ''} onChange={(e) => navigate(runsHref(e.target.value || undefined))}>
             <option value="">all workflows</option>
             {filterOptions.map((id) => (
               <option key={id} value={id}>

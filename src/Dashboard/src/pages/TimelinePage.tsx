@@ -1,10 +1,12 @@
 // #/timeline?workflow=<id>: a workflow's runs as bars on a time axis, coloured by status. Select one to
 // replay it, tick two to diff them. Reads GET /api/workflows/{id}/runs/timeline, or the runs list when the
 // server has no timeline route yet (404).
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { api, ApiError } from '../api/client';
 import type { RunSummary, TimelineRun } from '../api/contracts';
-import { diffHref, navigate, replayHref, runHref, timelineHref } from '../router';
+import { diffHref, navigate, replayHref, runHref, timelineHref } from '../links';
 import { StatusPill } from './RunsPage';
 
 type Source = 'timeline' | 'runs-list';
@@ -36,45 +38,38 @@ async function loadTimeline(workflowId: string): Promise<{ runs: TimelineRun[]; 
 }
 
 export function TimelinePage({ workflowId }: { workflowId: string | undefined }) {
-  const [workflows, setWorkflows] = useState<string[]>([]);
-  const [runs, setRuns] = useState<TimelineRun[] | null>(null);
-  const [source, setSource] = useState<Source | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
+  const workflowList = useQuery({
+    queryKey: ['runs', 'all', 500],
+    queryFn: () => api.listRuns(undefined, 500),
+  });
+  const workflows = useMemo(() => [...new Set(workflowList.data?.runs.map((r) => r.workflowId) ?? [])].sort(), [workflowList.data]);
+  // Unfinished runs grow; a slow refresh keeps their bars honest without a realtime subscription.
+  const timeline = useQuery({
+    queryKey: ['timeline', workflowId],
+    queryFn: () => loadTimeline(workflowId!),
+    enabled: workflowId !== undefined,
+    refetchInterval: 5000,
+  });
+  const runs = workflowId ? (timeline.data?.runs ?? null) : null;
+  const source: Source | null = workflowId ? (timeline.data?.source ?? null) : null;
+  const error = timeline.error?.message ?? null;
+  // The selected run is the page's ?run= (a link can point at it); the ticks for a diff are a passing choice.
+  const [params, setParams] = useSearchParams();
+  const selected = params.get('run');
+  const setSelected = (runId: string | null) =>
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (runId) next.set('run', runId);
+        else next.delete('run');
+        return next;
+      },
+      { replace: true },
+    );
   const [ticked, setTicked] = useState<string[]>([]);
-  const [now, setNow] = useState(() => Date.now());
+  const now = timeline.dataUpdatedAt || Date.now();
 
-  useEffect(() => {
-    api
-      .listRuns(undefined, 500)
-      .then((list) => setWorkflows([...new Set(list.runs.map((r) => r.workflowId))].sort()))
-      .catch(() => undefined);
-  }, []);
-
-  useEffect(() => {
-    setRuns(null);
-    setTicked([]);
-    setSelected(null);
-    if (!workflowId) return;
-    let cancelled = false;
-    const load = () =>
-      loadTimeline(workflowId)
-        .then((r) => {
-          if (cancelled) return;
-          setRuns(r.runs);
-          setSource(r.source);
-          setNow(Date.now());
-          setError(null);
-        })
-        .catch((e: unknown) => !cancelled && setError(e instanceof Error ? e.message : String(e)));
-    void load();
-    // Unfinished runs grow; a slow refresh keeps their bars honest without a realtime subscription.
-    const timer = setInterval(() => void load(), 5000);
-    return () => {
-      cancelled = true;
-      clearInterval(timer);
-    };
-  }, [workflowId]);
+  useEffect(() => setTicked([]), [workflowId]);
 
   const axis = useMemo(() => {
     if (!runs || runs.length === 0) return null;

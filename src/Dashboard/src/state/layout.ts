@@ -1,11 +1,13 @@
-// Layered DAG layout without a library: longest-path layering (a node sits one level right of its deepest
-// dependency), then nodes ordered within a level by the barycenter of their dependencies' positions.
+// Layered DAG layout by ELK (elkjs, the Eclipse Layout Kernel's layered/Sugiyama algorithm): dependencies flow
+// left to right, crossings minimised, nodes never overlap. In the browser ELK runs in its own web worker (a
+// 1,000-node DAG takes seconds of CPU, which must not freeze the page); where there is no Worker (vitest in
+// Node) the bundled build runs in-process.
+import type { ElkNode, ELK as ElkApi, LayoutOptions } from 'elkjs/lib/elk-api';
 import type { JsonValue, NodeDefinition } from '../api/contracts';
 
 export interface LaidOutNode {
   readonly id: string;
-  readonly level: number;
-  readonly order: number;
+  /** Top-left corner in canvas pixels. */
   readonly x: number;
   readonly y: number;
 }
@@ -15,8 +17,9 @@ export interface Edge {
   readonly target: string;
 }
 
-export const columnWidth = 260;
-export const rowHeight = 120;
+/** The box ELK reserves for each node: a .run-node card (styles.css) with room for its message line. */
+export const nodeWidth = 210;
+export const nodeHeight = 96;
 
 /** Dependencies of a node: dependsOn plus every node its inputs reference with {"$ref": "node.output"}. */
 export function dependenciesOf(node: NodeDefinition, known: ReadonlySet<string>): string[] {
@@ -43,51 +46,42 @@ export function edgesOf(nodes: readonly NodeDefinition[]): Edge[] {
   return nodes.flatMap((n) => dependenciesOf(n, known).map((source) => ({ source, target: n.id })));
 }
 
-export function layout(nodes: readonly NodeDefinition[]): LaidOutNode[] {
-  const known = new Set(nodes.map((n) => n.id));
-  const deps = new Map(nodes.map((n) => [n.id, dependenciesOf(n, known)]));
+// Measured on 1,000-node DAGs (2 cores): the defaults took 3-13 s; one crossing-minimisation sweep and polyline
+// routing (React Flow draws the edges itself, so ELK's orthogonal routing was wasted work) take 1-3 s.
+const layoutOptions: LayoutOptions = {
+  'elk.algorithm': 'layered',
+  'elk.direction': 'RIGHT',
+  'elk.spacing.nodeNode': '24',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '50',
+  'elk.layered.thoroughness': '1',
+  'elk.edgeRouting': 'POLYLINE',
+};
 
-  // Longest path from a source; the visiting set guards against a cycle the server would have rejected.
-  const level = new Map<string, number>();
-  const visiting = new Set<string>();
-  const levelOf = (id: string): number => {
-    const cached = level.get(id);
-    if (cached !== undefined) return cached;
-    if (visiting.has(id)) return 0;
-    visiting.add(id);
-    const value = Math.max(-1, ...(deps.get(id) ?? []).map(levelOf)) + 1;
-    visiting.delete(id);
-    level.set(id, value);
-    return value;
-  };
-  nodes.forEach((n) => levelOf(n.id));
+let shared: Promise<ElkApi> | undefined;
 
-  const levels: string[][] = [];
-  for (const n of nodes) (levels[level.get(n.id)!] ??= []).push(n.id);
-
-  // Barycenter ordering, level by level (level 0 keeps the written order).
-  const position = new Map<string, number>();
-  levels.forEach((ids, index) => {
-    if (index > 0) {
-      const barycenter = (id: string): number => {
-        const ps = (deps.get(id) ?? []).map((d) => position.get(d)).filter((p): p is number => p !== undefined);
-        return ps.length === 0 ? Number.MAX_SAFE_INTEGER : ps.reduce((a, b) => a + b, 0) / ps.length;
-      };
-      const written = new Map(ids.map((id, i) => [id, i]));
-      ids.sort((a, b) => barycenter(a) - barycenter(b) || written.get(a)! - written.get(b)!);
+/** One ELK for the page: a web worker in the browser, the in-process bundle elsewhere. */
+export function elk(): Promise<ElkApi> {
+  shared ??= (async (): Promise<ElkApi> => {
+    // Only tests run without a Worker; the build drops this branch (and the 1.4 MB in-process bundle) entirely.
+    if (import.meta.env.MODE === 'test' && typeof Worker === 'undefined') {
+      const { default: Bundled } = await import('elkjs/lib/elk.bundled.js');
+      return new Bundled();
     }
-    ids.forEach((id, i) => position.set(id, i));
-  });
+    const [{ default: Api }, { default: workerUrl }] = await Promise.all([import('elkjs/lib/elk-api.js'), import('elkjs/lib/elk-worker.min.js?url')]);
+    return new Api({ workerFactory: () => new Worker(workerUrl) });
+  })();
+  return shared;
+}
 
-  const tallest = Math.max(1, ...levels.map((ids) => ids.length));
-  return levels.flatMap((ids, index) =>
-    ids.map((id, order) => ({
-      id,
-      level: index,
-      order,
-      x: index * columnWidth,
-      // Centre each column against the tallest one.
-      y: (order + (tallest - ids.length) / 2) * rowHeight,
-    })),
-  );
+/** Positions of the nodes: every edge runs from left to right. */
+export async function layout(nodes: readonly NodeDefinition[], engine?: ElkApi): Promise<LaidOutNode[]> {
+  if (nodes.length === 0) return [];
+  const graph: ElkNode = {
+    id: 'root',
+    layoutOptions,
+    children: nodes.map((n) => ({ id: n.id, width: nodeWidth, height: nodeHeight })),
+    edges: edgesOf(nodes).map((e, i) => ({ id: `e${i}`, sources: [e.source], targets: [e.target] })),
+  };
+  const laid = await (engine ?? (await elk())).layout(graph);
+  return (laid.children ?? []).map((c) => ({ id: c.id, x: c.x ?? 0, y: c.y ?? 0 }));
 }
