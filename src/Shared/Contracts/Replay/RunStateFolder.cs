@@ -294,11 +294,15 @@ public sealed class RunStateFolder
             var index = Attempts.FindIndex(a => a.Attempt == traceEvent.Attempt);
             if (index < 0)
             {
-                Attempts.Add(new NodeAttempt { Attempt = traceEvent.Attempt, Delivery = 1, Status = NodeStatus.Running, StartedAt = traceEvent.Timestamp });
+                Attempts.Add(new NodeAttempt { Attempt = traceEvent.Attempt, Delivery = 1, Status = NodeStatus.Running, StartedAt = traceEvent.Timestamp, Inputs = traceEvent.Inputs });
             }
             else
             {
-                Attempts[index] = Attempts[index] with { Delivery = Attempts[index].Delivery + 1, Status = NodeStatus.Running, EndedAt = null, DurationMs = null };
+                Attempts[index] = Attempts[index] with
+                {
+                    Delivery = Attempts[index].Delivery + 1, Status = NodeStatus.Running, EndedAt = null, DurationMs = null,
+                    Inputs = traceEvent.Inputs ?? Attempts[index].Inputs,
+                };
             }
         }
 
