@@ -49,6 +49,9 @@ public sealed record NodeAttempt
     /// <summary>When its first delivery started.</summary>
     public required DateTimeOffset StartedAt { get; init; }
 
+    /// <summary>When it began waiting for a person's decision (an approval step); null for an attempt that never waited.</summary>
+    public DateTimeOffset? WaitingFrom { get; init; }
+
     /// <summary>When it ended; null while it runs.</summary>
     public DateTimeOffset? EndedAt { get; init; }
 

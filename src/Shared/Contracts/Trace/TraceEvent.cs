@@ -151,7 +151,7 @@ public enum TraceEventLevel
 public sealed record TraceError(string Message, string Kind, bool WillRetry = false);
 
 /// <summary>A line of process output, as a terminal shows it.</summary>
-/// <param name="Stream">Where the process wrote it.</param>
+/// <param name="Stream">Where the process wrote it: stdout or stderr.</param>
 /// <param name="Raw">The line as written, ANSI escape sequences included; null when it equals the event's cleaned message.</param>
 public sealed record TraceOutput(OutputPipe Stream, string? Raw = null);
 
