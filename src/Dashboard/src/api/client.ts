@@ -4,6 +4,7 @@ import type {
   JsonValue,
   NegotiateResponse,
   PinnedBaseline,
+  RunAttempts,
   RunFindingsResponse,
   Problem,
   RunDiff,
@@ -89,6 +90,7 @@ export const api = {
     request<PinnedBaseline>(`api/workflows/${enc(workflowId)}/baseline`, { method: 'PUT', body: JSON.stringify({ runId }) }),
   unpinBaseline: (workflowId: string) => request<void>(`api/workflows/${enc(workflowId)}/baseline`, { method: 'DELETE' }),
   workflowVersion: (workflowId: string, version: number) => request<WorkflowVersionResponse>(`api/workflows/${enc(workflowId)}/versions/${version}`),
+  attempts: (runId: string) => request<RunAttempts>(`api/workflows/runs/${enc(runId)}/attempts`),
 };
 
 function query(values: Record<string, string | undefined>): string {

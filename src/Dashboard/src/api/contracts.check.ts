@@ -2,7 +2,8 @@
 // (tests/LocalHost.Tests/Contracts/DashboardContractFixtureTests.cs) fit the TypeScript contract types:
 // a renamed, removed, retyped or added field fails the build. Enum values are checked by contracts.test.ts,
 // because JSON modules widen string literals to string.
-import type { RunDiff, RunState, RunSummary, RunTimeline, TraceEvent, WorkflowDefinition, WorkflowFindings } from './contracts';
+import type { RunAttempts, RunDiff, RunState, RunSummary, RunTimeline, TraceEvent, WorkflowDefinition, WorkflowFindings } from './contracts';
+import runAttemptsFixture from './fixtures/run-attempts.json';
 import replayFixture from './fixtures/replay.json';
 import traceEventsFixture from './fixtures/trace-events.json';
 import runSummariesFixture from './fixtures/run-summaries.json';
@@ -62,3 +63,7 @@ export type RunTimelineFieldsChecked = NoExtraFields<ExtraFields<typeof replayFi
 // What BaselineFunctions.GetWorkflowFindings answers (an anonymous object, so the fixture is its real output).
 export const workflowFindings: Widen<WorkflowFindings> = workflowFindingsFixture;
 export type WorkflowFindingsFieldsChecked = NoExtraFields<ExtraFields<typeof workflowFindingsFixture, WorkflowFindings>>;
+
+// The attempt timeline (GET …/runs/{runId}/attempts).
+export const runAttempts: Widen<RunAttempts> = runAttemptsFixture;
+export type RunAttemptsFieldsChecked = NoExtraFields<ExtraFields<typeof runAttemptsFixture, RunAttempts>>;

@@ -5,6 +5,7 @@ import type { RunTraceState } from '../state/fold';
 import { ArtifactPreview } from './ArtifactPreview';
 import { Console } from './Console';
 import { FindingsPanel } from './FindingsPanel';
+import { InspectTabs } from './InspectTabs';
 import { RunCanvas } from './RunCanvas';
 
 interface RunViewProps {
@@ -32,6 +33,7 @@ export function RunView({ runId, nodes, trace, runStatus }: RunViewProps) {
       )}
       <FindingsPanel findings={trace.findings} onSelectNode={setNodeFilter} />
       <Console runId={runId} events={trace.events} nodeIds={nodeIds} nodeFilter={nodeFilter} onNodeFilter={setNodeFilter} onPreview={setPreview} />
+      <InspectTabs runId={runId} events={trace.events} cursor={trace.cursor} selected={nodeFilter} onSelect={setNodeFilter} />
       {preview && <ArtifactPreview runId={runId} artifact={preview} onClose={() => setPreview(null)} />}
     </div>
   );
