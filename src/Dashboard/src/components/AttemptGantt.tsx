@@ -1,7 +1,7 @@
 // The run's attempts as a Gantt chart: a row per node, each attempt's phases (queued, running, waiting, backoff) as
 // coloured stretches, the critical path marked. Clicking a bar selects its node; a cursor marks a moment (the replay's
 // scrub position, or the latest event live). Reads GET …/runs/{runId}/attempts, computed by the server's one fold.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/client';
 import type { AttemptSpan, RunAttempts } from '../api/contracts';
 
@@ -21,31 +21,40 @@ export function AttemptGantt({ runId, sequence, cursorTime, selected, onSelect }
   const [data, setData] = useState<RunAttempts | null>(null);
   const [error, setError] = useState<string | null>(null);
   const settled = data !== null && data.endedAt !== undefined;
+  const asked = useRef(0);
+  const current = useRef<string | null>(runId);
 
   useEffect(() => {
-    // A finished run's timeline never changes; a live one is asked again at most once a second as events arrive.
+    // A finished run's timeline never changes; a live one is asked again as events arrive, at most once a second
+    // (throttled, not debounced: a busy run still gets its timeline redrawn).
+    // An answer already on its way is kept when more events arrive (only a page for another run drops it).
     if (settled) return;
-    let cancelled = false;
     const timer = setTimeout(
-      () =>
+      () => {
+        asked.current = Date.now();
         void api
           .attempts(runId)
-          .then((d) => !cancelled && (setData(d), setError(null)))
-          .catch((e: unknown) => !cancelled && setError(e instanceof Error ? e.message : String(e))),
-      data === null ? 0 : refreshMs,
+          .then((d) => current.current === runId && (setData(d), setError(null)))
+          .catch((e: unknown) => current.current === runId && setError(e instanceof Error ? e.message : String(e)));
+      },
+      Math.max(0, asked.current + refreshMs - Date.now()),
     );
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- data is read only to choose the delay
+    return () => clearTimeout(timer);
   }, [runId, sequence, settled]);
+
+  useEffect(() => {
+    current.current = runId;
+    return () => {
+      current.current = null;
+    };
+  }, [runId]);
 
   const layout = useMemo(() => (data ? layoutOf(data) : null), [data]);
   if (error) return <div className="error">{error}</div>;
   if (!data || !layout) return <div className="muted">Reading the attempts…</div>;
   if (layout.rows.length === 0) return <div className="muted">No attempt has started yet.</div>;
 
+  const fraction = (t: number) => ((t - layout.start) / layout.span).toFixed(5);
   const x = (t: number) => `${(((t - layout.start) / layout.span) * 100).toFixed(3)}%`;
   const w = (a: number, b: number) => `${Math.max(((b - a) / layout.span) * 100, 0.15).toFixed(3)}%`;
   return (
@@ -61,6 +70,7 @@ export function AttemptGantt({ runId, sequence, cursorTime, selected, onSelect }
           {data.criticalPathMs !== undefined && ` (${(data.criticalPathMs / 1000).toFixed(1)} s)`}
         </span>
       </div>
+      <div className="gantt-rows">
       {layout.rows.map(({ nodeId, attempts, critical }) => (
         <div key={nodeId} className={`gantt-row${nodeId === selected ? ' selected' : ''}`} data-testid={`gantt-row-${nodeId}`}>
           <span className={`gantt-label mono${critical ? ' critical' : ''}`}>{nodeId}</span>
@@ -85,10 +95,14 @@ export function AttemptGantt({ runId, sequence, cursorTime, selected, onSelect }
                 </button>
               );
             })}
-            {cursorTime !== undefined && cursorTime >= layout.start && <span className="gantt-cursor" data-testid="gantt-cursor" style={{ left: x(Math.min(cursorTime, layout.end)) }} />}
           </div>
         </div>
       ))}
+      {/* One cursor over every row's track (the labels take the first 148 px). */}
+      {cursorTime !== undefined && cursorTime >= layout.start && (
+        <span className="gantt-cursor" data-testid="gantt-cursor" data-at={Math.round(cursorTime)} style={{ left: `calc(148px + (100% - 148px) * ${fraction(Math.min(cursorTime, layout.end))})` }} />
+      )}
+      </div>
     </div>
   );
 }
