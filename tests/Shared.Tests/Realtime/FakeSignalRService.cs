@@ -100,7 +100,7 @@ internal sealed class FakeSignalRService : IDisposable
             {
                 Rejections.Enqueue(problem);
                 response.StatusCode = (int)HttpStatusCode.Unauthorized;
-                await response.OutputPipe.WriteAsync(Encoding.UTF8.GetBytes(problem));
+                await response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(problem));
                 continue;
             }
 
@@ -108,7 +108,7 @@ internal sealed class FakeSignalRService : IDisposable
             response.StatusCode = (int)Answer;
             if (Answer >= HttpStatusCode.BadRequest)
             {
-                await response.OutputPipe.WriteAsync(Encoding.UTF8.GetBytes("""{"message":"no such connection"}"""));
+                await response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes("""{"message":"no such connection"}"""));
             }
         }
     }
