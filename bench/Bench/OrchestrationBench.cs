@@ -4,9 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using ShipSec.Shared.Artifacts;
 using ShipSec.Shared.Sdk;
-using ShipSec.Shared.Trace;
 using ShipSec.TestSupport;
 
 namespace ShipSec.Bench;
@@ -65,7 +63,7 @@ internal sealed class OrchestrationBench(IsolatedLocalHost host, int levels, int
         var clock = Stopwatch.StartNew();
         for (var level = 0; level < levels; level++)
         {
-            await Task.WhenAll(Enumerable.Range(0, width).Select(i => component.ExecuteAsync(new DirectContext($"l{level}n{i}", inputs))));
+            await Task.WhenAll(Enumerable.Range(0, width).Select(i => component.ExecuteAsync(new DirectComponentContext($"l{level}n{i}", inputs))));
         }
 
         return clock.Elapsed.TotalMilliseconds / levels;
@@ -98,33 +96,5 @@ internal sealed class OrchestrationBench(IsolatedLocalHost host, int levels, int
         }
 
         return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-    }
-
-    /// <summary>The least context a component runs with: logs go nowhere (core.log with count 0 writes none).</summary>
-    private sealed class DirectContext(string nodeId, ComponentInputs inputs) : IComponentContext
-    {
-        public string RunId => "direct";
-
-        public string NodeId => nodeId;
-
-        public int Attempt => 1;
-
-        public ComponentInputs Inputs => inputs;
-
-        public CancellationToken CancellationToken => CancellationToken.None;
-
-        public void Log(TraceEventLevel level, string message)
-        {
-        }
-
-        public void Progress(long current, long total, string? message = null)
-        {
-        }
-
-        public Finding ReportFinding(string ruleId, string title, FindingSeverity severity, FindingAsset asset, string? evidence = null, JsonElement? details = null)
-            => Findings.Create(ruleId, title, severity, asset, evidence, details);
-
-        public Task<ArtifactReference> EmitArtifactAsync(string name, string contentType, Stream content, CancellationToken cancellationToken = default)
-            => throw new NotSupportedException("The bench's direct calls store no artifacts.");
     }
 }

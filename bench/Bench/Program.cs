@@ -6,10 +6,10 @@ using ShipSec.Bench;
 using ShipSec.Shared.Json;
 using ShipSec.TestSupport;
 
-// scripts/bench [all|ingest|memory|latency|orchestration|replay] [--quick]
+// scripts/bench [all|ingest|memory|latency|orchestration|replay|scale] [--quick]
 var quick = args.Contains("--quick");
 var name = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
-string[] names = ["all", "ingest", "memory", "latency", "orchestration", "replay"];
+string[] names = ["all", "ingest", "memory", "latency", "orchestration", "replay", "scale"];
 if (!names.Contains(name))
 {
     await Console.Error.WriteLineAsync($"Unknown bench '{name}'; one of: {string.Join(", ", names)}.");
@@ -211,6 +211,23 @@ if (Runs("orchestration"))
     }
 }
 
+if (Runs("scale"))
+{
+    // --backend=InMemory|Azurite measures one backend only (both by default; --quick: in-memory only).
+    var only = args.FirstOrDefault(a => a.StartsWith("--backend=", StringComparison.Ordinal))?["--backend=".Length..];
+    if (only is null or "InMemory")
+    {
+        await using var memory = await StartHostAsync("InMemory");
+        await ScaleAsync(memory, "InMemory");
+    }
+
+    if (!quick && only is null or "Azurite")
+    {
+        await using var azurite = await StartHostAsync("AzureStorage");
+        await ScaleAsync(azurite, "Azurite");
+    }
+}
+
 checks.FiguresAreNumbers(figures);
 Report();
 return checks.AllPassed ? 0 : 1;
@@ -230,6 +247,60 @@ async Task<Figure> OrchestrateAsync(IsolatedLocalHost host, string backend)
     }
 
     return Figure.Cost($"DAG 10x5 per level, {backend}", "ms", Stats.Median(ours), Stats.Median(direct));
+}
+
+// Issue 13: per-node cost as the DAG grows, throughput beside calling the component directly, small runs during a big one,
+// and many runs at once. --quick keeps the shape with small sizes so the figures cannot rot.
+async Task ScaleAsync(IsolatedLocalHost host, string backend)
+{
+    var scale = new ScaleBench(host);
+    int[] sizes = quick ? [100, 500] : [500, 5_000, 10_000];
+    await scale.WideAsync(sizes[0]);
+    await scale.DirectAsync(sizes[0]);
+    var timings = new Dictionary<int, ScaleBench.RunTiming>();
+    foreach (var size in sizes)
+    {
+        var ours = await scale.WideAsync(size);
+        var direct = await scale.DirectAsync(size);
+        timings[size] = ours;
+        Say($"scale {backend}: {size:N0} nodes in {ours.Milliseconds / 1000:N1} s = {ours.NodesPerSecond:N0} nodes/s (direct {direct.NodesPerSecond:N0} nodes/s)");
+        figures.Add(Figure.Share($"{backend}: wide DAG of {size:N0} nodes (vs the component called directly)", "nodes/s", ours.NodesPerSecond, direct.NodesPerSecond));
+    }
+
+    var (small, large) = (sizes[0], sizes[^1]);
+    var growth = timings[large].MillisecondsPerNode / timings[small].MillisecondsPerNode;
+    figures.Add(Figure.Cost($"{backend}: per-node time at {large:N0} vs {small:N0} nodes", "ms/node", timings[large].MillisecondsPerNode, timings[small].MillisecondsPerNode));
+    checks.Under($"{backend}: per-node time at {large:N0} nodes under 3x that at {small:N0} (goal 1.3x)", growth, 3, "x");
+
+    var idle = new List<double>();
+    for (var i = 0; i < (quick ? 3 : 10); i++)
+    {
+        idle.Add((await scale.SmallAsync()).Milliseconds);
+    }
+
+    var bigSize = quick ? 500 : 5_000;
+    var during = await scale.SmallDuringBigAsync(bigSize, quick ? 3 : 10);
+    Say($"scale {backend}: {during.Small.Count} small runs during a {bigSize:N0}-node run: p95 {Stats.Percentile(during.Small, 95):N0} ms (idle p95 {Stats.Percentile(idle, 95):N0} ms)");
+    figures.Add(Figure.Cost($"{backend}: small run p95 during a {bigSize:N0}-node run (vs idle host)", "ms", Stats.Percentile(during.Small, 95), Stats.Percentile(idle, 95)));
+    checks.That($"{backend}: small runs finished while the {bigSize:N0}-node run executed", during.Small.Count > 0, $"{during.Small.Count} small runs");
+    checks.Under($"{backend}: small run p95 during a big run under 10 s", Stats.Percentile(during.Small, 95), 10_000, "ms");
+
+    int[] many = quick ? [10, 50] : [100, 1_000];
+    var manyTimings = new List<(int Runs, double Ms)>();
+    foreach (var count in many)
+    {
+        System.GC.Collect();
+        var peakBefore = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64;
+        var (ms, exact) = await scale.ManyAsync(count);
+        var peak = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64;
+        manyTimings.Add((count, ms));
+        Say($"scale {backend}: {count:N0} runs of 10 nodes in {ms / 1000:N1} s, {exact} exact traces, peak working set {peak / 1048576.0:N0} MB (before {peakBefore / 1048576.0:N0} MB)");
+        checks.That($"{backend}: {count:N0} concurrent runs all completed with exact, gapless traces", exact == count, $"{exact} of {count}");
+        figures.Add(new Figure($"{backend}: {count:N0} concurrent 10-node runs, host peak working set", "MB", peak / 1048576.0, null, "-"));
+    }
+
+    figures.Add(Figure.Cost($"{backend}: {many[1]:N0} vs {many[0]:N0} concurrent runs, wall time per run", "ms/run",
+        manyTimings[1].Ms / manyTimings[1].Runs, manyTimings[0].Ms / manyTimings[0].Runs));
 }
 
 static async Task<double> TimeWholeTraceAsync(IsolatedLocalHost host, string runId)

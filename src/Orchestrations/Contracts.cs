@@ -6,18 +6,48 @@ using ShipSec.Shared.Trace;
 
 namespace ShipSec.Orchestrations;
 
-/// <summary>Input of <see cref="WorkflowRunOrchestrator"/>.</summary>
+/// <summary>
+/// Input of <see cref="WorkflowRunOrchestrator"/>. It names the workflow version rather than carrying its body: stored
+/// versions never change, so the orchestrator loads it once (<see cref="LoadWorkflowActivity"/>) and the start message
+/// stays small whatever the workflow's size.
+/// </summary>
 /// <param name="RunId">The run id (also the instance id).</param>
-/// <param name="Workflow">The validated workflow to run.</param>
+/// <param name="Workflow">The stored workflow version to run.</param>
 /// <param name="Inputs">The workflow input values the run started with (checked, defaults applied), by name.</param>
 /// <param name="StartedBy">The name of the key or principal that started it (never a secret); recorded in the trace.</param>
 /// <param name="TraceParent">W3C <c>traceparent</c> of the run's start span: node attempts and the run span are its children.</param>
 public sealed record WorkflowRunInput(
-    string RunId, WorkflowDefinition Workflow, IReadOnlyDictionary<string, JsonElement>? Inputs = null, string? StartedBy = null, string? TraceParent = null)
+    string RunId, WorkflowReference Workflow, IReadOnlyDictionary<string, JsonElement>? Inputs = null, string? StartedBy = null, string? TraceParent = null)
 {
     /// <summary>Nodes this run does not execute: their outputs are the parent run's (a resume). Null for a full run.</summary>
     public ReusedOutputs? Reuse { get; init; }
+
+    /// <summary>Most nodes of this run executing at once: the workflow's <c>maxParallelNodes</c>, else the deployment's default.</summary>
+    public int MaxParallelNodes { get; init; } = 16;
 }
+
+/// <summary>One stored version of a workflow.</summary>
+/// <param name="Id">The workflow id.</param>
+/// <param name="Version">The stored version.</param>
+public sealed record WorkflowReference(string Id, int Version);
+
+/// <summary>
+/// Input of <see cref="NodeBatchOrchestrator"/>: nodes of one run that were ready together, each as the first attempt it
+/// starts with (upstream outputs and bound workflow inputs resolved by the parent).
+/// </summary>
+/// <param name="RunId">The run.</param>
+/// <param name="Nodes">The first attempt of each node of the batch.</param>
+/// <param name="RunStartedAt">The parent's replay-safe clock at its first step (for the run-level events an attempt may record).</param>
+public sealed record NodeBatchInput(string RunId, IReadOnlyList<RunNodeInput> Nodes, DateTimeOffset RunStartedAt)
+{
+    /// <summary>How many of the batch's nodes run at once: the share of the run's <c>maxParallelNodes</c> the batch holds.</summary>
+    public int Parallelism { get; init; } = 1;
+}
+
+/// <summary>How one node of a batch ended, after its retries.</summary>
+/// <param name="NodeId">The node.</param>
+/// <param name="Result">Its last attempt's result.</param>
+public sealed record NodeRunResult(string NodeId, NodeAttemptResult Result);
 
 /// <summary>The outputs a resumed run takes from its parent instead of executing those nodes again.</summary>
 /// <param name="ParentRunId">The run they come from; each reused node's trace event names it.</param>

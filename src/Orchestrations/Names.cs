@@ -5,6 +5,9 @@ public static class OrchestratorNames
 {
     /// <summary>Runs one workflow: <see cref="WorkflowRunOrchestrator"/>.</summary>
     public const string WorkflowRun = "WorkflowRun";
+
+    /// <summary>Runs a batch of a large run's ready nodes: <see cref="NodeBatchOrchestrator"/>.</summary>
+    public const string NodeBatch = "NodeBatch";
 }
 
 /// <summary>Activity names, shared by every host.</summary>
@@ -12,6 +15,9 @@ public static class ActivityNames
 {
     /// <summary>Runs one attempt of one node: <see cref="RunNodeActivity"/>.</summary>
     public const string RunNode = "RunNode";
+
+    /// <summary>Loads the stored workflow version a run executes: <see cref="LoadWorkflowActivity"/>.</summary>
+    public const string LoadWorkflow = "LoadWorkflow";
 
     /// <summary>Records run-level trace events decided by the orchestrator: <see cref="RecordRunEventsActivity"/>.</summary>
     public const string RecordRunEvents = "RecordRunEvents";

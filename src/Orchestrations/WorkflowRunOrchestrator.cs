@@ -9,19 +9,14 @@ using ShipSec.Shared.Trace;
 namespace ShipSec.Orchestrations;
 
 /// <summary>
-/// Walks a workflow's DAG: every node whose dependencies completed is scheduled at once, failed attempts
+/// Walks a workflow's DAG: nodes whose dependencies completed are scheduled, up to the run's <c>maxParallelNodes</c> at
+/// once (large runs through batch sub-orchestrations), failed attempts
 /// are retried per the node's policy, a final failure skips what depends on it and fails the run, and a
 /// cancel event stops scheduling. Deterministic: only the context's clock, timers and activities are used,
 /// and no trace event passes through here except the few run-level ones it decides on.
 /// </summary>
 public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput, WorkflowRunResult>
 {
-    /// <summary>
-    /// Extra time granted beyond a node's own timeout before the orchestrator stops waiting for it. The
-    /// activity enforces the timeout itself; this only guards against an activity that never reports back.
-    /// </summary>
-    internal static readonly TimeSpan TimeoutGrace = TimeSpan.FromSeconds(30);
-
     /// <summary>
     /// How long a cancelled run waits for its running nodes to report back before it ends anyway. Running attempts
     /// see the cancel within a second (<see cref="RunCancellationWatcher"/>) and queued ones refuse to start, so this
@@ -30,11 +25,17 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
     internal static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(3);
 
     /// <summary>
-    /// Recording run-level events is retried for about ten minutes: a trace transport outage (Event Hubs
-    /// unreachable) must delay the run's story, not end the orchestration with the run left <c>running</c>.
+    /// Runs of up to this many nodes schedule each node from their own history; larger ones fan out through
+    /// <see cref="NodeBatchOrchestrator"/>s, so that no history grows with the node count (one entry per batch here, a few
+    /// nodes' attempts in each batch) and replays stay cheap.
     /// </summary>
-    internal static readonly TaskOptions RecordRetry = TaskOptions.FromRetryPolicy(new Microsoft.DurableTask.RetryPolicy(
-        maxNumberOfAttempts: 25, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
+    internal const int InlineNodeLimit = 100;
+
+    /// <summary>Most batches of one run in flight at once; each gets an equal share of the run's <c>maxParallelNodes</c>.</summary>
+    internal const int BatchesInFlight = 2;
+
+    /// <summary>A batch holds this many times the nodes it may run at once, so it is rarely idle while its last ones run.</summary>
+    internal const int NodesPerBatchSlot = 4;
 
     /// <inheritdoc />
     public override async Task<WorkflowRunResult> RunAsync(TaskOrchestrationContext context, WorkflowRunInput input)
@@ -43,10 +44,18 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         ArgumentNullException.ThrowIfNull(input);
         var logger = context.CreateReplaySafeLogger<WorkflowRunOrchestrator>();
         var runId = input.RunId;
-        var graph = new WorkflowGraph(input.Workflow);
         // The trace context is only copied from the input into activity inputs: no span starts in orchestrator code.
         var run = new RunScope(runId, input.TraceParent, context.CurrentUtcDateTime);
+        var workflow = await context.CallActivityAsync<WorkflowDefinition?>(ActivityNames.LoadWorkflow, input.Workflow, NodeAttempts.RecordRetry);
+        if (workflow is null)
+        {
+            var missing = $"Workflow '{input.Workflow.Id}' version {input.Workflow.Version} is not stored any more.";
+            await NodeAttempts.RecordAsync(context, run, new RunEventSpec(
+                TraceEventType.WorkflowStatus, context.CurrentUtcDateTime, RunStatus.Failed, Message: missing, ErrorKind: "workflow-missing"));
+            return new WorkflowRunResult(RunStatus.Failed, null);
+        }
 
+        var graph = new WorkflowGraph(workflow);
         var outputs = new Dictionary<string, NodeOutputs>(StringComparer.Ordinal);
         var started = new HashSet<string>(StringComparer.Ordinal);
         var opening = new List<RunEventSpec>
@@ -67,10 +76,16 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
             }
         }
 
-        await RecordAsync(context, run, [.. opening]);
-        OrchestrationLogs.RunStarted(logger, runId, input.Workflow.Id, input.Workflow.Nodes.Count);
+        await NodeAttempts.RecordAsync(context, run, [.. opening]);
+        OrchestrationLogs.RunStarted(logger, runId, workflow.Id, workflow.Nodes.Count);
 
-        var running = new Dictionary<Task<NodeAttemptResult>, NodeDefinition>();
+        var readiness = new NodeReadiness(graph, started);
+        var maxParallel = Math.Max(1, input.MaxParallelNodes);
+        // Small runs give every node its own slot; large ones share the run's slots between a few batches.
+        var window = graph.Nodes.Count <= InlineNodeLimit ? 1 : Math.Max(1, maxParallel / BatchesInFlight);
+        var running = new Dictionary<Task<IReadOnlyList<NodeRunResult>>, Dispatch>();
+        var slotsInUse = 0;
+        var batches = 0;
         var cancelRequested = context.WaitForExternalEvent<string>(OrchestrationEventNames.Cancel);
         RunFailure? failure = null;
         var cancelled = false;
@@ -80,19 +95,39 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
 
         while (true)
         {
-            if (!cancelled)
+            while (!cancelled && readiness.Count > 0 && slotsInUse < maxParallel)
             {
-                foreach (var nodeId in graph.TopologicalOrder)
+                var nodes = new List<NodeDefinition>();
+                var limit = window == 1 ? 1 : Math.Min(window, maxParallel - slotsInUse) * NodesPerBatchSlot;
+                while (nodes.Count < limit && readiness.TryTake(out var nodeId))
                 {
-                    if (!started.Contains(nodeId) && graph.Dependencies(nodeId).All(outputs.ContainsKey))
+                    started.Add(nodeId);
+                    var node = graph.Node(nodeId);
+                    if (node.Component == ApprovalComponent.ComponentName)
                     {
-                        started.Add(nodeId);
-                        var node = graph.Node(nodeId);
-                        running.Add(
-                            node.Component == ApprovalComponent.ComponentName ? AwaitApprovalAsync(context, input, run, node) : RunWithRetriesAsync(context, input, run, node, outputs),
-                            node);
+                        // A waiting approval holds no worker, so it takes no slot.
+                        running.Add(Single(node.Id, AwaitApprovalAsync(context, input, run, node)), new Dispatch([node.Id], 0));
+                        continue;
                     }
+
+                    nodes.Add(node);
                 }
+
+                if (nodes.Count == 0)
+                {
+                    continue;
+                }
+
+                var attempts = nodes.Select(node => NodeAttempts.FirstAttempt(runId, run.TraceParent, node, workflow, input.Inputs, outputs)).ToList();
+                var slots = Math.Min(nodes.Count, window == 1 ? 1 : Math.Min(window, maxParallel - slotsInUse));
+                var task = window == 1
+                    ? Single(nodes[0].Id, NodeAttempts.RunWithRetriesAsync(context, run, attempts[0]))
+                    : context.CallSubOrchestratorAsync<IReadOnlyList<NodeRunResult>>(
+                        OrchestratorNames.NodeBatch,
+                        new NodeBatchInput(runId, attempts, run.StartedAt) { Parallelism = slots },
+                        new SubOrchestrationOptions { InstanceId = $"{runId}:batch:{++batches}" });
+                running.Add(task, new Dispatch([.. nodes.Select(n => n.Id)], slots));
+                slotsInUse += slots;
             }
 
             if (running.Count == 0)
@@ -122,36 +157,39 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
                 break;
             }
 
-            var task = (Task<NodeAttemptResult>)finished;
-            var finishedNode = running[task];
-            running.Remove(task);
-            var result = await task;
-            switch (result.Outcome)
+            var done = (Task<IReadOnlyList<NodeRunResult>>)finished;
+            slotsInUse -= running[done].Slots;
+            running.Remove(done);
+            foreach (var (nodeId, result) in await done)
             {
-                case NodeAttemptOutcome.Succeeded:
-                    outputs[finishedNode.Id] = result.Outputs ?? new NodeOutputs(new Dictionary<string, System.Text.Json.JsonElement>(), null);
-                    break;
-                case NodeAttemptOutcome.Cancelled:
-                    cancelled = true;
-                    break;
-                case NodeAttemptOutcome.CancelledBeforeStart:
-                    // It never ran: closed below as a node the cancel kept from starting.
-                    cancelled = true;
-                    started.Remove(finishedNode.Id);
-                    break;
-                default:
-                    failure ??= new RunFailure(finishedNode.Id, result.Error?.Message ?? "The node failed.");
-                    OrchestrationLogs.NodeFailedFinally(logger, runId, finishedNode.Id, failure.Message);
-                    break;
+                switch (result.Outcome)
+                {
+                    case NodeAttemptOutcome.Succeeded:
+                        outputs[nodeId] = result.Outputs ?? new NodeOutputs(new Dictionary<string, JsonElement>(), null);
+                        readiness.Completed(nodeId);
+                        break;
+                    case NodeAttemptOutcome.Cancelled:
+                        cancelled = true;
+                        break;
+                    case NodeAttemptOutcome.CancelledBeforeStart:
+                        // It never ran: closed below as a node the cancel kept from starting.
+                        cancelled = true;
+                        started.Remove(nodeId);
+                        break;
+                    default:
+                        failure ??= new RunFailure(nodeId, result.Error?.Message ?? "The node failed.");
+                        OrchestrationLogs.NodeFailedFinally(logger, runId, nodeId, failure.Message);
+                        break;
+                }
             }
         }
 
-        // Cancel synchronously (see RunAttemptAsync).
+        // Cancel synchronously (see NodeAttempts.RunAttemptAsync).
         graceCancellation.Cancel();
         var status = failure is not null ? RunStatus.Failed : cancelled ? RunStatus.Cancelled : RunStatus.Completed;
         var now = context.CurrentUtcDateTime;
         var closing = new List<RunEventSpec>();
-        var unanswered = running.Values.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        var unanswered = running.Values.SelectMany(d => d.NodeIds).ToHashSet(StringComparer.Ordinal);
         foreach (var nodeId in graph.TopologicalOrder)
         {
             if (unanswered.Contains(nodeId))
@@ -175,16 +213,23 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
             NodeId: failure?.NodeId,
             Message: failure?.Message ?? (cancelled ? CancelMessage(cancelledBy) : null),
             ErrorKind: failure is not null ? "node-failed" : cancelled ? TraceFold.CancelledKind : null));
-        await RecordAsync(context, run, [.. closing]);
+        await NodeAttempts.RecordAsync(context, run, [.. closing]);
         OrchestrationLogs.RunEnded(logger, runId, status);
-        if (input.Workflow.Alerts is { Count: > 0 })
+        if (workflow.Alerts is { Count: > 0 })
         {
             // After the end is recorded: the run's status never waits on a webhook.
-            await DeliverAlertsAsync(context, input, status, logger);
+            await DeliverAlertsAsync(context, input, workflow, status, logger);
         }
 
         return new WorkflowRunResult(status, failure) { Outputs = outputs };
     }
+
+    /// <summary>One node's own task as a dispatch's result list.</summary>
+    private static async Task<IReadOnlyList<NodeRunResult>> Single(string nodeId, Task<NodeAttemptResult> attempt)
+        => [new NodeRunResult(nodeId, await attempt)];
+
+    /// <summary>What one dispatched task runs: its nodes, and the run's slots it holds until it answers.</summary>
+    private sealed record Dispatch(IReadOnlyList<string> NodeIds, int Slots);
 
     /// <summary>Waits between attempts of one alert: about five minutes in all before it is given up.</summary>
     internal static readonly TimeSpan[] AlertBackoff =
@@ -195,16 +240,16 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
     /// Plans the run's alerts once its end is stored, then delivers each at least once: an attempt that may pass
     /// later is repeated after a durable timer (no worker waits), one that never can is not. Nothing here fails the run.
     /// </summary>
-    private static async Task DeliverAlertsAsync(TaskOrchestrationContext context, WorkflowRunInput input, RunStatus status, ILogger logger)
+    private static async Task DeliverAlertsAsync(TaskOrchestrationContext context, WorkflowRunInput input, WorkflowDefinition workflow, RunStatus status, ILogger logger)
     {
         try
         {
             var deliveries = await context.CallActivityAsync<IReadOnlyList<AlertDelivery>>(
-                ActivityNames.PlanRunAlerts, new RunAlertsInput(input.RunId, input.Workflow.Id, status, input.Workflow.Alerts), RecordRetry);
+                ActivityNames.PlanRunAlerts, new RunAlertsInput(input.RunId, workflow.Id, status, workflow.Alerts), NodeAttempts.RecordRetry);
             foreach (var planned in deliveries)
             {
                 // A key from a secret input lives only in the orchestration's input; it is added here, per attempt.
-                var delivery = planned with { SecretValue = SecretInputOf(input, input.Workflow.Alerts[planned.Rule]) };
+                var delivery = planned with { SecretValue = SecretInputOf(input, workflow.Alerts[planned.Rule]) };
                 for (var attempt = 1; attempt <= AlertBackoff.Length + 1; attempt++)
                 {
                     var outcome = await context.CallActivityAsync<AlertOutcome>(ActivityNames.DeliverAlert, delivery with { Attempt = attempt });
@@ -241,7 +286,7 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
     private static async Task<NodeAttemptResult> AwaitApprovalAsync(TaskOrchestrationContext context, WorkflowRunInput workflowRun, RunScope run, NodeDefinition node)
     {
         var request = ApprovalRequest.From(node, workflowRun.Inputs);
-        await RecordAsync(context, run, new RunEventSpec(
+        await NodeAttempts.RecordAsync(context, run, new RunEventSpec(
             TraceEventType.NodeAwaitingInput, context.CurrentUtcDateTime, NodeId: node.Id, Attempt: 1,
             Message: $"Awaiting approval ({request.ApproversText}, up to {request.TimeoutSeconds} s): {request.Message}"));
 
@@ -251,7 +296,7 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         if (await Task.WhenAny(decision, timer) != decision)
         {
             var timeout = new TraceError($"No decision within {request.TimeoutSeconds} s.", "approval-timeout");
-            await RecordAsync(context, run, new RunEventSpec(
+            await NodeAttempts.RecordAsync(context, run, new RunEventSpec(
                 TraceEventType.NodeFailed, context.CurrentUtcDateTime, NodeId: node.Id, Attempt: 1, Message: timeout.Message, ErrorKind: timeout.Kind));
             return new NodeAttemptResult(NodeAttemptOutcome.Failed, null, timeout);
         }
@@ -263,12 +308,12 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         if (!made.Approve)
         {
             var rejected = new TraceError($"Rejected by '{made.DecidedBy}'{said}", "rejected");
-            await RecordAsync(context, run, new RunEventSpec(
+            await NodeAttempts.RecordAsync(context, run, new RunEventSpec(
                 TraceEventType.NodeFailed, context.CurrentUtcDateTime, NodeId: node.Id, Attempt: 1, Message: rejected.Message, ErrorKind: rejected.Kind));
             return new NodeAttemptResult(NodeAttemptOutcome.Failed, null, rejected);
         }
 
-        await RecordAsync(context, run, new RunEventSpec(
+        await NodeAttempts.RecordAsync(context, run, new RunEventSpec(
             TraceEventType.NodeCompleted, context.CurrentUtcDateTime, NodeId: node.Id, Attempt: 1, Message: $"Approved by '{made.DecidedBy}'{said}"));
         var outputs = new Dictionary<string, JsonElement>(StringComparer.Ordinal)
         {
@@ -279,94 +324,4 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         return new NodeAttemptResult(NodeAttemptOutcome.Succeeded, new NodeOutputs(outputs, null), null);
     }
 
-    private static async Task<NodeAttemptResult> RunWithRetriesAsync(
-        TaskOrchestrationContext context, WorkflowRunInput workflowRun, RunScope run, NodeDefinition node, Dictionary<string, NodeOutputs> outputs)
-    {
-        var runId = run.RunId;
-        // Only the inputs the node binds cross into its activity's history.
-        var bound = node.Inputs.Values.SelectMany(v => WorkflowInputBinding.Find(v, "/")).Select(b => b.Name)
-            .OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var workflowInputs = (workflowRun.Inputs ?? new Dictionary<string, System.Text.Json.JsonElement>())
-            .Where(pair => bound.Contains(pair.Key))
-            .ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
-        var secretInputs = workflowRun.Workflow.Inputs.Where(pair => pair.Value.Secret && bound.Contains(pair.Key)).Select(pair => pair.Key).ToList();
-        var upstream = new Dictionary<string, NodeOutputs>(StringComparer.Ordinal);
-        foreach (var (_, reference) in node.References())
-        {
-            upstream[reference.NodeId] = outputs[reference.NodeId];
-        }
-
-        var maxAttempts = Math.Max(1, node.Retry?.MaxAttempts ?? 1);
-        NodeAttemptResult result = new(NodeAttemptOutcome.Failed, null, null);
-        for (var attempt = 1; attempt <= maxAttempts; attempt++)
-        {
-            var input = new RunNodeInput
-            {
-                RunId = runId, Node = node, Attempt = attempt, Upstream = upstream, WorkflowInputs = workflowInputs, SecretInputs = secretInputs,
-                TraceParent = run.TraceParent,
-            };
-            result = await RunAttemptAsync(context, run, input);
-            // An attempt that says it will not be retried (out of scope, a missing tool, a refused program, an
-            // unknown component) cannot succeed the next time either.
-            if (result.Outcome != NodeAttemptOutcome.Failed || attempt == maxAttempts || result.Error is { WillRetry: false })
-            {
-                return result;
-            }
-
-            await context.CreateTimer(node.Retry!.DelayBefore(attempt + 1), CancellationToken.None);
-        }
-
-        return result;
-    }
-
-    private static async Task<NodeAttemptResult> RunAttemptAsync(TaskOrchestrationContext context, RunScope run, RunNodeInput input)
-    {
-        var activity = CallRunNodeAsync(context, run, input);
-        if (input.Node.TimeoutSeconds is not { } seconds)
-        {
-            return await activity;
-        }
-
-        using var timerCancellation = new CancellationTokenSource();
-        var deadline = context.CurrentUtcDateTime + TimeSpan.FromSeconds(seconds) + TimeoutGrace;
-        var timer = context.CreateTimer(deadline, timerCancellation.Token);
-        if (await Task.WhenAny(activity, timer) == activity)
-        {
-            // Cancel synchronously: CancelAsync would resume this orchestrator on a thread-pool thread,
-            // outside the orchestration's scheduler, and the run would stall.
-            timerCancellation.Cancel();
-            return await activity;
-        }
-
-        var error = new TraceError($"No answer from the node within {seconds} s (+{TimeoutGrace.TotalSeconds:0} s grace).", "timeout", input.Attempt < input.MaxAttempts);
-        await RecordAsync(context, run, new RunEventSpec(
-            TraceEventType.NodeFailed, context.CurrentUtcDateTime, NodeId: input.Node.Id, Attempt: input.Attempt, Message: error.Message, ErrorKind: error.Kind));
-        return new NodeAttemptResult(NodeAttemptOutcome.Failed, null, error);
-    }
-
-    private static async Task<NodeAttemptResult> CallRunNodeAsync(TaskOrchestrationContext context, RunScope run, RunNodeInput input)
-    {
-        try
-        {
-            return await context.CallActivityAsync<NodeAttemptResult>(ActivityNames.RunNode, input);
-        }
-        catch (TaskFailedException exception)
-        {
-            // The activity reports component failures as results; an exception here means the activity
-            // itself broke (for example its trace could not be flushed). That attempt failed all the same.
-            // Its NODE_STARTED may be in the trace without an end: this records the end (an end the activity did
-            // store has the same id, so the store keeps one).
-            var message = exception.FailureDetails?.ErrorMessage ?? exception.Message;
-            var error = new TraceError(message, "activity-failed", input.Attempt < input.MaxAttempts);
-            await RecordAsync(context, run, new RunEventSpec(
-                TraceEventType.NodeFailed, context.CurrentUtcDateTime, NodeId: input.Node.Id, Attempt: input.Attempt, Message: message, ErrorKind: error.Kind));
-            return new NodeAttemptResult(NodeAttemptOutcome.Failed, null, error);
-        }
-    }
-
-    private static Task RecordAsync(TaskOrchestrationContext context, RunScope run, params RunEventSpec[] events)
-        => context.CallActivityAsync(ActivityNames.RecordRunEvents, new RunEventsInput(run.RunId, events, run.TraceParent, run.StartedAt), RecordRetry);
-
-    /// <summary>What every activity of the run is told about it: its id, its trace context and when its first step ran (replay-safe).</summary>
-    private sealed record RunScope(string RunId, string? TraceParent, DateTime StartedAt);
 }

@@ -8,7 +8,8 @@ namespace ShipSec.Functions.Durable;
 /// Durable Functions triggers: thin adapters over the same orchestrator and activity classes the local
 /// host runs on the Durable Task Framework.
 /// </summary>
-public sealed class DurableFunctions(RunNodeActivity runNode, RecordRunEventsActivity recordRunEvents, PlanRunAlertsActivity planRunAlerts, DeliverAlertActivity deliverAlert)
+public sealed class DurableFunctions(
+    RunNodeActivity runNode, LoadWorkflowActivity loadWorkflow, RecordRunEventsActivity recordRunEvents, PlanRunAlertsActivity planRunAlerts, DeliverAlertActivity deliverAlert)
 {
     /// <summary>The workflow run orchestration.</summary>
     [Function(OrchestratorNames.WorkflowRun)]
@@ -17,6 +18,23 @@ public sealed class DurableFunctions(RunNodeActivity runNode, RecordRunEventsAct
         ArgumentNullException.ThrowIfNull(context);
         return new WorkflowRunOrchestrator().RunAsync(context, context.GetInput<WorkflowRunInput>()
             ?? throw new InvalidOperationException("The orchestration was started without its input."));
+    }
+
+    /// <summary>A batch of a large run's ready nodes.</summary>
+    [Function(OrchestratorNames.NodeBatch)]
+    public static Task<IReadOnlyList<NodeRunResult>> NodeBatch([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new NodeBatchOrchestrator().RunAsync(context, context.GetInput<NodeBatchInput>()
+            ?? throw new InvalidOperationException("The batch was started without its input."));
+    }
+
+    /// <summary>The stored workflow version a run executes.</summary>
+    [Function(ActivityNames.LoadWorkflow)]
+    public Task<ShipSec.Shared.Dsl.WorkflowDefinition?> LoadWorkflow([ActivityTrigger] WorkflowReference input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return loadWorkflow.RunAsync(new FunctionActivityContext(ActivityNames.LoadWorkflow, input.Id), input);
     }
 
     /// <summary>One attempt of one node.</summary>

@@ -17,7 +17,7 @@ namespace ShipSec.Functions.Http;
 public sealed record DecisionRequest(bool? Approve, string? Comment);
 
 /// <summary>Starting, watching and cancelling runs.</summary>
-public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler, IRunStore runs, ITraceStore traces, IdempotentStarts idempotent)
+public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler, IRunStore runs, ITraceStore traces, IdempotentStarts idempotent, ShipSec.Shared.Dsl.IWorkflowStore workflows)
 {
     private const int DefaultTraceLimit = 500;
     private const int MaxTraceLimit = 5000;
@@ -355,8 +355,9 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
 
         // Who may decide is the step's own input (after its $input bindings), read from the run's orchestration input.
         var run = (await client.GetInstancesAsync(runId, getInputsAndOutputs: true, cancellationToken))?.ReadInputAs<WorkflowRunInput>();
-        if (run?.Workflow.Nodes.FirstOrDefault(n => n.Id == nodeId) is { } node
-            && ApprovalRequest.From(node, run.Inputs) is { Approvers.Count: > 0 } asked
+        var workflow = run is null ? null : await workflows.GetAsync(run.Workflow.Id, run.Workflow.Version, cancellationToken);
+        if (workflow?.Definition.Nodes.FirstOrDefault(n => n.Id == nodeId) is { } node
+            && ApprovalRequest.From(node, run!.Inputs) is { Approvers.Count: > 0 } asked
             && !asked.Approvers.Contains(caller.Name, StringComparer.Ordinal))
         {
             return Problems.NotAnApprover(caller.Name, nodeId, asked.Approvers);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ShipSec.Orchestrations;
 using ShipSec.Shared.Dsl;
 using ShipSec.Shared.Replay;
@@ -84,6 +85,7 @@ public sealed class RunLauncher(
     ITracePublisher publisher,
     TargetScope scope,
     TimeProvider clock,
+    IOptions<WorkflowOptions> options,
     ILogger<RunLauncher> logger)
 {
     /// <summary>
@@ -132,7 +134,10 @@ public sealed class RunLauncher(
         await ScheduleAsync(
             client,
             new NewRun(runId, workflowId, stored.Version, definition.Nodes.Count, clock.GetUtcNow(), masked, WorkflowInputValues.Digest(check.Values)),
-            new WorkflowRunInput(runId, definition, check.Values, startedBy),
+            new WorkflowRunInput(runId, new WorkflowReference(workflowId, stored.Version), check.Values, startedBy)
+            {
+                MaxParallelNodes = definition.MaxParallelNodes ?? options.Value.MaxParallelNodes,
+            },
             traceParent,
             cancellationToken);
         return new RunStart(new StartedRun(runId, workflowId, stored.Version), []);
@@ -173,7 +178,12 @@ public sealed class RunLauncher(
                 return new RerunStart(null, RerunRefusal.ParentNotFailed);
             }
 
-            var graph = new WorkflowGraph(parentInput.Workflow);
+            if (await workflows.GetAsync(parentInput.Workflow.Id, parentInput.Workflow.Version, cancellationToken) is not { } version)
+            {
+                return new RerunStart(null, RerunRefusal.ParentUnavailable);
+            }
+
+            var graph = new WorkflowGraph(version.Definition);
             if (request.FromNode is { } fromNode && !graph.Contains(fromNode))
             {
                 return new RerunStart(null, RerunRefusal.UnknownNode);
@@ -189,7 +199,7 @@ public sealed class RunLauncher(
         // `with` keeps everything else the parent started with: its workflow version and input values, secret ones
         // included (the run row gets the parent's masked copy).
         var input = parentInput with { RunId = runId, StartedBy = startedBy, Reuse = reuse };
-        var run = new NewRun(runId, parent.WorkflowId, parent.WorkflowVersion, parentInput.Workflow.Nodes.Count, clock.GetUtcNow(), parent.Inputs,
+        var run = new NewRun(runId, parent.WorkflowId, parent.WorkflowVersion, parent.Progress.NodesTotal, clock.GetUtcNow(), parent.Inputs,
             WorkflowInputValues.Digest(parentInput.Inputs ?? new Dictionary<string, JsonElement>())) { Trigger = RunTrigger.Rerun(parentRunId) };
         await ScheduleAsync(client, run, input, traceParent, cancellationToken);
         return new RerunStart(new StartedRun(runId, parent.WorkflowId, parent.WorkflowVersion), null, reuse?.Outputs.Count ?? 0);

@@ -6,6 +6,9 @@ public static class WorkflowLimits
     /// <summary>Most nodes one workflow may have.</summary>
     public const int MaxNodes = 10_000;
 
+    /// <summary>Largest <c>maxParallelNodes</c> a workflow may ask for (the local host runs 32 activities at once).</summary>
+    public const int MaxParallelNodes = 256;
+
     /// <summary>Deepest JSON nesting accepted in a document.</summary>
     public const int MaxJsonDepth = 64;
 

@@ -14,4 +14,11 @@ public sealed class WorkflowOptions
     /// </summary>
     [Range(1, WorkflowLimits.MaxTimeoutSeconds)]
     public int MaxNodeTimeoutSeconds { get; set; } = WorkflowLimits.MaxTimeoutSeconds;
+
+    /// <summary>
+    /// Most nodes of one run that execute at once when its workflow does not say (<c>maxParallelNodes</c>). Below the
+    /// worker's activity slots, so one big run leaves room for every other run's nodes.
+    /// </summary>
+    [Range(1, WorkflowLimits.MaxParallelNodes)]
+    public int MaxParallelNodes { get; set; } = 16;
 }

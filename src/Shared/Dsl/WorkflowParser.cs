@@ -165,7 +165,7 @@ public static class WorkflowParser
     /// </summary>
     private sealed class DocumentReader
     {
-        private static readonly string[] WorkflowFields = ["id", "name", "description", "inputs", "nodes", "alerts"];
+        private static readonly string[] WorkflowFields = ["id", "name", "description", "inputs", "nodes", "alerts", "maxParallelNodes"];
         private static readonly string[] AlertFields = ["on", "minSeverity", "webhook"];
         private static readonly string[] WebhookFields = ["url", "secret"];
         private static readonly string[] InputFields = ["type", "required", "default", "description", "secret"];
@@ -187,6 +187,7 @@ public static class WorkflowParser
             IReadOnlyList<NodeDefinition>? nodes = null;
             IReadOnlyDictionary<string, WorkflowInputDefinition>? inputs = null;
             IReadOnlyList<AlertRule>? alerts = null;
+            int? maxParallelNodes = null;
             var properties = Properties(root, WorkflowPaths.Root, null);
             foreach (var (property, value) in properties)
             {
@@ -211,6 +212,9 @@ public static class WorkflowParser
                     case "alerts":
                         alerts = ReadAlerts(value, path);
                         break;
+                    case "maxParallelNodes":
+                        maxParallelNodes = ReadInteger(value, path, "The workflow's maxParallelNodes", 1, WorkflowLimits.MaxParallelNodes, null);
+                        break;
                     default:
                         UnknownField(path, property, "The workflow", WorkflowFields, null);
                         break;
@@ -229,6 +233,7 @@ public static class WorkflowParser
                 Inputs = inputs ?? new Dictionary<string, WorkflowInputDefinition>(StringComparer.Ordinal),
                 Nodes = nodes ?? [],
                 Alerts = alerts ?? [],
+                MaxParallelNodes = maxParallelNodes,
             };
         }
 

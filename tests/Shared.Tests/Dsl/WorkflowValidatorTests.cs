@@ -249,6 +249,27 @@ public sealed class WorkflowValidatorTests
         Assert.Equal(("/nodes", WorkflowProblemCodes.TooManyNodes), (problem.Field, problem.Code));
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("257")]
+    [InlineData("\"8\"")]
+    public void A_max_parallel_nodes_outside_its_range_is_reported_at_the_field(string value)
+    {
+        var result = reader.Read($$"""{ "id": "w", "name": "W", "maxParallelNodes": {{value}}, "nodes": [ { "id": "a", "component": "core.noop" } ] }""");
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal("/maxParallelNodes", problem.Field);
+    }
+
+    [Fact]
+    public void A_max_parallel_nodes_in_range_is_kept()
+    {
+        var result = reader.Read("""{ "id": "w", "name": "W", "maxParallelNodes": 8, "nodes": [ { "id": "a", "component": "core.noop" } ] }""");
+
+        Assert.True(result.IsValid, ProblemAssertions.Describe(result.Problems));
+        Assert.Equal(8, result.Workflow.MaxParallelNodes);
+    }
+
     [Fact]
     public void Parser_and_validator_problems_are_reported_together_without_repeats()
     {

@@ -22,6 +22,12 @@ public sealed record WorkflowDefinition
 
     /// <summary>Webhooks told when a run ends with something to act on (new findings against its baseline, a failure).</summary>
     public IReadOnlyList<AlertRule> Alerts { get; init; } = [];
+
+    /// <summary>
+    /// Most nodes of one run that execute at once; null takes the deployment's default (<c>Runs:MaxParallelNodes</c>).
+    /// Approval steps waiting for a decision hold no worker and do not count.
+    /// </summary>
+    public int? MaxParallelNodes { get; init; }
 }
 
 /// <summary>When to alert and where.</summary>

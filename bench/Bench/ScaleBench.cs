@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using ShipSec.Shared.Sdk;
+using ShipSec.TestSupport;
+
+namespace ShipSec.Bench;
+
+/// <summary>
+/// Issue 13's figures on one host: wide DAGs of no-op nodes (<c>core.log</c> with count 0) of growing size, small runs
+/// started while a big one executes, and many runs at once. The DAG shape is the same at every size: ten levels, each
+/// node waiting for two nodes of the level before, so only the width grows with the node count.
+/// </summary>
+internal sealed class ScaleBench(IsolatedLocalHost host)
+{
+    private const int Levels = 10;
+
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(15);
+
+    private readonly Dictionary<int, string> _wide = [];
+
+    private string? _small;
+
+    /// <summary>One finished run: how long from the start request to its final status, and how many nodes it had.</summary>
+    public sealed record RunTiming(string RunId, int Nodes, double Milliseconds)
+    {
+        public double NodesPerSecond => Nodes / (Milliseconds / 1000);
+
+        public double MillisecondsPerNode => Milliseconds / Nodes;
+    }
+
+    /// <summary>Runs a wide DAG of <paramref name="nodes"/> nodes to completion.</summary>
+    public async Task<RunTiming> WideAsync(int nodes, CancellationToken cancellationToken = default)
+    {
+        if (!_wide.TryGetValue(nodes, out var workflowId))
+        {
+            workflowId = _wide[nodes] = await RegisterAsync(WideDag(nodes), cancellationToken);
+        }
+
+        return await RunAsync(workflowId, nodes, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts a wide DAG of <paramref name="bigNodes"/>, then <paramref name="smallRuns"/> three-node runs one after another
+    /// while it executes; answers each small run's time from start to completion and the big run's own timing.
+    /// </summary>
+    public async Task<(IReadOnlyList<double> Small, RunTiming Big)> SmallDuringBigAsync(int bigNodes, int smallRuns, CancellationToken cancellationToken = default)
+    {
+        if (!_wide.TryGetValue(bigNodes, out var bigWorkflow))
+        {
+            bigWorkflow = _wide[bigNodes] = await RegisterAsync(WideDag(bigNodes), cancellationToken);
+        }
+
+        var clock = Stopwatch.StartNew();
+        var bigRunId = await StartAsync(bigWorkflow, cancellationToken);
+        var big = WaitForEndAsync(bigRunId, cancellationToken);
+        // Let the big run fill its share of the workers before the small ones arrive.
+        await WaitForCompletedNodesAsync(bigRunId, Math.Min(100, bigNodes / 10), cancellationToken);
+        var small = new List<double>();
+        for (var i = 0; i < smallRuns && !big.IsCompleted; i++)
+        {
+            small.Add((await SmallAsync(cancellationToken)).Milliseconds);
+        }
+
+        await big;
+        return (small, new RunTiming(bigRunId, bigNodes, clock.Elapsed.TotalMilliseconds));
+    }
+
+    /// <summary>One three-node run (a chain) on an otherwise idle host, or beside whatever else runs.</summary>
+    public async Task<RunTiming> SmallAsync(CancellationToken cancellationToken = default)
+    {
+        _small ??= await RegisterAsync(Chain("bench-small", 3), cancellationToken);
+        return await RunAsync(_small, 3, cancellationToken);
+    }
+
+    /// <summary>Starts <paramref name="runs"/> runs of a ten-node workflow at once and waits for all: wall time and exactness.</summary>
+    public async Task<(double Milliseconds, int Exact)> ManyAsync(int runs, CancellationToken cancellationToken = default)
+    {
+        var workflowId = await RegisterAsync(WideDag(10, "bench-ten"), cancellationToken);
+        var clock = Stopwatch.StartNew();
+        using var gate = new SemaphoreSlim(16);
+        var started = await Task.WhenAll(Enumerable.Range(0, runs).Select(async _ =>
+        {
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                return await StartAsync(workflowId, cancellationToken);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        foreach (var runId in started)
+        {
+            await WaitForEndAsync(runId, cancellationToken);
+        }
+
+        var elapsed = clock.Elapsed.TotalMilliseconds;
+        var exact = 0;
+        foreach (var runId in started)
+        {
+            exact += await IsExactAsync(runId, 10, cancellationToken) ? 1 : 0;
+        }
+
+        return (elapsed, exact);
+    }
+
+    /// <summary>Calls the host's own <c>core.log</c> instance <paramref name="nodes"/> times, 32 at once: the ceiling.</summary>
+    public async Task<RunTiming> DirectAsync(int nodes)
+    {
+        var component = host.Services.GetServices<IComponent>().Single(c => c.Descriptor.Name == "core.log");
+        var inputs = new ComponentInputs(new Dictionary<string, JsonElement>
+        {
+            ["message"] = JsonSerializer.SerializeToElement("noop"),
+            ["count"] = JsonSerializer.SerializeToElement(0),
+        });
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, nodes), new ParallelOptions { MaxDegreeOfParallelism = 32 },
+            async (i, _) => await component.ExecuteAsync(new DirectComponentContext($"n{i}", inputs)));
+        return new RunTiming("direct", nodes, clock.Elapsed.TotalMilliseconds);
+    }
+
+    private async Task<RunTiming> RunAsync(string workflowId, int nodes, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var runId = await StartAsync(workflowId, cancellationToken);
+        await WaitForEndAsync(runId, cancellationToken);
+        return new RunTiming(runId, nodes, clock.Elapsed.TotalMilliseconds);
+    }
+
+    private async Task<string> StartAsync(string workflowId, CancellationToken cancellationToken)
+    {
+        using var started = await host.Http.PostAsync(new Uri($"api/workflows/{workflowId}/runs", UriKind.Relative), null, cancellationToken);
+        if (started.StatusCode != HttpStatusCode.Accepted)
+        {
+            throw new InvalidOperationException($"Starting a run answered {(int)started.StatusCode}: {await started.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+
+        return (await started.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("runId").GetString()!;
+    }
+
+    private async Task<JsonElement> WaitForEndAsync(string runId, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Deadline);
+        while (true)
+        {
+            var summary = await host.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/workflows/runs/{runId}/status", UriKind.Relative), timeout.Token);
+            var status = summary.GetProperty("status").GetString();
+            if (status == "completed")
+            {
+                return summary;
+            }
+
+            if (status is "failed" or "cancelled")
+            {
+                throw new InvalidOperationException($"The bench run {runId} ended {status}: {summary}");
+            }
+
+            // A short poll keeps the measuring error small beside a run's time.
+            await Task.Delay(TimeSpan.FromMilliseconds(10), timeout.Token);
+        }
+    }
+
+    private async Task WaitForCompletedNodesAsync(string runId, int count, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Deadline);
+        while (true)
+        {
+            var summary = await host.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/workflows/runs/{runId}/status", UriKind.Relative), timeout.Token);
+            if (summary.GetProperty("progress").GetProperty("nodesCompleted").GetInt32() >= count || summary.GetProperty("status").GetString() != "running" && summary.GetProperty("status").GetString() != "queued")
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), timeout.Token);
+        }
+    }
+
+    /// <summary>The run's trace is gapless (sequences 1..n) and has each node's start and end exactly once.</summary>
+    private async Task<bool> IsExactAsync(string runId, int nodes, CancellationToken cancellationToken)
+    {
+        var page = await host.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/workflows/runs/{runId}/trace?after=0&limit=5000", UriKind.Relative), cancellationToken);
+        var events = page.GetProperty("events").EnumerateArray().ToList();
+        var gapless = events.Select((e, i) => e.GetProperty("sequence").GetInt64() == i + 1).All(ok => ok);
+        var started = events.Count(e => e.GetProperty("type").GetString() == "NODE_STARTED");
+        var completed = events.Count(e => e.GetProperty("type").GetString() == "NODE_COMPLETED");
+        return gapless && started == nodes && completed == nodes;
+    }
+
+    private async Task<string> RegisterAsync(object workflow, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(JsonSerializer.Serialize(workflow), Encoding.UTF8, "application/json");
+        using var created = await host.Http.PostAsync(new Uri("api/workflows", UriKind.Relative), content, cancellationToken);
+        if (!created.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Registering a bench workflow answered {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+
+        return (await created.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Ten levels of <c>nodes / 10</c> no-op nodes; each node after the first level waits for two of the level before.</summary>
+    public static object WideDag(int nodes, string? id = null)
+    {
+        var width = Math.Max(1, nodes / Levels);
+        var levels = nodes / width;
+        var list = new List<object>(nodes);
+        for (var level = 0; level < levels; level++)
+        {
+            for (var i = 0; i < width; i++)
+            {
+                string[] dependsOn = level == 0 ? [] : [.. new[] { $"l{level - 1}n{i}", $"l{level - 1}n{(i + 1) % width}" }.Distinct()];
+                list.Add(new { id = $"l{level}n{i}", component = "core.log", inputs = new { message = "noop", count = 0 }, dependsOn });
+            }
+        }
+
+        return new { id = id ?? $"bench-wide-{nodes}-{Guid.NewGuid():N}", name = $"Bench wide DAG of {nodes}", nodes = list };
+    }
+
+    private static object Chain(string id, int nodes) => new
+    {
+        id = $"{id}-{Guid.NewGuid():N}",
+        name = $"Bench chain of {nodes}",
+        nodes = Enumerable.Range(0, nodes).Select(i => new
+        {
+            id = $"n{i}",
+            component = "core.log",
+            inputs = new { message = "noop", count = 0 },
+            dependsOn = i == 0 ? Array.Empty<string>() : [$"n{i - 1}"],
+        }).ToList(),
+    };
+}
