@@ -123,6 +123,14 @@ internal sealed class ShipSecApiClient(HttpClient http)
         return await ReadAsync<NodeInspection>(response, cancellationToken);
     }
 
+    /// <summary>What the node's processes printed in its last attempt, escape sequences stripped.</summary>
+    public async Task<string> NodeTerminalTextAsync(string runId, string nodeId, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri($"api/workflows/runs/{Uri.EscapeDataString(runId)}/nodes/{Uri.EscapeDataString(nodeId)}/terminal?format=text", UriKind.Relative), cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        return response.IsSuccessStatusCode ? body : throw new ApiProblemException(response.StatusCode, DescribeProblem(response.StatusCode, body));
+    }
+
     public async Task<RunDiff> DiffAsync(string runId, string otherRunId, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(new Uri($"api/workflows/runs/{Uri.EscapeDataString(runId)}/diff/{Uri.EscapeDataString(otherRunId)}", UriKind.Relative), cancellationToken);

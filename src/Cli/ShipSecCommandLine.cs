@@ -143,9 +143,17 @@ internal static class ShipSecCommandLine
         var runId = new Argument<string>("runId") { Description = "The run id." };
         var nodeId = new Argument<string>("nodeId") { Description = "The node id." };
         var json = new Option<bool>("--json") { Description = "Print the inspection as JSON." };
-        var command = new Command("node", "Inspect one node of a run: its definition, attempts, artifacts and findings.") { runId, nodeId, json };
+        var terminal = new Option<bool>("--terminal") { Description = "Print what the node's processes printed in its last attempt, as text." };
+        var command = new Command("node", "Inspect one node of a run: its definition, attempts, artifacts and findings.") { runId, nodeId, json, terminal };
         command.SetAction((parse, cancellation) => WithApiAsync(parse, async (api, console) =>
         {
+            if (parse.GetValue(terminal))
+            {
+                // Plain text on stdout, so it pipes into grep or a file as the tool's own output would.
+                await Out.WriteAsync(await api.NodeTerminalTextAsync(parse.GetValue(runId)!, parse.GetValue(nodeId)!, cancellation));
+                return Success;
+            }
+
             var inspection = await api.InspectNodeAsync(parse.GetValue(runId)!, parse.GetValue(nodeId)!, cancellation);
             if (parse.GetValue(json))
             {

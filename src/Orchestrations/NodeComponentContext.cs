@@ -27,6 +27,16 @@ internal sealed class NodeComponentContext(
     public void Log(TraceEventLevel level, string message)
         => trace.Emit(trace.Next(TraceEventType.NodeLog, level) with { Message = message });
 
+    public void Output(OutputPipe stream, string line)
+    {
+        var text = AnsiText.Strip(line);
+        trace.Emit(trace.Next(TraceEventType.NodeLog, stream == OutputPipe.Stderr ? TraceEventLevel.Warn : TraceEventLevel.Info) with
+        {
+            Message = text,
+            Output = new TraceOutput(stream, ReferenceEquals(text, line) ? null : line),
+        });
+    }
+
     public void Progress(long current, long total, string? message = null)
         => trace.Emit(trace.Next(TraceEventType.NodeProgress, TraceEventLevel.Info) with
         {

@@ -253,6 +253,8 @@ public sealed class NodeTraceWriter : IAsyncDisposable
             Message = traceEvent.Message is { } message ? TraceText.Sanitize(Secrets.Redact(message), max) : null,
             Error = traceEvent.Error is { } error ? error with { Message = TraceText.Sanitize(Secrets.Redact(error.Message), max) } : null,
             OutputSummary = traceEvent.OutputSummary is { } summary ? Secrets.Redact(summary) : null,
+            Inputs = traceEvent.Inputs is { } inputs ? Secrets.Redact(inputs) : null,
+            Output = traceEvent.Output is { Raw: { } raw } output ? output with { Raw = TraceText.Sanitize(Secrets.Redact(raw), max) } : traceEvent.Output,
         };
     }
 

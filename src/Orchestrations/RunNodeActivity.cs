@@ -52,14 +52,28 @@ public sealed class RunNodeActivity(
         // ids are stamped on every event the attempt writes. Disposed after the trace writer, so it covers the flush.
         using var span = RunTelemetry.StartAttempt(input);
         await using var trace = new NodeTraceWriter(publisher, clock, logger, limits.Value, input.RunId, node.Id, input.Attempt, span: span.Context);
-        trace.Emit(trace.Lifecycle(TraceEventType.NodeStarted, TraceEventLevel.Info) with
+        // NODE_STARTED carries the inputs the attempt received, so it is written once they are resolved; it keeps
+        // the moment the attempt began. An attempt that fails before that (an unknown component, an unresolvable
+        // reference) still starts, without inputs.
+        var started = trace.Lifecycle(TraceEventType.NodeStarted, TraceEventLevel.Info) with
         {
             Message = $"{node.Component} started (attempt {input.Attempt} of {input.MaxAttempts})",
-        });
+        };
+        var startEmitted = false;
+        void Start(JsonElement? inputs)
+        {
+            if (!startEmitted)
+            {
+                startEmitted = true;
+                trace.Emit(started with { Inputs = inputs });
+            }
+        }
+
         OrchestrationLogs.AttemptStarted(logger, input.RunId, node.Id, input.Attempt, node.Component);
         var startedAt = clock.GetTimestamp();
 
-        var result = await ExecuteAsync(input, trace);
+        var result = await ExecuteAsync(input, trace, Start);
+        Start(null);
         trace.Emit(result.Outcome switch
         {
             NodeAttemptOutcome.Succeeded => trace.Lifecycle(TraceEventType.NodeCompleted, TraceEventLevel.Info) with
@@ -98,7 +112,7 @@ public sealed class RunNodeActivity(
         }
     }
 
-    private async Task<NodeAttemptResult> ExecuteAsync(RunNodeInput input, NodeTraceWriter trace)
+    private async Task<NodeAttemptResult> ExecuteAsync(RunNodeInput input, NodeTraceWriter trace, Action<JsonElement?> start)
     {
         var node = input.Node;
         var willRetry = input.Attempt < input.MaxAttempts;
@@ -124,6 +138,8 @@ public sealed class RunNodeActivity(
             {
                 trace.Secrets.Add(input.WorkflowInputs[secret]);
             }
+
+            start(await RecordInputsAsync(input, component, inputs, trace, attempt.Token));
 
             var context = new NodeComponentContext(trace, artifacts, new ComponentInputs(inputs), sandbox, attempt.Token);
             var outputs = await component.ExecuteAsync(context);
@@ -185,6 +201,41 @@ public sealed class RunNodeActivity(
         }
 
         return resolved;
+    }
+
+    /// <summary>
+    /// The inputs as the trace keeps them: a secret input's whole value masked (short secrets too), secret values
+    /// masked inside the others, and a value over <see cref="TraceInputs.MaxInlineValueBytes"/> stored in Blob and
+    /// referenced, so the event stays small and the value is fetched only when someone opens it.
+    /// </summary>
+    private async Task<JsonElement> RecordInputsAsync(
+        RunNodeInput input, IComponent component, Dictionary<string, JsonElement> inputs, NodeTraceWriter trace, CancellationToken cancellationToken)
+    {
+        var secret = component.Descriptor.Inputs.Where(d => d.Secret).Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        var recorded = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var (name, value) in inputs)
+        {
+            if (secret.Contains(name))
+            {
+                recorded[name] = JsonSerializer.SerializeToElement(SecretRedactor.Mask, ShipSecJson.Options);
+                continue;
+            }
+
+            var redacted = trace.Secrets.Redact(value);
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(redacted, ShipSecJson.Options);
+            if (bytes.Length <= TraceInputs.MaxInlineValueBytes)
+            {
+                recorded[name] = redacted;
+                continue;
+            }
+
+            await using var content = new MemoryStream(bytes, writable: false);
+            var descriptor = new ArtifactDescriptor(input.RunId, input.Node.Id, input.Attempt, $"{input.Node.Id}.{input.Attempt}.input.{name}", $"{name}.json", "application/json");
+            var reference = await artifacts.SaveAsync(descriptor, content, cancellationToken);
+            recorded[name] = JsonSerializer.SerializeToElement(new Dictionary<string, ArtifactReference> { [TraceInputs.BlobProperty] = reference }, ShipSecJson.Options);
+        }
+
+        return JsonSerializer.SerializeToElement(recorded, ShipSecJson.Options);
     }
 
     private async Task<IReadOnlyDictionary<string, JsonElement>> LoadAsync(NodeOutputs outputs, CancellationToken cancellationToken)

@@ -55,6 +55,10 @@ public static class ApiRoutes
             static (c, ct) => c.Function<ReplayFunctions>().GetRunState(c.Request, c.Route("runId"), ct)),
         Get("workflows/runs/{runId}/nodes/{nodeId}", nameof(ReplayFunctions.InspectNode), ApiRole.Viewer,
             static (c, ct) => c.Function<ReplayFunctions>().InspectNode(c.Request, c.Route("runId"), c.Route("nodeId"), ct)),
+        Get("workflows/runs/{runId}/nodes/{nodeId}/terminal", nameof(InspectFunctions.GetNodeTerminal), ApiRole.Viewer,
+            static (c, ct) => c.Function<InspectFunctions>().GetNodeTerminal(c.Request, c.Route("runId"), c.Route("nodeId"), ct)),
+        Get("workflows/runs/{runId}/attempts", nameof(InspectFunctions.GetRunAttempts), ApiRole.Viewer,
+            static (c, ct) => c.Function<InspectFunctions>().GetRunAttempts(c.Request, c.Route("runId"), ct)),
         // otherRunId "baseline" compares the run with its baseline (run ids are never that word).
         Get("workflows/runs/{runId}/diff/{otherRunId}", nameof(ReplayFunctions.DiffRuns), ApiRole.Viewer,
             static (c, ct) => c.Function<ReplayFunctions>().DiffRuns(c.Request, c.Route("runId"), c.Route("otherRunId"), ct)),

@@ -39,12 +39,13 @@ internal static class TraceEventColumns
             ? traceEvent
             : traceEvent with { Id = id, RunId = runId, NodeId = nodeId, Message = message, TraceId = traceId, SpanId = spanId };
         if (traceEvent.Error is null && traceEvent.Progress is null && traceEvent.Artifact is null
-            && traceEvent.OutputSummary is null && traceEvent.Status is null && traceEvent.Finding is null)
+            && traceEvent.OutputSummary is null && traceEvent.Status is null && traceEvent.Finding is null
+            && traceEvent.Inputs is null && traceEvent.Output is null)
         {
             return (sanitized, null);
         }
 
-        var payload = new TracePayload(traceEvent.Error, traceEvent.Progress, traceEvent.Artifact, traceEvent.OutputSummary, traceEvent.Status, traceEvent.Finding);
+        var payload = new TracePayload(traceEvent.Error, traceEvent.Progress, traceEvent.Artifact, traceEvent.OutputSummary, traceEvent.Status, traceEvent.Finding, traceEvent.Inputs, traceEvent.Output);
         var json = JsonSerializer.Serialize(payload, ShipSecJson.Options);
         var stripped = PostgresText.StripJson(json);
         return ReferenceEquals(json, stripped) ? (sanitized, json) : (WithPayload(sanitized, stripped), stripped);
@@ -68,6 +69,8 @@ internal static class TraceEventColumns
             OutputSummary = payload.OutputSummary,
             Status = payload.Status,
             Finding = payload.Finding,
+            Inputs = payload.Inputs,
+            Output = payload.Output,
         };
     }
 
@@ -94,5 +97,6 @@ internal static class TraceEventColumns
         => value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
 
     private sealed record TracePayload(
-        TraceError? Error, TraceProgress? Progress, ArtifactReference? Artifact, JsonElement? OutputSummary, RunStatus? Status, Finding? Finding);
+        TraceError? Error, TraceProgress? Progress, ArtifactReference? Artifact, JsonElement? OutputSummary, RunStatus? Status, Finding? Finding,
+        JsonElement? Inputs, TraceOutput? Output);
 }

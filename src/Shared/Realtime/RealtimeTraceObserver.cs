@@ -172,13 +172,13 @@ public sealed class RealtimeTraceObserver(
     /// <summary>Bytes the event's JSON takes at most, comma included; beyond any message for shapes not bounded here.</summary>
     private static long UpperBound(TraceEvent traceEvent)
     {
-        if (traceEvent.Artifact is not null || traceEvent.OutputSummary is not null)
+        if (traceEvent.Artifact is not null || traceEvent.OutputSummary is not null || traceEvent.Inputs is not null)
         {
             return MaxMessageBytes + 1L;
         }
 
         return EventFixedBytes + JsonStringBound(traceEvent.Id) + JsonStringBound(traceEvent.RunId) + JsonStringBound(traceEvent.NodeId)
-            + JsonStringBound(traceEvent.Message)
+            + JsonStringBound(traceEvent.Message) + JsonStringBound(traceEvent.Output?.Raw)
             + (traceEvent.Error is { } error ? JsonStringBound(error.Message) + JsonStringBound(error.Kind) : 0);
     }
 

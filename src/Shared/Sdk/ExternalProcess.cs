@@ -45,7 +45,8 @@ public sealed record ExternalProcessResult(int ExitCode, IReadOnlyList<string> L
 
 /// <summary>
 /// Runs a program for a component and streams its output into the trace as it is written: each stdout
-/// line becomes a NODE_LOG at info level, each stderr line one at warn level. The process is confined by
+/// line becomes a NODE_LOG at info level, each stderr line one at warn level (<see cref="IComponentContext.Output"/>:
+/// the message cleaned of ANSI sequences, the raw line kept for the terminal). The process is confined by
 /// the context's <see cref="IComponentContext.Sandbox"/>.
 /// </summary>
 public static class ExternalProcess
@@ -88,8 +89,8 @@ public static class ExternalProcess
         process.StandardInput.Close();
 
         var lastLines = new LastLines(start.LastLineCount);
-        var stdout = PumpAsync(process.StandardOutput, TraceEventLevel.Info, context, lastLines, start.MaxLineLength, start.StandardOutputLine);
-        var stderr = PumpAsync(process.StandardError, TraceEventLevel.Warn, context, lastLines, start.MaxLineLength, null);
+        var stdout = PumpAsync(process.StandardOutput, OutputPipe.Stdout, context, lastLines, start.MaxLineLength, start.StandardOutputLine);
+        var stderr = PumpAsync(process.StandardError, OutputPipe.Stderr, context, lastLines, start.MaxLineLength, null);
 
         // The pipes close when the process and every child still holding them have exited, so waiting on
         // them also catches output a grandchild writes after its parent is gone.
@@ -149,15 +150,17 @@ public static class ExternalProcess
     }
 
     private static async Task PumpAsync(
-        StreamReader reader, TraceEventLevel level, IComponentContext context, LastLines lastLines, int maxLineLength, Func<string, bool>? observe)
+        StreamReader reader, OutputPipe stream, IComponentContext context, LastLines lastLines, int maxLineLength, Func<string, bool>? observe)
     {
         var lines = new BoundedLineReader(reader, maxLineLength);
         while (await lines.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
-            lastLines.Add(line);
-            if (observe?.Invoke(line) != false)
+            // What a tool's parser and the next node see is the text; the terminal keeps the colours.
+            var text = AnsiText.Strip(line);
+            lastLines.Add(text);
+            if (observe?.Invoke(text) != false)
             {
-                context.Log(level, line);
+                context.Output(stream, line);
             }
         }
     }

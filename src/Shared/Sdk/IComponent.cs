@@ -41,6 +41,14 @@ public interface IComponentContext
     /// <summary>Emits a NODE_LOG event. Never blocks on I/O: events are flushed in the background and before the node ends.</summary>
     void Log(TraceEventLevel level, string message);
 
+    /// <summary>
+    /// Emits a line of process output as a NODE_LOG: info for stdout, warn for stderr, the message cleaned of ANSI
+    /// escape sequences, the stream and the raw line kept for the node's terminal. A context that keeps no
+    /// terminal logs the cleaned line.
+    /// </summary>
+    void Output(OutputPipe stream, string line)
+        => Log(stream == OutputPipe.Stderr ? TraceEventLevel.Warn : TraceEventLevel.Info, AnsiText.Strip(line));
+
     /// <summary>Emits a NODE_PROGRESS event, such as 89 of 127.</summary>
     void Progress(long current, long total, string? message = null);
 

@@ -44,6 +44,8 @@ public sealed class DashboardContractFixtureTests
         nodeStatuses = Enum.GetValues<NodeStatus>(),
         nodeChanges = Enum.GetValues<NodeChange>(),
         runTriggerKinds = Enum.GetValues<RunTriggerKind>(),
+        outputStreams = Enum.GetValues<OutputPipe>(),
+        attemptPhaseKinds = Enum.GetValues<AttemptPhaseKind>(),
     });
 
     /// <summary><c>GET /api/workflows/{workflowId}/schedules</c>, as <see cref="ScheduleFunctions"/> answers it over a store holding one schedule.</summary>
@@ -76,6 +78,9 @@ public sealed class DashboardContractFixtureTests
 
         AssertFixture("schedules.json", Assert.IsType<JsonResult>(result).Value!);
     }
+
+    [Fact]
+    public void RunAttemptsMatchTheDashboardFixture() => AssertFixture("run-attempts.json", RunAttempts());
 
     [Fact]
     public void ReplayContractsMatchTheDashboardFixture() => AssertFixture("replay.json", Replay());
@@ -297,6 +302,36 @@ public sealed class DashboardContractFixtureTests
         return new { state, diff, timeline };
     }
 
+    private static RunAttempts RunAttempts() => new()
+    {
+        RunId = "run-1",
+        Status = RunStatus.Completed,
+        StartedAt = T0,
+        EndedAt = T0.AddSeconds(10),
+        At = T0.AddSeconds(10),
+        Sequence = 12,
+        Attempts =
+        [
+            new AttemptSpan
+            {
+                NodeId = "scan", Attempt = 1, Status = NodeStatus.Retrying, Start = T0, End = T0.AddSeconds(2), Critical = true,
+                Phases = [new(AttemptPhaseKind.Queued, T0, T0.AddSeconds(1), 1000), new(AttemptPhaseKind.Running, T0.AddSeconds(1), T0.AddSeconds(2), 1000)],
+            },
+            new AttemptSpan
+            {
+                NodeId = "scan", Attempt = 2, Status = NodeStatus.Completed, Start = T0.AddSeconds(2), End = T0.AddSeconds(5), Critical = true,
+                Phases = [new(AttemptPhaseKind.Backoff, T0.AddSeconds(2), T0.AddSeconds(3), 1000), new(AttemptPhaseKind.Running, T0.AddSeconds(3), T0.AddSeconds(5), 2000)],
+            },
+            new AttemptSpan
+            {
+                NodeId = "approve", Attempt = 1, Status = NodeStatus.Waiting, Start = T0.AddSeconds(5),
+                Phases = [new(AttemptPhaseKind.Waiting, T0.AddSeconds(5), null, null)],
+            },
+        ],
+        CriticalPath = ["scan"],
+        CriticalPathMs = 5000,
+    };
+
     private static TraceEvent[] TraceEvents()
     {
         var artifact = new ArtifactReference
@@ -325,7 +360,13 @@ public sealed class DashboardContractFixtureTests
         return
         [
             Event(TraceEventType.WorkflowStatus, null, 0) with { Status = RunStatus.Running, Message = "Run started" },
-            Event(TraceEventType.NodeStarted, "scan", 1) with { Message = "Attempt 1 started" },
+            Event(TraceEventType.NodeStarted, "scan", 1) with
+            {
+                Message = "Attempt 1 started",
+                Inputs = JsonDocument.Parse("""{"host":"127.0.0.1","token":"***","targets":{"$blob":{"artifactId":"scan.1.input.targets","name":"targets.json","contentType":"application/json","size":9000,"sha256":"dd","container":"artifacts","blobName":"run-1/scan/1/targets.json"}}}""").RootElement.Clone(),
+            },
+            Event(TraceEventType.NodeLog, "scan", 1) with { Message = "open", Output = new TraceOutput(OutputPipe.Stdout, "\u001b[32mopen\u001b[0m") },
+            Event(TraceEventType.NodeLog, "scan", 1) with { Level = TraceEventLevel.Warn, Message = "note", Output = new TraceOutput(OutputPipe.Stderr) },
             Event(TraceEventType.NodeLog, "scan", 1) with
             {
                 Level = TraceEventLevel.Debug, Message = "Scanning 127.0.0.1", TraceId = "4bf92f3577b34da6a3ce929d0e0e4736", SpanId = "00f067aa0ba902b7",

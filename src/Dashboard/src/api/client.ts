@@ -7,6 +7,7 @@ import type {
   NegotiateResponse,
   NodeInspection,
   PinnedBaseline,
+  RunAttempts,
   RunFindingsResponse,
   Problem,
   RunDiff,
@@ -112,6 +113,7 @@ export const api = {
       `api/search${query({ q: filters.q, workflowId: filters.workflowId, level: filters.level, nodeId: filters.nodeId, from: filters.from, to: filters.to, cursor: filters.cursor, limit: filters.limit?.toString() })}`,
     ),
   workflowVersion: (workflowId: string, version: number) => request<WorkflowVersionResponse>(`api/workflows/${enc(workflowId)}/versions/${version}`),
+  attempts: (runId: string) => request<RunAttempts>(`api/workflows/runs/${enc(runId)}/attempts`),
 };
 
 function query(values: Record<string, string | undefined>): string {

@@ -2,8 +2,9 @@
 // (tests/LocalHost.Tests/Contracts/DashboardContractFixtureTests.cs) fit the TypeScript contract types:
 // a renamed, removed, retyped or added field fails the build. Enum values are checked by contracts.test.ts,
 // because JSON modules widen string literals to string.
-import type { NodeInspection, RunDiff, RunSearchPage, RunState, RunSummary, RunTimeline, TraceEvent, WorkflowDefinition, WorkflowFindings, WorkflowScheduleList } from './contracts';
+import type { NodeInspection, RunAttempts, RunDiff, RunSearchPage, RunState, RunSummary, RunTimeline, TraceEvent, WorkflowDefinition, WorkflowFindings, WorkflowScheduleList } from './contracts';
 import inspectFixture from './fixtures/inspect.json';
+import runAttemptsFixture from './fixtures/run-attempts.json';
 import replayFixture from './fixtures/replay.json';
 import traceEventsFixture from './fixtures/trace-events.json';
 import runSummariesFixture from './fixtures/run-summaries.json';
@@ -74,3 +75,7 @@ export const nodeInspection: Widen<NodeInspection> = inspectFixture.inspection;
 export const runSearchPage: Widen<RunSearchPage> = inspectFixture.search;
 export type NodeInspectionFieldsChecked = NoExtraFields<ExtraFields<typeof inspectFixture.inspection, NodeInspection>>;
 export type RunSearchPageFieldsChecked = NoExtraFields<ExtraFields<typeof inspectFixture.search, RunSearchPage>>;
+
+// The attempt timeline (GET …/runs/{runId}/attempts).
+export const runAttempts: Widen<RunAttempts> = runAttemptsFixture;
+export type RunAttemptsFieldsChecked = NoExtraFields<ExtraFields<typeof runAttemptsFixture, RunAttempts>>;

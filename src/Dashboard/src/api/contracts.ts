@@ -135,6 +135,10 @@ export interface TraceEvent {
   outputSummary?: JsonValue;
   status?: RunStatus;
   finding?: Finding;
+  /** NODE_STARTED: the inputs the attempt received (references resolved, secrets masked; large values `{"$blob": ArtifactReference}`). */
+  inputs?: JsonValue;
+  /** NODE_LOG of process output: its stream, and the raw line (ANSI sequences included) when it differs from `message`. */
+  output?: TraceOutput;
   /** W3C trace id of the span that emitted the event (the run's trace). */
   traceId?: string;
   /** W3C span id of the span that emitted the event (a node attempt's, or the run's). */
@@ -578,4 +582,54 @@ export interface RunSearchResult {
 export interface RunSearchPage {
   results: RunSearchResult[];
   nextCursor?: string;
+}
+
+// Inspecting a run: terminal output and the attempt timeline (issue 17), checked against fixtures/trace-events.json,
+// fixtures/run-attempts.json and fixtures/enums.json.
+
+/** OutputPipe (src/Shared/Contracts/Trace/TraceEvent.cs): the stream a line of process output came from. */
+export const outputStreams = ['stdout', 'stderr'] as const;
+export type OutputStream = (typeof outputStreams)[number];
+
+/** TraceOutput: a line of process output as a terminal shows it. */
+export interface TraceOutput {
+  stream: OutputStream;
+  /** The line as written, escape sequences included; absent when it equals the event's message. */
+  raw?: string;
+}
+
+/** AttemptPhaseKind (src/Shared/Contracts/Replay/RunAttempts.cs). */
+export const attemptPhaseKinds = ['queued', 'running', 'waiting', 'backoff'] as const;
+export type AttemptPhaseKind = (typeof attemptPhaseKinds)[number];
+
+/** AttemptPhase: a stretch of an attempt; open (no end) while it lasts. */
+export interface AttemptPhase {
+  kind: AttemptPhaseKind;
+  start: string;
+  end?: string;
+  durationMs?: number;
+}
+
+/** AttemptSpan: one attempt of one node on the timeline. */
+export interface AttemptSpan {
+  nodeId: string;
+  attempt: number;
+  status: NodeStatus;
+  start: string;
+  end?: string;
+  phases: AttemptPhase[];
+  critical: boolean;
+}
+
+/** GET /api/workflows/runs/{runId}/attempts: every attempt's phases and the critical path. */
+export interface RunAttempts {
+  runId: string;
+  status: RunStatus;
+  startedAt?: string;
+  endedAt?: string;
+  at?: string;
+  sequence: number;
+  attempts: AttemptSpan[];
+  criticalPath: string[];
+  criticalPathMs?: number;
 }

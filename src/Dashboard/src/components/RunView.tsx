@@ -1,6 +1,6 @@
 // Canvas above, console below, the selected node's inspector beside them: shared by the run page (live and replay)
 // and the perf page. What is selected and filtered is the page's URL (useRunViewState), so a link shows the same.
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import type { ArtifactReference, NodeDefinition, RunStatus } from '../api/contracts';
 import type { RunTraceState } from '../state/fold';
 import { elk } from '../state/layout';
@@ -10,6 +10,9 @@ import { FindingsPanel } from './FindingsPanel';
 import { NodeInspector } from './NodeInspector';
 import { RunCanvas } from './RunCanvas';
 import { useRunViewState } from './useRunViewState';
+
+// The Terminal and Timeline tabs (@xterm/xterm is a third of the bundle) load after the page's first render.
+const InspectTabs = lazy(() => import('./InspectTabs').then((m) => ({ default: m.InspectTabs })));
 
 interface RunViewProps {
   runId: string;
@@ -58,6 +61,9 @@ export function RunView({ runId, nodes, trace, runStatus, inspect }: RunViewProp
           filterText={view.text ?? ''}
           onFilterText={(text) => setView({ text })}
         />
+        <Suspense fallback={null}>
+          <InspectTabs runId={runId} events={trace.events} cursor={trace.cursor} selected={nodeFilter} onSelect={setNodeFilter} />
+        </Suspense>
       </div>
       {nodeFilter && inspect !== 'none' && (
         <NodeInspector

@@ -49,11 +49,21 @@ public sealed record NodeAttempt
     /// <summary>When its first delivery started.</summary>
     public required DateTimeOffset StartedAt { get; init; }
 
+    /// <summary>When it began waiting for a person's decision (an approval step); null for an attempt that never waited.</summary>
+    public DateTimeOffset? WaitingFrom { get; init; }
+
     /// <summary>When it ended; null while it runs.</summary>
     public DateTimeOffset? EndedAt { get; init; }
 
     /// <summary>From <see cref="StartedAt"/> to <see cref="EndedAt"/>, in milliseconds.</summary>
     public long? DurationMs { get; init; }
+
+    /// <summary>
+    /// The inputs it received after references were resolved, secrets masked; a large value is
+    /// <c>{"$blob": ArtifactReference}</c>, downloadable from the run's artifact route by its artifact id. Null when
+    /// its NODE_STARTED carried none (it failed before they were resolved, or was recorded before inputs were).
+    /// </summary>
+    public JsonElement? Inputs { get; init; }
 
     /// <summary>The summary of its outputs NODE_COMPLETED carried (values over the summary limit are described, not inlined).</summary>
     public JsonElement? Outputs { get; init; }

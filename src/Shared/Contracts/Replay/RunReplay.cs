@@ -80,6 +80,59 @@ public sealed class RunReplay(IWorkflowStore workflows, IRunHistory history)
         };
     }
 
+    /// <summary>
+    /// What <paramref name="nodeId"/>'s processes printed in one attempt (<paramref name="attempt"/>, or its last when
+    /// null). Null when the node is neither in the run's workflow version nor in its trace.
+    /// </summary>
+    public async Task<NodeTerminal?> TerminalAsync(RunSummary run, string nodeId, int? attempt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(nodeId);
+        var folder = new RunStateFolder(run.RunId, run.WorkflowId, await NodeIdsAsync(run, cancellationToken));
+        var output = new List<TraceEvent>();
+        await foreach (var traceEvent in history.ReadAsync(run.RunId, 0, long.MaxValue, cancellationToken))
+        {
+            folder.Apply(traceEvent);
+            if (traceEvent.NodeId == nodeId && traceEvent.Type is TraceEventType.NodeStarted or TraceEventType.NodeLog)
+            {
+                output.Add(traceEvent);
+            }
+        }
+
+        if (!folder.State().Nodes.Any(n => n.NodeId == nodeId))
+        {
+            return null;
+        }
+
+        var attempts = folder.AttemptsOf(nodeId);
+        var terminal = new NodeTerminal(run.RunId, nodeId, attempt ?? (attempts.Count > 0 ? attempts[^1].Attempt : 1));
+        foreach (var traceEvent in output)
+        {
+            terminal.Apply(traceEvent);
+        }
+
+        return terminal;
+    }
+
+    /// <summary>Every attempt of the run on a timeline, with the critical path (see <see cref="AttemptTimeline"/>).</summary>
+    /// <param name="run">The run.</param>
+    /// <param name="dependencyIds">The ids a node depends on, explicitly and through references (the DSL's rule).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public async Task<RunAttempts> AttemptsAsync(RunSummary run, Func<NodeDefinition, IEnumerable<string>> dependencyIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(dependencyIds);
+        var stored = await workflows.GetAsync(run.WorkflowId, run.WorkflowVersion, cancellationToken);
+        var nodes = stored is null ? [] : stored.Definition.Nodes;
+        var folder = new RunStateFolder(run.RunId, run.WorkflowId, nodes.Select(n => n.Id));
+        await foreach (var traceEvent in history.ReadAsync(run.RunId, 0, long.MaxValue, cancellationToken))
+        {
+            folder.Apply(traceEvent);
+        }
+
+        return AttemptTimeline.Build(folder, [.. nodes.Select(n => KeyValuePair.Create(n.Id, (IReadOnlyList<string>)[.. dependencyIds(n)]))]);
+    }
+
     /// <summary>The node ids of the workflow version a run used, in definition order (none when that version is gone).</summary>
     public async Task<IReadOnlyList<string>> NodeIdsAsync(RunSummary run, CancellationToken cancellationToken = default)
     {

@@ -56,6 +56,12 @@ public sealed class RunStateFolder
     /// <summary>Timestamp of the last event applied.</summary>
     public DateTimeOffset? At { get; private set; }
 
+    /// <summary>When the run started running (its first WORKFLOW_STATUS running among the events applied); null before.</summary>
+    public DateTimeOffset? RunStartedAt { get; private set; }
+
+    /// <summary>When the run ended (a final WORKFLOW_STATUS); null while it runs.</summary>
+    public DateTimeOffset? RunEndedAt { get; private set; }
+
     /// <summary>How many events were applied.</summary>
     public long Applied { get; private set; }
 
@@ -109,6 +115,8 @@ public sealed class RunStateFolder
             {
                 _status = runStatus;
                 _failure = TraceFold.FailureAfter(traceEvent);
+                RunStartedAt ??= runStatus == RunStatus.Running ? traceEvent.Timestamp : null;
+                RunEndedAt = TraceFold.IsFinal(runStatus) ? traceEvent.Timestamp : null;
             }
 
             return;
@@ -167,6 +175,7 @@ public sealed class RunStateFolder
             case TraceEventType.NodeAwaitingInput:
                 // What the approver is asked is what the node shows while it waits.
                 node.Message(traceEvent);
+                node.AttemptWaiting(traceEvent);
                 break;
             case TraceEventType.NodeFinding:
                 if (RunFinding.Of(traceEvent) is { } finding)
@@ -294,11 +303,33 @@ public sealed class RunStateFolder
             var index = Attempts.FindIndex(a => a.Attempt == traceEvent.Attempt);
             if (index < 0)
             {
-                Attempts.Add(new NodeAttempt { Attempt = traceEvent.Attempt, Delivery = 1, Status = NodeStatus.Running, StartedAt = traceEvent.Timestamp });
+                Attempts.Add(new NodeAttempt { Attempt = traceEvent.Attempt, Delivery = 1, Status = NodeStatus.Running, StartedAt = traceEvent.Timestamp, Inputs = traceEvent.Inputs });
             }
             else
             {
-                Attempts[index] = Attempts[index] with { Delivery = Attempts[index].Delivery + 1, Status = NodeStatus.Running, EndedAt = null, DurationMs = null };
+                Attempts[index] = Attempts[index] with
+                {
+                    Delivery = Attempts[index].Delivery + 1, Status = NodeStatus.Running, EndedAt = null, DurationMs = null,
+                    Inputs = traceEvent.Inputs ?? Attempts[index].Inputs,
+                };
+            }
+        }
+
+        /// <summary>An approval step has no NODE_STARTED: its wait for a decision opens its attempt.</summary>
+        public void AttemptWaiting(TraceEvent traceEvent)
+        {
+            Attempts ??= [];
+            var index = Attempts.FindIndex(a => a.Attempt == traceEvent.Attempt);
+            if (index < 0)
+            {
+                Attempts.Add(new NodeAttempt
+                {
+                    Attempt = traceEvent.Attempt, Delivery = 1, Status = NodeStatus.Waiting, StartedAt = traceEvent.Timestamp, WaitingFrom = traceEvent.Timestamp,
+                });
+            }
+            else
+            {
+                Attempts[index] = Attempts[index] with { Status = NodeStatus.Waiting, WaitingFrom = Attempts[index].WaitingFrom ?? traceEvent.Timestamp };
             }
         }
 

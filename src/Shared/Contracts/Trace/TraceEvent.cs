@@ -50,6 +50,20 @@ public sealed record TraceEvent
     /// <summary>A small summary of a completed node's outputs.</summary>
     public JsonElement? OutputSummary { get; init; }
 
+    /// <summary>
+    /// On NODE_STARTED: the inputs the attempt received, after <c>$ref</c> and <c>$input</c> references were resolved,
+    /// secrets masked; a value whose JSON is over <see cref="TraceInputs.MaxInlineValueBytes"/> is stored in Blob and
+    /// appears here as <c>{"$blob": ArtifactReference}</c>, fetched on demand through the artifact route. Null when the
+    /// attempt failed before its inputs were resolved.
+    /// </summary>
+    public JsonElement? Inputs { get; init; }
+
+    /// <summary>
+    /// On a NODE_LOG that is a line of process output: the stream it came from, and the line as the process wrote
+    /// it (ANSI colour sequences included) when that differs from <see cref="Message"/>, which holds it cleaned.
+    /// </summary>
+    public TraceOutput? Output { get; init; }
+
     /// <summary>The run's new status, on WORKFLOW_STATUS.</summary>
     public RunStatus? Status { get; init; }
 
@@ -135,6 +149,34 @@ public enum TraceEventLevel
 /// <param name="Kind">A short machine-readable kind: <c>exception</c>, <c>timeout</c>, <c>exit-code</c>, <c>upstream-failed</c>, <c>cancelled</c>.</param>
 /// <param name="WillRetry">True when the orchestrator will try the node again.</param>
 public sealed record TraceError(string Message, string Kind, bool WillRetry = false);
+
+/// <summary>A line of process output, as a terminal shows it.</summary>
+/// <param name="Stream">Where the process wrote it: stdout or stderr.</param>
+/// <param name="Raw">The line as written, ANSI escape sequences included; null when it equals the event's cleaned message.</param>
+public sealed record TraceOutput(OutputPipe Stream, string? Raw = null);
+
+/// <summary>The standard stream (pipe) a line of process output came from.</summary>
+public enum OutputPipe
+{
+    /// <summary>Standard output.</summary>
+    [JsonStringEnumMemberName("stdout")] Stdout,
+
+    /// <summary>Standard error.</summary>
+    [JsonStringEnumMemberName("stderr")] Stderr,
+}
+
+/// <summary>How an attempt's resolved inputs are kept in its NODE_STARTED event.</summary>
+public static class TraceInputs
+{
+    /// <summary>
+    /// Largest input value (its JSON, in bytes) kept in the trace event itself; a larger one goes to Blob. Small
+    /// enough that a node with many inputs still fits one event of the transports' 1 MB.
+    /// </summary>
+    public const int MaxInlineValueBytes = 4 * 1024;
+
+    /// <summary>The property of the object that stands for a value stored in Blob: <c>{"$blob": ArtifactReference}</c>.</summary>
+    public const string BlobProperty = "$blob";
+}
 
 /// <summary>Progress of a node: <paramref name="Current"/> of <paramref name="Total"/>.</summary>
 public sealed record TraceProgress(long Current, long Total);
