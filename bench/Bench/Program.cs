@@ -155,6 +155,22 @@ await using (var host = await StartHostAsync("InMemory"))
             figures.Add(Figure.Cost($"replay state-at, {size:N0}-event run (vs one indexed event)", "ms", Stats.Median(state), Stats.Median(oneEvent)));
             figures.Add(Figure.Cost($"replay state-at p95, {size:N0}-event run", "ms", Stats.Percentile(state, 95), Stats.Percentile(oneEvent, 95)));
 
+            // Search across runs (issue 17) over the same long run: a word of four events and a word of nearly every event,
+            // newest first, one page of 50, beside the same single indexed event.
+            var rare = new List<double>();
+            var common = new List<double>();
+            for (var query = 0; query < (quick ? 5 : 20); query++)
+            {
+                rare.Add(await probe.TimeAsync("api/search?q=started&limit=50") ?? double.NaN);
+                common.Add(await probe.TimeAsync("api/search?q=line&limit=50") ?? double.NaN);
+            }
+
+            foreach (var (label, sample) in new[] { ("a rare word", rare), ("a word in every event", common) })
+            {
+                figures.Add(Figure.Cost($"search p50, {label}, {size:N0}-event run (vs one indexed event)", "ms", Stats.Median(sample), Stats.Median(oneEvent)));
+                figures.Add(Figure.Cost($"search p95, {label}, {size:N0}-event run (vs one indexed event)", "ms", Stats.Percentile(sample, 95), Stats.Percentile(oneEvent, 95)));
+            }
+
             var diffSize = quick ? 2_000 : 10_000;
             var left = "bench-" + Guid.NewGuid().ToString("N");
             var right = "bench-" + Guid.NewGuid().ToString("N");
@@ -170,8 +186,8 @@ await using (var host = await StartHostAsync("InMemory"))
 
             figures.Add(Figure.Cost($"replay diff, two {diffSize:N0}-event runs (vs reading both traces)", "ms", Stats.Median(diff), Stats.Median(reads)));
             figures.Add(Figure.Cost($"replay diff p95, two {diffSize:N0}-event runs", "ms", Stats.Percentile(diff, 95), Stats.Percentile(reads, 95)));
-            checks.That("every timed replay request answered 200", probe.Refused.Count == 0,
-                probe.Refused.Count == 0 ? $"{state.Count + oneEvent.Count + diff.Count + 1} requests" : string.Join("; ", probe.Refused.Take(5)));
+            checks.That("every timed replay and search request answered 200", probe.Refused.Count == 0,
+                probe.Refused.Count == 0 ? $"{state.Count + oneEvent.Count + diff.Count + rare.Count + common.Count + 1} requests" : string.Join("; ", probe.Refused.Take(5)));
             checks.Under($"state-at median on a {size:N0}-event run under 20x one indexed event", Stats.Median(state) / Stats.Median(oneEvent), BenchChecks.StateAtCostCeiling, "x");
             var diffCost = Stats.Median(diff) / Stats.Median(reads);
             checks.Under("diff costs under 10x reading both traces", diffCost, BenchChecks.DiffCostCeiling, "x");
