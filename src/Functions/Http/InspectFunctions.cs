@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -30,16 +29,13 @@ public sealed class InspectFunctions(RunReplay replay, IRunStore runs)
             return Problems.InvalidParameter("?format", "'format' must be text or cast.");
         }
 
-        int? attempt = null;
-        if (request.Query["attempt"].FirstOrDefault() is { Length: > 0 } attemptText)
+        // 0 stands for "absent": the last attempt.
+        if (!QueryParameters.TryReadLong(request, "attempt", 0, 1, int.MaxValue, out var attemptNumber, out var problem))
         {
-            if (!int.TryParse(attemptText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) || parsed < 1)
-            {
-                return Problems.InvalidParameter("?attempt", "'attempt' must be a whole number from 1.");
-            }
-
-            attempt = parsed;
+            return problem!;
         }
+
+        int? attempt = attemptNumber == 0 ? null : (int)attemptNumber;
 
         if (await runs.GetAsync(runId, cancellationToken) is not { } run)
         {

@@ -83,6 +83,9 @@ public sealed class TerminalTests(InMemoryLocalHostFixture host) : IClassFixture
         using var bad = await host.Http.GetAsync(new Uri($"api/workflows/runs/{runId}/nodes/paint/terminal?format=html", UriKind.Relative));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("format", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var badAttempt = await host.Http.GetAsync(new Uri($"api/workflows/runs/{runId}/nodes/paint/terminal?attempt=0", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, badAttempt.StatusCode);
+        Assert.Contains("?attempt", await badAttempt.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         using var missing = await host.Http.GetAsync(new Uri($"api/workflows/runs/{runId}/nodes/nope/terminal", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
