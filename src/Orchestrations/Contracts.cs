@@ -23,7 +23,7 @@ public sealed record WorkflowRunInput(
     public ReusedOutputs? Reuse { get; init; }
 
     /// <summary>Most nodes of this run executing at once: the workflow's <c>maxParallelNodes</c>, else the deployment's default.</summary>
-    public int MaxParallelNodes { get; init; } = 16;
+    public int MaxParallelNodes { get; init; } = WorkflowLimits.DefaultMaxParallelNodes;
 }
 
 /// <summary>One stored version of a workflow.</summary>

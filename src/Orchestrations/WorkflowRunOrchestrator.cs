@@ -98,7 +98,9 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
             while (!cancelled && readiness.Count > 0 && slotsInUse < maxParallel)
             {
                 var nodes = new List<NodeDefinition>();
-                var limit = window == 1 ? 1 : Math.Min(window, maxParallel - slotsInUse) * NodesPerBatchSlot;
+                // The run's slots this dispatch may hold, and the nodes it may take for them.
+                var share = window == 1 ? 1 : Math.Min(window, maxParallel - slotsInUse);
+                var limit = window == 1 ? 1 : share * NodesPerBatchSlot;
                 while (nodes.Count < limit && readiness.TryTake(out var nodeId))
                 {
                     started.Add(nodeId);
@@ -119,7 +121,7 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
                 }
 
                 var attempts = nodes.Select(node => NodeAttempts.FirstAttempt(runId, run.TraceParent, node, workflow, input.Inputs, outputs)).ToList();
-                var slots = Math.Min(nodes.Count, window == 1 ? 1 : Math.Min(window, maxParallel - slotsInUse));
+                var slots = Math.Min(nodes.Count, share);
                 var task = window == 1
                     ? Single(nodes[0].Id, NodeAttempts.RunWithRetriesAsync(context, run, attempts[0]))
                     : context.CallSubOrchestratorAsync<IReadOnlyList<NodeRunResult>>(

@@ -9,6 +9,12 @@ public static class WorkflowLimits
     /// <summary>Largest <c>maxParallelNodes</c> a workflow may ask for (the local host runs 32 activities at once).</summary>
     public const int MaxParallelNodes = 256;
 
+    /// <summary>
+    /// Nodes of one run executing at once when neither the workflow nor the deployment says otherwise: below the local
+    /// worker's 32 activity slots, so one big run leaves room for every other run's nodes.
+    /// </summary>
+    public const int DefaultMaxParallelNodes = 16;
+
     /// <summary>Deepest JSON nesting accepted in a document.</summary>
     public const int MaxJsonDepth = 64;
 

@@ -20,5 +20,5 @@ public sealed class WorkflowOptions
     /// worker's activity slots, so one big run leaves room for every other run's nodes.
     /// </summary>
     [Range(1, WorkflowLimits.MaxParallelNodes)]
-    public int MaxParallelNodes { get; set; } = 16;
+    public int MaxParallelNodes { get; set; } = WorkflowLimits.DefaultMaxParallelNodes;
 }
