@@ -32,21 +32,21 @@ public sealed record WorkflowRunInput(
 public sealed record WorkflowReference(string Id, int Version);
 
 /// <summary>
-/// Input of <see cref="NodeBatchOrchestrator"/>: nodes of one run that were ready together, each as the first attempt it
-/// starts with (upstream outputs and bound workflow inputs resolved by the parent).
+/// Input of <see cref="RunNodesActivity"/>: nodes of one run that were ready together, each as its first attempt
+/// (upstream outputs and bound workflow inputs resolved by the orchestrator).
 /// </summary>
 /// <param name="RunId">The run.</param>
 /// <param name="Nodes">The first attempt of each node of the batch.</param>
-/// <param name="RunStartedAt">The parent's replay-safe clock at its first step (for the run-level events an attempt may record).</param>
+/// <param name="RunStartedAt">The orchestration's replay-safe clock at its first step.</param>
 public sealed record NodeBatchInput(string RunId, IReadOnlyList<RunNodeInput> Nodes, DateTimeOffset RunStartedAt)
 {
     /// <summary>How many of the batch's nodes run at once: the share of the run's <c>maxParallelNodes</c> the batch holds.</summary>
     public int Parallelism { get; init; } = 1;
 }
 
-/// <summary>How one node of a batch ended, after its retries.</summary>
+/// <summary>How one node of a batch ended.</summary>
 /// <param name="NodeId">The node.</param>
-/// <param name="Result">Its last attempt's result.</param>
+/// <param name="Result">Its attempt's result.</param>
 public sealed record NodeRunResult(string NodeId, NodeAttemptResult Result);
 
 /// <summary>The outputs a resumed run takes from its parent instead of executing those nodes again.</summary>

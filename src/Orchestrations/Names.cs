@@ -5,9 +5,6 @@ public static class OrchestratorNames
 {
     /// <summary>Runs one workflow: <see cref="WorkflowRunOrchestrator"/>.</summary>
     public const string WorkflowRun = "WorkflowRun";
-
-    /// <summary>Runs a batch of a large run's ready nodes: <see cref="NodeBatchOrchestrator"/>.</summary>
-    public const string NodeBatch = "NodeBatch";
 }
 
 /// <summary>Activity names, shared by every host.</summary>
@@ -15,6 +12,9 @@ public static class ActivityNames
 {
     /// <summary>Runs one attempt of one node: <see cref="RunNodeActivity"/>.</summary>
     public const string RunNode = "RunNode";
+
+    /// <summary>Runs the first attempts of a batch of a large run's ready nodes: <see cref="RunNodesActivity"/>.</summary>
+    public const string RunNodes = "RunNodes";
 
     /// <summary>Loads the stored workflow version a run executes: <see cref="LoadWorkflowActivity"/>.</summary>
     public const string LoadWorkflow = "LoadWorkflow";

@@ -9,8 +9,8 @@ internal sealed record RunScope(string RunId, string? TraceParent, DateTimeOffse
 
 /// <summary>
 /// Runs one node to its end inside an orchestration: attempts per its retry policy with durable timers between them,
-/// each bounded by the node's timeout. Both the run's own orchestrator and the batch sub-orchestrations of large runs
-/// use it, so a node behaves the same wherever it is scheduled.
+/// each bounded by the node's timeout; or the first attempts of many ready nodes in one activity (large runs), whose
+/// failures are continued here one by one. A node behaves the same whichever way it is scheduled.
 /// </summary>
 internal static class NodeAttempts
 {
@@ -59,46 +59,124 @@ internal static class NodeAttempts
 
     /// <summary>Runs attempts of one node until one succeeds, one says it cannot succeed, or the policy's attempts are used up.</summary>
     public static async Task<NodeAttemptResult> RunWithRetriesAsync(TaskOrchestrationContext context, RunScope run, RunNodeInput first)
-    {
-        var node = first.Node;
-        var maxAttempts = first.MaxAttempts;
-        NodeAttemptResult result = new(NodeAttemptOutcome.Failed, null, null);
-        for (var attempt = 1; attempt <= maxAttempts; attempt++)
-        {
-            result = await RunAttemptAsync(context, run, first with { Attempt = attempt });
-            // An attempt that says it will not be retried (out of scope, a missing tool, a refused program, an
-            // unknown component) cannot succeed the next time either.
-            if (result.Outcome != NodeAttemptOutcome.Failed || attempt == maxAttempts || result.Error is { WillRetry: false })
-            {
-                return result;
-            }
+        => await RetryAfterAsync(context, run, first, 1, await RunAttemptAsync(context, run, first));
 
-            await context.CreateTimer(node.Retry!.DelayBefore(attempt + 1), CancellationToken.None);
+    /// <summary>
+    /// Whether the node of <paramref name="first"/> gets another attempt after attempt <paramref name="attempt"/> ended
+    /// with <paramref name="result"/>. An attempt that says it will not be retried (out of scope, a missing tool, a
+    /// refused program, an unknown component) cannot succeed the next time either.
+    /// </summary>
+    public static bool WillRetry(RunNodeInput first, int attempt, NodeAttemptResult result)
+        => result.Outcome == NodeAttemptOutcome.Failed && attempt < first.MaxAttempts && result.Error is not { WillRetry: false };
+
+    /// <summary>
+    /// Continues a node whose attempt <paramref name="attempt"/> ended with <paramref name="result"/> (in its own activity
+    /// or in a batch): waits the policy's delay and runs the next attempt, until <see cref="WillRetry"/> says no more.
+    /// </summary>
+    public static async Task<NodeAttemptResult> RetryAfterAsync(TaskOrchestrationContext context, RunScope run, RunNodeInput first, int attempt, NodeAttemptResult result)
+    {
+        while (WillRetry(first, attempt, result))
+        {
+            await context.CreateTimer(first.Node.Retry!.DelayBefore(attempt + 1), CancellationToken.None);
+            attempt++;
+            result = await RunAttemptAsync(context, run, first with { Attempt = attempt });
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The first attempts of <paramref name="firsts"/>, nodes that were ready together, run by one <see cref="RunNodesActivity"/>
+    /// at most <paramref name="parallelism"/> at once: one queue round trip for the lot instead of one per node. Answers how
+    /// each attempt ended; the caller continues the ones <see cref="WillRetry"/> names with <see cref="RetryAfterAsync"/>, each
+    /// on its own, so a node's backoff never holds back the others' dependants. An end the batch could not store (its activity
+    /// broke, or never answered within the nodes' timeouts) is recorded here.
+    /// </summary>
+    public static async Task<IReadOnlyList<NodeRunResult>> RunBatchAsync(
+        TaskOrchestrationContext context, RunScope run, IReadOnlyList<RunNodeInput> firsts, int parallelism)
+    {
+        var input = new NodeBatchInput(run.RunId, firsts, run.StartedAt) { Parallelism = parallelism };
+        IReadOnlyList<NodeRunResult> results;
+        var noneStored = false;
+        try
+        {
+            var batch = context.CallActivityAsync<IReadOnlyList<NodeRunResult>>(ActivityNames.RunNodes, input);
+            if (BatchDeadline(firsts, parallelism) is { } limit && !await AnswersWithinAsync(context, batch, limit))
+            {
+                noneStored = true;
+                results = AllFailed(firsts, $"No answer from the batch of {firsts.Count} nodes within {limit.TotalSeconds:0} s (their timeouts, {parallelism} at once, with grace).", "timeout");
+            }
+            else
+            {
+                results = await batch;
+            }
+        }
+        catch (TaskFailedException exception)
+        {
+            noneStored = true;
+            results = AllFailed(firsts, exception.FailureDetails?.ErrorMessage ?? exception.Message, ActivityFailedKind);
+        }
+
+        // The batch stored every other end itself. One of these may be stored already too: it has the same id, so the
+        // store keeps one.
+        var ends = results.Where(r => noneStored || r.Result.Error is { Kind: ActivityFailedKind })
+            .Select(r => new RunEventSpec(TraceEventType.NodeFailed, context.CurrentUtcDateTime, NodeId: r.NodeId, Attempt: 1, Message: r.Result.Error!.Message, ErrorKind: r.Result.Error.Kind))
+            .ToArray();
+        if (ends.Length > 0)
+        {
+            await RecordAsync(context, run, ends);
+        }
+
+        return results;
     }
 
     /// <summary>Records run-level events through the activity that publishes them, retried through an outage.</summary>
     public static Task RecordAsync(TaskOrchestrationContext context, RunScope run, params RunEventSpec[] events)
         => context.CallActivityAsync(ActivityNames.RecordRunEvents, new RunEventsInput(run.RunId, events, run.TraceParent, run.StartedAt), RecordRetry);
 
-    private static async Task<NodeAttemptResult> RunAttemptAsync(TaskOrchestrationContext context, RunScope run, RunNodeInput input)
+    /// <summary>The error kind of an attempt whose activity broke instead of answering (its end may not be in the trace).</summary>
+    internal const string ActivityFailedKind = "activity-failed";
+
+    /// <summary>
+    /// How long a batch may take before the orchestrator stops waiting: its nodes' timeouts run <paramref name="parallelism"/>
+    /// at once (a bound of any order they run in) plus the grace; none when some node has no timeout, like a single node.
+    /// </summary>
+    internal static TimeSpan? BatchDeadline(IReadOnlyList<RunNodeInput> firsts, int parallelism)
     {
-        var activity = CallRunNodeAsync(context, run, input);
-        if (input.Node.TimeoutSeconds is not { } seconds)
+        if (firsts.Any(first => first.Node.TimeoutSeconds is null))
         {
-            return await activity;
+            return null;
         }
 
+        var seconds = firsts.Select(first => (double)first.Node.TimeoutSeconds!.Value).ToList();
+        return TimeSpan.FromSeconds((seconds.Sum() / Math.Max(1, parallelism)) + seconds.Max()) + TimeoutGrace;
+    }
+
+    private static List<NodeRunResult> AllFailed(IReadOnlyList<RunNodeInput> firsts, string message, string kind)
+        => [.. firsts.Select(first => new NodeRunResult(first.Node.Id, new NodeAttemptResult(
+            NodeAttemptOutcome.Failed, null, new TraceError(message, kind, first.MaxAttempts > 1))))];
+
+    /// <summary>Whether <paramref name="task"/> ends within <paramref name="limit"/> of the orchestration's clock (a durable timer).</summary>
+    private static async Task<bool> AnswersWithinAsync(TaskOrchestrationContext context, Task task, TimeSpan limit)
+    {
         using var timerCancellation = new CancellationTokenSource();
-        var deadline = context.CurrentUtcDateTime + TimeSpan.FromSeconds(seconds) + TimeoutGrace;
-        var timer = context.CreateTimer(deadline, timerCancellation.Token);
-        if (await Task.WhenAny(activity, timer) == activity)
+        var timer = context.CreateTimer(context.CurrentUtcDateTime + limit, timerCancellation.Token);
+        if (await Task.WhenAny(task, timer) == task)
         {
             // Cancel synchronously: CancelAsync would resume this orchestrator on a thread-pool thread,
             // outside the orchestration's scheduler, and the run would stall.
             timerCancellation.Cancel();
+            return true;
+        }
+
+        return false;
+    }
+
+    private static async Task<NodeAttemptResult> RunAttemptAsync(TaskOrchestrationContext context, RunScope run, RunNodeInput input)
+    {
+        var activity = CallRunNodeAsync(context, run, input);
+        if (input.Node.TimeoutSeconds is not { } seconds || await AnswersWithinAsync(context, activity, TimeSpan.FromSeconds(seconds) + TimeoutGrace))
+        {
             return await activity;
         }
 
@@ -121,7 +199,7 @@ internal static class NodeAttempts
             // Its NODE_STARTED may be in the trace without an end: this records the end (an end the activity did
             // store has the same id, so the store keeps one).
             var message = exception.FailureDetails?.ErrorMessage ?? exception.Message;
-            var error = new TraceError(message, "activity-failed", input.Attempt < input.MaxAttempts);
+            var error = new TraceError(message, ActivityFailedKind, input.Attempt < input.MaxAttempts);
             await RecordAsync(context, run, new RunEventSpec(
                 TraceEventType.NodeFailed, context.CurrentUtcDateTime, NodeId: input.Node.Id, Attempt: input.Attempt, Message: message, ErrorKind: error.Kind));
             return new NodeAttemptResult(NodeAttemptOutcome.Failed, null, error);

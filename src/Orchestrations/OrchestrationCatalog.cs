@@ -10,13 +10,13 @@ public static class OrchestrationCatalog
     public static IReadOnlyDictionary<string, Type> Orchestrators { get; } = new Dictionary<string, Type>(StringComparer.Ordinal)
     {
         [OrchestratorNames.WorkflowRun] = typeof(WorkflowRunOrchestrator),
-        [OrchestratorNames.NodeBatch] = typeof(NodeBatchOrchestrator),
     };
 
     /// <summary>Activity types by name.</summary>
     public static IReadOnlyDictionary<string, Type> Activities { get; } = new Dictionary<string, Type>(StringComparer.Ordinal)
     {
         [ActivityNames.RunNode] = typeof(RunNodeActivity),
+        [ActivityNames.RunNodes] = typeof(RunNodesActivity),
         [ActivityNames.LoadWorkflow] = typeof(LoadWorkflowActivity),
         [ActivityNames.RecordRunEvents] = typeof(RecordRunEventsActivity),
         [ActivityNames.PlanRunAlerts] = typeof(PlanRunAlertsActivity),

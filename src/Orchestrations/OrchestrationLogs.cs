@@ -33,6 +33,9 @@ internal static partial class OrchestrationLogs
     [LoggerMessage(2016, LogLevel.Warning, "Run {RunId}: could not check for cancellation before node {NodeId} started; starting it (a running node is still stopped by the watcher)")]
     public static partial void StartCheckFailed(ILogger logger, Exception exception, string runId, string nodeId);
 
+    [LoggerMessage(2017, LogLevel.Warning, "Run {RunId}: node {NodeId} attempt {Attempt} broke inside its batch; the orchestrator records its end")]
+    public static partial void BatchAttemptBroke(ILogger logger, Exception exception, string runId, string nodeId, int attempt);
+
     [LoggerMessage(2014, LogLevel.Warning, "Run {RunId}: node {NodeId} attempt {Attempt} dropped {Count} trace events: its trace buffer was full")]
     public static partial void TraceEventsLost(ILogger logger, string runId, string nodeId, int attempt, long count);
 

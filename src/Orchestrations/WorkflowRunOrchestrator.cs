@@ -10,7 +10,7 @@ namespace ShipSec.Orchestrations;
 
 /// <summary>
 /// Walks a workflow's DAG: nodes whose dependencies completed are scheduled, up to the run's <c>maxParallelNodes</c> at
-/// once (large runs through batch sub-orchestrations), failed attempts
+/// once (large runs in batches, one activity each), failed attempts
 /// are retried per the node's policy, a final failure skips what depends on it and fails the run, and a
 /// cancel event stops scheduling. Deterministic: only the context's clock, timers and activities are used,
 /// and no trace event passes through here except the few run-level ones it decides on.
@@ -25,17 +25,20 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
     internal static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(3);
 
     /// <summary>
-    /// Runs of up to this many nodes schedule each node from their own history; larger ones fan out through
-    /// <see cref="NodeBatchOrchestrator"/>s, so that no history grows with the node count (one entry per batch here, a few
-    /// nodes' attempts in each batch) and replays stay cheap.
+    /// Runs of up to this many nodes give each node its own activity; larger ones run their ready nodes in batches, one
+    /// <see cref="RunNodesActivity"/> each, so that the history grows by one entry per batch rather than per node and a
+    /// queue round trip carries many nodes.
     /// </summary>
     internal const int InlineNodeLimit = 100;
 
     /// <summary>Most batches of one run in flight at once; each gets an equal share of the run's <c>maxParallelNodes</c>.</summary>
     internal const int BatchesInFlight = 2;
 
-    /// <summary>A batch holds this many times the nodes it may run at once, so it is rarely idle while its last ones run.</summary>
-    internal const int NodesPerBatchSlot = 4;
+    /// <summary>
+    /// A batch holds this many times the nodes it may run at once. More nodes per batch carry more work per queue round
+    /// trip; fewer make a slow node hold back less (a batch answers when its last node ends).
+    /// </summary>
+    internal const int NodesPerBatchSlot = 16;
 
     /// <inheritdoc />
     public override async Task<WorkflowRunResult> RunAsync(TaskOrchestrationContext context, WorkflowRunInput input)
@@ -84,8 +87,9 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         // Small runs give every node its own slot; large ones share the run's slots between a few batches.
         var window = graph.Nodes.Count <= InlineNodeLimit ? 1 : Math.Max(1, maxParallel / BatchesInFlight);
         var running = new Dictionary<Task<IReadOnlyList<NodeRunResult>>, Dispatch>();
+        // Nodes of a batch whose first attempt failed and will be retried, each on its own once a slot is free.
+        var retrying = new Queue<(RunNodeInput First, NodeAttemptResult Result)>();
         var slotsInUse = 0;
-        var batches = 0;
         var cancelRequested = context.WaitForExternalEvent<string>(OrchestrationEventNames.Cancel);
         RunFailure? failure = null;
         var cancelled = false;
@@ -95,6 +99,12 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
 
         while (true)
         {
+            while (!cancelled && slotsInUse < maxParallel && retrying.TryDequeue(out var retry))
+            {
+                running.Add(Single(retry.First.Node.Id, NodeAttempts.RetryAfterAsync(context, run, retry.First, 1, retry.Result)), new Dispatch([retry.First], 1, Batch: false));
+                slotsInUse++;
+            }
+
             while (!cancelled && readiness.Count > 0 && slotsInUse < maxParallel)
             {
                 var nodes = new List<NodeDefinition>();
@@ -108,7 +118,7 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
                     if (node.Component == ApprovalComponent.ComponentName)
                     {
                         // A waiting approval holds no worker, so it takes no slot.
-                        running.Add(Single(node.Id, AwaitApprovalAsync(context, input, run, node)), new Dispatch([node.Id], 0));
+                        running.Add(Single(node.Id, AwaitApprovalAsync(context, input, run, node)), new Dispatch([], 0, Batch: false) { Approval = node.Id });
                         continue;
                     }
 
@@ -124,11 +134,8 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
                 var slots = Math.Min(nodes.Count, share);
                 var task = window == 1
                     ? Single(nodes[0].Id, NodeAttempts.RunWithRetriesAsync(context, run, attempts[0]))
-                    : context.CallSubOrchestratorAsync<IReadOnlyList<NodeRunResult>>(
-                        OrchestratorNames.NodeBatch,
-                        new NodeBatchInput(runId, attempts, run.StartedAt) { Parallelism = slots },
-                        new SubOrchestrationOptions { InstanceId = $"{runId}:batch:{++batches}" });
-                running.Add(task, new Dispatch([.. nodes.Select(n => n.Id)], slots));
+                    : NodeAttempts.RunBatchAsync(context, run, attempts, slots);
+                running.Add(task, new Dispatch(attempts, slots, Batch: window > 1));
                 slotsInUse += slots;
             }
 
@@ -160,10 +167,17 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
             }
 
             var done = (Task<IReadOnlyList<NodeRunResult>>)finished;
-            slotsInUse -= running[done].Slots;
+            var dispatch = running[done];
+            slotsInUse -= dispatch.Slots;
             running.Remove(done);
             foreach (var (nodeId, result) in await done)
             {
+                if (dispatch.Batch && dispatch.First(nodeId) is { } first && NodeAttempts.WillRetry(first, 1, result))
+                {
+                    retrying.Enqueue((first, result));
+                    continue;
+                }
+
                 switch (result.Outcome)
                 {
                     case NodeAttemptOutcome.Succeeded:
@@ -191,7 +205,7 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
         var status = failure is not null ? RunStatus.Failed : cancelled ? RunStatus.Cancelled : RunStatus.Completed;
         var now = context.CurrentUtcDateTime;
         var closing = new List<RunEventSpec>();
-        var unanswered = running.Values.SelectMany(d => d.NodeIds).ToHashSet(StringComparer.Ordinal);
+        var unanswered = running.Values.SelectMany(d => d.NodeIds).Concat(retrying.Select(r => r.First.Node.Id)).ToHashSet(StringComparer.Ordinal);
         foreach (var nodeId in graph.TopologicalOrder)
         {
             if (unanswered.Contains(nodeId))
@@ -230,8 +244,22 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
     private static async Task<IReadOnlyList<NodeRunResult>> Single(string nodeId, Task<NodeAttemptResult> attempt)
         => [new NodeRunResult(nodeId, await attempt)];
 
-    /// <summary>What one dispatched task runs: its nodes, and the run's slots it holds until it answers.</summary>
-    private sealed record Dispatch(IReadOnlyList<string> NodeIds, int Slots);
+    /// <summary>
+    /// What one dispatched task runs: its nodes' first attempts, the run's slots it holds until it answers, and whether
+    /// it is a batch (whose failed first attempts are retried one by one afterwards) rather than nodes run to their end.
+    /// </summary>
+    private sealed record Dispatch(IReadOnlyList<RunNodeInput> Firsts, int Slots, bool Batch)
+    {
+        /// <summary>An approval step's node: it runs in the orchestration, not in an activity.</summary>
+        public string? Approval { get; init; }
+
+        public IEnumerable<string> NodeIds => Approval is { } approval ? [approval] : Firsts.Select(first => first.Node.Id);
+
+        private Dictionary<string, RunNodeInput>? byNode;
+
+        public RunNodeInput? First(string nodeId)
+            => (byNode ??= Firsts.ToDictionary(first => first.Node.Id, StringComparer.Ordinal)).GetValueOrDefault(nodeId);
+    }
 
     /// <summary>Waits between attempts of one alert: about five minutes in all before it is given up.</summary>
     internal static readonly TimeSpan[] AlertBackoff =

@@ -101,6 +101,34 @@ public sealed class WorkflowRunOrchestratorTests(InMemoryLocalHostFixture host) 
     }
 
     [Fact]
+    public async Task In_a_run_large_enough_for_batches_a_failed_first_attempt_is_retried_on_its_own_and_a_final_failure_skips_its_dependents()
+    {
+        // Over the orchestrator's inline limit, so the ready nodes run in batches of one activity each.
+        var fillers = string.Join(",\n", Enumerable.Range(0, WorkflowRunOrchestrator.InlineNodeLimit + 10).Select(i =>
+            $$"""{ "id": "filler{{i}}", "component": "core.log", "inputs": { "message": "filler {{i}}" } }"""));
+        var runId = await host.StartRunAsync(Workflow("batched", fillers + """
+            ,
+            { "id": "flaky", "component": "core.fail", "inputs": { "message": "first try fails", "failUntilAttempt": 1 },
+              "retry": { "maxAttempts": 3, "backoffSeconds": 0.1 } },
+            { "id": "after-flaky", "component": "core.log", "inputs": { "message": "ran" }, "dependsOn": ["flaky"] },
+            { "id": "scan", "component": "core.fail", "inputs": { "message": "scanner crashed" } },
+            { "id": "report", "component": "core.log", "inputs": { "message": "never" }, "dependsOn": ["scan"] }
+            """));
+
+        var summary = await host.WaitForEndAsync(runId, TimeSpan.FromSeconds(60));
+        var trace = await host.GetTraceAsync(runId);
+
+        Assert.Equal(RunStatus.Failed, summary.Status);
+        Assert.Equal(new RunFailure("scan", "scanner crashed"), summary.Failure);
+        Assert.True(Find(trace, "flaky", TraceEventType.NodeFailed, attempt: 1).Error!.WillRetry);
+        Find(trace, "flaky", TraceEventType.NodeCompleted, attempt: 2);
+        Assert.True(Find(trace, "after-flaky", TraceEventType.NodeStarted).Sequence > Find(trace, "flaky", TraceEventType.NodeCompleted, attempt: 2).Sequence);
+        Assert.Equal("upstream-failed", Find(trace, "report", TraceEventType.NodeSkipped, attempt: 0).Error!.Kind);
+        Assert.Equal(WorkflowRunOrchestrator.InlineNodeLimit + 10, trace.Count(e => e is { Type: TraceEventType.NodeCompleted } && e.NodeId!.StartsWith("filler", StringComparison.Ordinal)));
+        Assert.Equal(Enumerable.Range(1, trace.Count).Select(i => (long)i), trace.Select(e => e.Sequence));
+    }
+
+    [Fact]
     public async Task Cancelling_stops_the_running_node_and_skips_the_rest()
     {
         var runId = await host.StartRunAsync(Workflow("long", """

@@ -9,7 +9,7 @@ namespace ShipSec.Functions.Durable;
 /// host runs on the Durable Task Framework.
 /// </summary>
 public sealed class DurableFunctions(
-    RunNodeActivity runNode, LoadWorkflowActivity loadWorkflow, RecordRunEventsActivity recordRunEvents, PlanRunAlertsActivity planRunAlerts, DeliverAlertActivity deliverAlert)
+    RunNodeActivity runNode, RunNodesActivity runNodes, LoadWorkflowActivity loadWorkflow, RecordRunEventsActivity recordRunEvents, PlanRunAlertsActivity planRunAlerts, DeliverAlertActivity deliverAlert)
 {
     /// <summary>The workflow run orchestration.</summary>
     [Function(OrchestratorNames.WorkflowRun)]
@@ -18,15 +18,6 @@ public sealed class DurableFunctions(
         ArgumentNullException.ThrowIfNull(context);
         return new WorkflowRunOrchestrator().RunAsync(context, context.GetInput<WorkflowRunInput>()
             ?? throw new InvalidOperationException("The orchestration was started without its input."));
-    }
-
-    /// <summary>A batch of a large run's ready nodes.</summary>
-    [Function(OrchestratorNames.NodeBatch)]
-    public static Task<IReadOnlyList<NodeRunResult>> NodeBatch([OrchestrationTrigger] TaskOrchestrationContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return new NodeBatchOrchestrator().RunAsync(context, context.GetInput<NodeBatchInput>()
-            ?? throw new InvalidOperationException("The batch was started without its input."));
     }
 
     /// <summary>The stored workflow version a run executes.</summary>
@@ -43,6 +34,14 @@ public sealed class DurableFunctions(
     {
         ArgumentNullException.ThrowIfNull(input);
         return runNode.RunAsync(new FunctionActivityContext(ActivityNames.RunNode, input.RunId), input);
+    }
+
+    /// <summary>The first attempts of a batch of a large run's ready nodes.</summary>
+    [Function(ActivityNames.RunNodes)]
+    public Task<IReadOnlyList<NodeRunResult>> RunNodes([ActivityTrigger] NodeBatchInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return runNodes.RunAsync(new FunctionActivityContext(ActivityNames.RunNodes, input.RunId), input);
     }
 
     /// <summary>Run-level events decided by the orchestrator.</summary>
