@@ -154,30 +154,13 @@ internal sealed class IngestBench(IsolatedLocalHost host)
 
     private static async Task<Pass> MeasureAsync(int total, Func<Task> ingest, Func<Task<long>> count)
     {
-        using var sampling = new CancellationTokenSource();
-        var peak = Environment.WorkingSet;
-        var sampler = Task.Run(async () =>
-        {
-            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
-            try
-            {
-                while (await timer.WaitForNextTickAsync(sampling.Token))
-                {
-                    peak = Math.Max(peak, Environment.WorkingSet);
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        });
-
+        var memory = PeakMemory.Start();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
         await ingest();
         var elapsed = clock.Elapsed;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        await sampling.CancelAsync();
-        await sampler;
+        await memory.DisposeAsync();
 
         var stored = await count();
         if (stored != total)
@@ -185,7 +168,7 @@ internal sealed class IngestBench(IsolatedLocalHost host)
             throw new InvalidOperationException($"Ingest committed {stored} of {total} events.");
         }
 
-        return new Pass(total / elapsed.TotalSeconds, (double)allocated / total, Math.Max(peak, Environment.WorkingSet));
+        return new Pass(total / elapsed.TotalSeconds, (double)allocated / total, memory.WorkingSet);
     }
 
     private static async Task<long> CountAsync(string table, TraceEvent[][] runs)

@@ -302,19 +302,21 @@ async Task ScaleAsync(IsolatedLocalHost host, string backend)
     checks.Under($"{backend}: small run p95 during a big run under 10 s", Stats.Percentile(during.Small, 95), 10_000, "ms");
 
     int[] many = quick ? [10, 50] : [100, 1_000];
-    var manyTimings = new List<(int Runs, double Ms)>();
+    var manyTimings = new List<(int Runs, double Ms, PeakMemory Memory)>();
     foreach (var count in many)
     {
-        System.GC.Collect();
-        var peakBefore = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64;
+        var memory = PeakMemory.Start();
         var (ms, exact) = await scale.ManyAsync(count);
-        var peak = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64;
-        manyTimings.Add((count, ms));
-        Say($"scale {backend}: {count:N0} runs of 10 nodes in {ms / 1000:N1} s, {exact} exact traces, peak working set {peak / 1048576.0:N0} MB (before {peakBefore / 1048576.0:N0} MB)");
+        await memory.DisposeAsync();
+        manyTimings.Add((count, ms, memory));
+        Say($"scale {backend}: {count:N0} runs of 10 nodes in {ms / 1000:N1} s, {exact} exact traces, peak working set {memory.WorkingSet / 1048576.0:N0} MB, peak managed heap {memory.Heap / 1048576.0:N0} MB");
         checks.That($"{backend}: {count:N0} concurrent runs all completed with exact, gapless traces", exact == count, $"{exact} of {count}");
-        figures.Add(new Figure($"{backend}: {count:N0} concurrent 10-node runs, host peak working set", "MB", peak / 1048576.0, null, "-"));
     }
 
+    figures.Add(Figure.Cost($"{backend}: {many[1]:N0} vs {many[0]:N0} concurrent runs, peak managed heap of the host", "MB",
+        manyTimings[1].Memory.Heap / 1048576.0, manyTimings[0].Memory.Heap / 1048576.0));
+    figures.Add(Figure.Cost($"{backend}: {many[1]:N0} vs {many[0]:N0} concurrent runs, peak working set of the host", "MB",
+        manyTimings[1].Memory.WorkingSet / 1048576.0, manyTimings[0].Memory.WorkingSet / 1048576.0));
     figures.Add(Figure.Cost($"{backend}: {many[1]:N0} vs {many[0]:N0} concurrent runs, wall time per run", "ms/run",
         manyTimings[1].Ms / manyTimings[1].Runs, manyTimings[0].Ms / manyTimings[0].Runs));
 }

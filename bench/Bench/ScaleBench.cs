@@ -1,10 +1,6 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using ShipSec.Shared.Sdk;
 using ShipSec.TestSupport;
 
 namespace ShipSec.Bench;
@@ -19,6 +15,11 @@ internal sealed class ScaleBench(IsolatedLocalHost host)
     private const int Levels = 10;
 
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(15);
+
+    /// <summary>A short poll keeps the measuring error small beside a run's time.</summary>
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(10);
+
+    private readonly BenchRuns _runs = new(host);
 
     private readonly Dictionary<int, string> _wide = [];
 
@@ -37,7 +38,7 @@ internal sealed class ScaleBench(IsolatedLocalHost host)
     {
         if (!_wide.TryGetValue(nodes, out var workflowId))
         {
-            workflowId = _wide[nodes] = await RegisterAsync(WideDag(nodes), cancellationToken);
+            workflowId = _wide[nodes] = await _runs.RegisterAsync(WideDag(nodes), cancellationToken);
         }
 
         return await RunAsync(workflowId, nodes, cancellationToken);
@@ -51,12 +52,12 @@ internal sealed class ScaleBench(IsolatedLocalHost host)
     {
         if (!_wide.TryGetValue(bigNodes, out var bigWorkflow))
         {
-            bigWorkflow = _wide[bigNodes] = await RegisterAsync(WideDag(bigNodes), cancellationToken);
+            bigWorkflow = _wide[bigNodes] = await _runs.RegisterAsync(WideDag(bigNodes), cancellationToken);
         }
 
         var clock = Stopwatch.StartNew();
-        var bigRunId = await StartAsync(bigWorkflow, cancellationToken);
-        var big = WaitForEndAsync(bigRunId, cancellationToken);
+        var bigRunId = await _runs.StartAsync(bigWorkflow, cancellationToken);
+        var big = _runs.WaitForEndAsync(bigRunId, Deadline, Poll, cancellationToken);
         // Let the big run fill its share of the workers before the small ones arrive.
         await WaitForCompletedNodesAsync(bigRunId, Math.Min(100, bigNodes / 10), cancellationToken);
         var small = new List<double>();
@@ -72,14 +73,14 @@ internal sealed class ScaleBench(IsolatedLocalHost host)
     /// <summary>One three-node run (a chain) on an otherwise idle host, or beside whatever else runs.</summary>
     public async Task<RunTiming> SmallAsync(CancellationToken cancellationToken = default)
     {
-        _small ??= await RegisterAsync(Chain("bench-small", 3), cancellationToken);
+        _small ??= await _runs.RegisterAsync(Chain("bench-small", 3), cancellationToken);
         return await RunAsync(_small, 3, cancellationToken);
     }
 
     /// <summary>Starts <paramref name="runs"/> runs of a ten-node workflow at once and waits for all: wall time and exactness.</summary>
     public async Task<(double Milliseconds, int Exact)> ManyAsync(int runs, CancellationToken cancellationToken = default)
     {
-        var workflowId = await RegisterAsync(WideDag(10, "bench-ten"), cancellationToken);
+        var workflowId = await _runs.RegisterAsync(WideDag(10, "bench-ten"), cancellationToken);
         var clock = Stopwatch.StartNew();
         using var gate = new SemaphoreSlim(16);
         var started = await Task.WhenAll(Enumerable.Range(0, runs).Select(async _ =>
@@ -87,7 +88,7 @@ internal sealed class ScaleBench(IsolatedLocalHost host)
             await gate.WaitAsync(cancellationToken);
             try
             {
-                return await StartAsync(workflowId, cancellationToken);
+                return await _runs.StartAsync(workflowId, cancellationToken);
             }
             finally
             {
@@ -96,7 +97,7 @@ internal sealed class ScaleBench(IsolatedLocalHost host)
         }));
         foreach (var runId in started)
         {
-            await WaitForEndAsync(runId, cancellationToken);
+            await _runs.WaitForEndAsync(runId, Deadline, Poll, cancellationToken);
         }
 
         var elapsed = clock.Elapsed.TotalMilliseconds;
@@ -112,12 +113,7 @@ internal sealed class ScaleBench(IsolatedLocalHost host)
     /// <summary>Calls the host's own <c>core.log</c> instance <paramref name="nodes"/> times, 32 at once: the ceiling.</summary>
     public async Task<RunTiming> DirectAsync(int nodes)
     {
-        var component = host.Services.GetServices<IComponent>().Single(c => c.Descriptor.Name == "core.log");
-        var inputs = new ComponentInputs(new Dictionary<string, JsonElement>
-        {
-            ["message"] = JsonSerializer.SerializeToElement("noop"),
-            ["count"] = JsonSerializer.SerializeToElement(0),
-        });
+        var (component, inputs) = _runs.Noop();
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, nodes), new ParallelOptions { MaxDegreeOfParallelism = 32 },
             async (i, _) => await component.ExecuteAsync(new DirectComponentContext($"n{i}", inputs)));
@@ -127,43 +123,9 @@ internal sealed class ScaleBench(IsolatedLocalHost host)
     private async Task<RunTiming> RunAsync(string workflowId, int nodes, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var runId = await StartAsync(workflowId, cancellationToken);
-        await WaitForEndAsync(runId, cancellationToken);
+        var runId = await _runs.StartAsync(workflowId, cancellationToken);
+        await _runs.WaitForEndAsync(runId, Deadline, Poll, cancellationToken);
         return new RunTiming(runId, nodes, clock.Elapsed.TotalMilliseconds);
-    }
-
-    private async Task<string> StartAsync(string workflowId, CancellationToken cancellationToken)
-    {
-        using var started = await host.Http.PostAsync(new Uri($"api/workflows/{workflowId}/runs", UriKind.Relative), null, cancellationToken);
-        if (started.StatusCode != HttpStatusCode.Accepted)
-        {
-            throw new InvalidOperationException($"Starting a run answered {(int)started.StatusCode}: {await started.Content.ReadAsStringAsync(cancellationToken)}");
-        }
-
-        return (await started.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("runId").GetString()!;
-    }
-
-    private async Task<JsonElement> WaitForEndAsync(string runId, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Deadline);
-        while (true)
-        {
-            var summary = await host.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/workflows/runs/{runId}/status", UriKind.Relative), timeout.Token);
-            var status = summary.GetProperty("status").GetString();
-            if (status == "completed")
-            {
-                return summary;
-            }
-
-            if (status is "failed" or "cancelled")
-            {
-                throw new InvalidOperationException($"The bench run {runId} ended {status}: {summary}");
-            }
-
-            // A short poll keeps the measuring error small beside a run's time.
-            await Task.Delay(TimeSpan.FromMilliseconds(10), timeout.Token);
-        }
     }
 
     private async Task WaitForCompletedNodesAsync(string runId, int count, CancellationToken cancellationToken)
@@ -193,18 +155,6 @@ internal sealed class ScaleBench(IsolatedLocalHost host)
         return gapless && started == nodes && completed == nodes;
     }
 
-    private async Task<string> RegisterAsync(object workflow, CancellationToken cancellationToken)
-    {
-        using var content = new StringContent(JsonSerializer.Serialize(workflow), Encoding.UTF8, "application/json");
-        using var created = await host.Http.PostAsync(new Uri("api/workflows", UriKind.Relative), content, cancellationToken);
-        if (!created.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"Registering a bench workflow answered {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync(cancellationToken)}");
-        }
-
-        return (await created.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("id").GetString()!;
-    }
-
     /// <summary>Ten levels of <c>nodes / 10</c> no-op nodes; each node after the first level waits for two of the level before.</summary>
     public static object WideDag(int nodes, string? id = null)
     {
@@ -216,7 +166,7 @@ internal sealed class ScaleBench(IsolatedLocalHost host)
             for (var i = 0; i < width; i++)
             {
                 string[] dependsOn = level == 0 ? [] : [.. new[] { $"l{level - 1}n{i}", $"l{level - 1}n{(i + 1) % width}" }.Distinct()];
-                list.Add(new { id = $"l{level}n{i}", component = "core.log", inputs = new { message = "noop", count = 0 }, dependsOn });
+                list.Add(BenchRuns.NoopNode($"l{level}n{i}", dependsOn));
             }
         }
 
@@ -227,12 +177,6 @@ internal sealed class ScaleBench(IsolatedLocalHost host)
     {
         id = $"{id}-{Guid.NewGuid():N}",
         name = $"Bench chain of {nodes}",
-        nodes = Enumerable.Range(0, nodes).Select(i => new
-        {
-            id = $"n{i}",
-            component = "core.log",
-            inputs = new { message = "noop", count = 0 },
-            dependsOn = i == 0 ? Array.Empty<string>() : [$"n{i - 1}"],
-        }).ToList(),
+        nodes = Enumerable.Range(0, nodes).Select(i => BenchRuns.NoopNode($"n{i}", i == 0 ? [] : [$"n{i - 1}"])).ToList(),
     };
 }

@@ -6,7 +6,7 @@ namespace ShipSec.Shared.Dsl;
 /// The dependency graph of a valid workflow: what each node waits for, what waits for it, and orders to
 /// run it in. Dependencies are a node's <c>dependsOn</c> entries and the nodes its top-level <c>$ref</c>
 /// inputs name. Everything is computed once at construction, so Dependencies, Dependents and the orders
-/// allocate nothing per call (Descendants and ReadyNodes allocate their result); every list is
+/// allocate nothing per call (Descendants allocates its result; <see cref="NodeReadiness"/> says which nodes may start); every list is
 /// in a deterministic order (written order, or topological order with ties in written order), so an
 /// orchestrator can use it during replay.
 /// </summary>
@@ -144,42 +144,6 @@ public sealed class WorkflowGraph
         }
 
         return Array.AsReadOnly(result);
-    }
-
-    /// <summary>
-    /// The nodes that can start now, in topological order: every dependency is in <paramref name="completed"/>
-    /// (finished with outputs) and the node itself is in neither <paramref name="completed"/> nor
-    /// <paramref name="excluded"/> (started, failed or skipped).
-    /// </summary>
-    public IReadOnlyList<string> ReadyNodes(IReadOnlySet<string> completed, IReadOnlySet<string> excluded)
-    {
-        ArgumentNullException.ThrowIfNull(completed);
-        ArgumentNullException.ThrowIfNull(excluded);
-        List<string>? ready = null;
-        foreach (var id in TopologicalOrder)
-        {
-            if (completed.Contains(id) || excluded.Contains(id))
-            {
-                continue;
-            }
-
-            var allDone = true;
-            foreach (var dependency in dependencies[indexById[id]])
-            {
-                if (!completed.Contains(nodes[dependency].Id))
-                {
-                    allDone = false;
-                    break;
-                }
-            }
-
-            if (allDone)
-            {
-                (ready ??= []).Add(id);
-            }
-        }
-
-        return ready is null ? None : ready.AsReadOnly();
     }
 
     private int IndexOf(string nodeId)

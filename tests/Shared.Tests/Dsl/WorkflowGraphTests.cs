@@ -63,15 +63,41 @@ public sealed class WorkflowGraphTests
     }
 
     [Fact]
-    public void Ready_nodes_are_those_whose_dependencies_all_completed()
+    public void A_node_becomes_ready_once_all_its_dependencies_completed_and_only_once()
     {
         var graph = Graph(TestCatalog.Noops(("a", []), ("b", []), ("c", ["a"]), ("d", ["a", "b"])));
+        var readiness = new NodeReadiness(graph, new HashSet<string>());
 
-        Assert.Equal(["a", "b"], graph.ReadyNodes(new HashSet<string>(), new HashSet<string>()));
-        Assert.Equal(["b"], graph.ReadyNodes(new HashSet<string>(), new HashSet<string> { "a" }));
-        Assert.Equal(["b", "c"], graph.ReadyNodes(new HashSet<string> { "a" }, new HashSet<string>()));
-        Assert.Equal(["c", "d"], graph.ReadyNodes(new HashSet<string> { "a", "b" }, new HashSet<string>()));
-        Assert.Empty(graph.ReadyNodes(new HashSet<string> { "a", "b", "c", "d" }, new HashSet<string>()));
+        Assert.Equal(["a", "b"], TakeAll(readiness));
+        readiness.Completed("a");
+        Assert.Equal(["c"], TakeAll(readiness));
+        readiness.Completed("b");
+        Assert.Equal(["d"], TakeAll(readiness));
+        readiness.Completed("c");
+        readiness.Completed("d");
+        Assert.Empty(TakeAll(readiness));
+    }
+
+    [Fact]
+    public void Nodes_reused_from_a_parent_run_are_never_ready_and_release_their_dependents()
+    {
+        var graph = Graph(TestCatalog.Noops(("a", []), ("b", []), ("c", ["a"]), ("d", ["a", "b"])));
+        var readiness = new NodeReadiness(graph, new HashSet<string> { "a" });
+
+        Assert.Equal(["b", "c"], TakeAll(readiness));
+        readiness.Completed("b");
+        Assert.Equal(["d"], TakeAll(readiness));
+    }
+
+    private static List<string> TakeAll(NodeReadiness readiness)
+    {
+        var taken = new List<string>();
+        while (readiness.TryTake(out var nodeId))
+        {
+            taken.Add(nodeId);
+        }
+
+        return taken;
     }
 
     [Fact]

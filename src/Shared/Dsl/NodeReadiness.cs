@@ -1,14 +1,12 @@
-using ShipSec.Shared.Dsl;
-
-namespace ShipSec.Orchestrations;
+namespace ShipSec.Shared.Dsl;
 
 /// <summary>
 /// Which nodes of a run may start: each node counts the dependencies it still waits for, and a node that completes
 /// releases its dependents. Every node and edge is visited once over a whole run (O(V+E)), where scanning all nodes
 /// after each completion cost O(V·E). Nodes become ready in a deterministic order (their dependencies' completion
-/// order, ties in topological order), as an orchestrator's replay requires.
+/// order, ties in topological order), as an orchestrator's replay requires. The one rule of when a node may start.
 /// </summary>
-internal sealed class NodeReadiness
+public sealed class NodeReadiness
 {
     private readonly WorkflowGraph graph;
     private readonly Dictionary<string, int> waitingFor;
@@ -17,6 +15,8 @@ internal sealed class NodeReadiness
     /// <summary>Starts with every node waiting except those in <paramref name="done"/> (reused from a parent run).</summary>
     public NodeReadiness(WorkflowGraph graph, IReadOnlySet<string> done)
     {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(done);
         this.graph = graph;
         waitingFor = new Dictionary<string, int>(graph.Nodes.Count, StringComparer.Ordinal);
         foreach (var nodeId in graph.TopologicalOrder)
