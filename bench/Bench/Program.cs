@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ShipSec.Bench;
+using ShipSec.Shared.Dsl;
 using ShipSec.Shared.Json;
 using ShipSec.TestSupport;
 
@@ -229,18 +230,29 @@ if (Runs("orchestration"))
 
 if (Runs("scale"))
 {
-    // --backend=InMemory|Azurite measures one backend only (both by default; --quick: in-memory only).
+    // --backend=InMemory|Azurite measures one backend only (both by default; --quick: in-memory only);
+    // --phase=dags|many only the DAG figures (sizes, parallelism, small runs during a big one) or only the many runs.
     var only = args.FirstOrDefault(a => a.StartsWith("--backend=", StringComparison.Ordinal))?["--backend=".Length..];
-    if (only is null or "InMemory")
+    var phase = args.FirstOrDefault(a => a.StartsWith("--phase=", StringComparison.Ordinal))?["--phase=".Length..];
+    foreach (var (backend, hostBackend) in new[] { ("InMemory", "InMemory"), ("Azurite", "AzureStorage") })
     {
-        await using var memory = await StartHostAsync("InMemory");
-        await ScaleAsync(memory, "InMemory");
-    }
+        if (only is not null && only != backend || quick && backend == "Azurite")
+        {
+            continue;
+        }
 
-    if (!quick && only is null or "Azurite")
-    {
-        await using var azurite = await StartHostAsync("AzureStorage");
-        await ScaleAsync(azurite, "Azurite");
+        if (phase is null or "dags")
+        {
+            await using var host = await StartHostAsync(hostBackend);
+            await ScaleDagsAsync(host, backend);
+        }
+
+        if (phase is null or "many")
+        {
+            // A host of its own (its own task hub): the many runs neither inherit the big runs' history nor their heap.
+            await using var host = await StartHostAsync(hostBackend);
+            await ManyRunsAsync(host, backend);
+        }
     }
 }
 
@@ -265,9 +277,9 @@ async Task<Figure> OrchestrateAsync(IsolatedLocalHost host, string backend)
     return Figure.Cost($"DAG 10x5 per level, {backend}", "ms", Stats.Median(ours), Stats.Median(direct));
 }
 
-// Issue 13: per-node cost as the DAG grows, throughput beside calling the component directly, small runs during a big one,
-// and many runs at once. --quick keeps the shape with small sizes so the figures cannot rot.
-async Task ScaleAsync(IsolatedLocalHost host, string backend)
+// Issue 13: per-node cost as the DAG grows, throughput beside calling the component directly, other settings of
+// maxParallelNodes, and small runs during a big one. --quick keeps the shape with small sizes so the figures cannot rot.
+async Task ScaleDagsAsync(IsolatedLocalHost host, string backend)
 {
     var scale = new ScaleBench(host);
     int[] sizes = quick ? [100, 500] : [500, 5_000, 10_000];
@@ -285,7 +297,23 @@ async Task ScaleAsync(IsolatedLocalHost host, string backend)
 
     var (small, large) = (sizes[0], sizes[^1]);
     var growth = timings[large].MillisecondsPerNode / timings[small].MillisecondsPerNode;
-    figures.Add(Figure.Cost($"{backend}: per-node time at {large:N0} vs {small:N0} nodes", "ms/node", timings[large].MillisecondsPerNode, timings[small].MillisecondsPerNode));
+    foreach (var size in sizes.Skip(1))
+    {
+        figures.Add(Figure.Cost($"{backend}: per-node time at {size:N0} vs {small:N0} nodes", "ms/node", timings[size].MillisecondsPerNode, timings[small].MillisecondsPerNode));
+    }
+
+    if (!quick)
+    {
+        // The deployment default of maxParallelNodes beside larger settings, on the same DAG in the same run.
+        var middle = sizes[1];
+        foreach (var parallel in new[] { 32, 64 })
+        {
+            var wider = await scale.WideAsync(middle, parallel);
+            Say($"scale {backend}: {middle:N0} nodes at maxParallelNodes {parallel} in {wider.Milliseconds / 1000:N1} s = {wider.NodesPerSecond:N0} nodes/s");
+            figures.Add(Figure.Share($"{backend}: wide DAG of {middle:N0} nodes at maxParallelNodes {parallel} (vs the default {WorkflowLimits.DefaultMaxParallelNodes})", "nodes/s", wider.NodesPerSecond, timings[middle].NodesPerSecond));
+        }
+    }
+
     checks.Under($"{backend}: per-node time at {large:N0} nodes under 3x that at {small:N0} (goal 1.3x)", growth, 3, "x");
 
     var idle = new List<double>();
@@ -301,6 +329,12 @@ async Task ScaleAsync(IsolatedLocalHost host, string backend)
     checks.That($"{backend}: small runs finished while the {bigSize:N0}-node run executed", during.Small.Count > 0, $"{during.Small.Count} small runs");
     checks.Under($"{backend}: small run p95 during a big run under 10 s", Stats.Percentile(during.Small, 95), 10_000, "ms");
 
+}
+
+// Issue 13: many concurrent runs of a ten-node workflow, wall time and the host's peak memory beside a tenth as many.
+async Task ManyRunsAsync(IsolatedLocalHost host, string backend)
+{
+    var scale = new ScaleBench(host);
     int[] many = quick ? [10, 50] : [100, 1_000];
     var manyTimings = new List<(int Runs, double Ms, PeakMemory Memory)>();
     foreach (var count in many)

@@ -21,7 +21,7 @@ internal sealed class ScaleBench(IsolatedLocalHost host)
 
     private readonly BenchRuns _runs = new(host);
 
-    private readonly Dictionary<int, string> _wide = [];
+    private readonly Dictionary<(int Nodes, int? MaxParallelNodes), string> _wide = [];
 
     private string? _small;
 
@@ -33,12 +33,15 @@ internal sealed class ScaleBench(IsolatedLocalHost host)
         public double MillisecondsPerNode => Milliseconds / Nodes;
     }
 
-    /// <summary>Runs a wide DAG of <paramref name="nodes"/> nodes to completion.</summary>
-    public async Task<RunTiming> WideAsync(int nodes, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs a wide DAG of <paramref name="nodes"/> nodes to completion, at most <paramref name="maxParallelNodes"/> at once
+    /// (the deployment's default when null).
+    /// </summary>
+    public async Task<RunTiming> WideAsync(int nodes, int? maxParallelNodes = null, CancellationToken cancellationToken = default)
     {
-        if (!_wide.TryGetValue(nodes, out var workflowId))
+        if (!_wide.TryGetValue((nodes, maxParallelNodes), out var workflowId))
         {
-            workflowId = _wide[nodes] = await _runs.RegisterAsync(WideDag(nodes), cancellationToken);
+            workflowId = _wide[(nodes, maxParallelNodes)] = await _runs.RegisterAsync(WideDag(nodes, maxParallelNodes: maxParallelNodes), cancellationToken);
         }
 
         return await RunAsync(workflowId, nodes, cancellationToken);
@@ -50,9 +53,9 @@ internal sealed class ScaleBench(IsolatedLocalHost host)
     /// </summary>
     public async Task<(IReadOnlyList<double> Small, RunTiming Big)> SmallDuringBigAsync(int bigNodes, int smallRuns, CancellationToken cancellationToken = default)
     {
-        if (!_wide.TryGetValue(bigNodes, out var bigWorkflow))
+        if (!_wide.TryGetValue((bigNodes, null), out var bigWorkflow))
         {
-            bigWorkflow = _wide[bigNodes] = await _runs.RegisterAsync(WideDag(bigNodes), cancellationToken);
+            bigWorkflow = _wide[(bigNodes, null)] = await _runs.RegisterAsync(WideDag(bigNodes), cancellationToken);
         }
 
         var clock = Stopwatch.StartNew();
@@ -156,7 +159,7 @@ internal sealed class ScaleBench(IsolatedLocalHost host)
     }
 
     /// <summary>Ten levels of <c>nodes / 10</c> no-op nodes; each node after the first level waits for two of the level before.</summary>
-    public static object WideDag(int nodes, string? id = null)
+    public static object WideDag(int nodes, string? id = null, int? maxParallelNodes = null)
     {
         var width = Math.Max(1, nodes / Levels);
         var levels = nodes / width;
@@ -170,7 +173,10 @@ internal sealed class ScaleBench(IsolatedLocalHost host)
             }
         }
 
-        return new { id = id ?? $"bench-wide-{nodes}-{Guid.NewGuid():N}", name = $"Bench wide DAG of {nodes}", nodes = list };
+        id ??= $"bench-wide-{nodes}-{Guid.NewGuid():N}";
+        return maxParallelNodes is { } parallel
+            ? new { id, name = $"Bench wide DAG of {nodes}, {parallel} at once", nodes = list, maxParallelNodes = parallel }
+            : new { id, name = $"Bench wide DAG of {nodes}", nodes = list };
     }
 
     private static object Chain(string id, int nodes) => new

@@ -231,7 +231,7 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
             return Problems.RunNotFound(runId);
         }
 
-        if (reconciler.IsStale(summary) && await ReconcileIfReachableAsync(client, summary, cancellationToken))
+        if (reconciler.IsDueForCheck(summary) && await ReconcileIfReachableAsync(client, summary, cancellationToken))
         {
             summary = await runs.GetAsync(runId, cancellationToken) ?? summary;
         }

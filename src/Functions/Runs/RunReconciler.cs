@@ -21,11 +21,39 @@ public sealed class RunReconciler(IRunStore runs, ITracePublisher publisher, Tim
     /// <summary>How long a run may be queued without an orchestration (between its row and its schedule) before it counts as never scheduled.</summary>
     public static readonly TimeSpan ScheduleGrace = TimeSpan.FromMinutes(1);
 
-    /// <summary>True when <paramref name="run"/> is unfinished and old enough to be worth checking against its orchestration.</summary>
-    public bool IsStale(RunSummary run)
+    /// <summary>
+    /// A stale run is checked against its orchestration at most this often when its status is read. Without a bound,
+    /// each read asked orchestration storage: a dashboard polling a quiet run of a busy host (1,000 runs at once on Azurite)
+    /// sent a hundred queries a second to the storage the runs themselves waited on, and the runs stalled.
+    /// </summary>
+    public static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(10);
+
+    /// <summary>Runs whose last check is remembered, at most; past it the memory starts again (a few extra checks).</summary>
+    private const int MaxRemembered = 10_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> lastChecked = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// True when <paramref name="run"/> is unfinished, has been quiet for <see cref="StaleAfter"/> and was not checked in
+    /// the last <see cref="CheckEvery"/> (by this process); answering true counts as its check.
+    /// </summary>
+    public bool IsDueForCheck(RunSummary run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return run.Status is RunStatus.Queued or RunStatus.Running && clock.GetUtcNow() - run.UpdatedAt >= StaleAfter;
+        var now = clock.GetUtcNow();
+        if (run.Status is not (RunStatus.Queued or RunStatus.Running) || now - run.UpdatedAt < StaleAfter
+            || lastChecked.TryGetValue(run.RunId, out var checkedAt) && now - checkedAt < CheckEvery)
+        {
+            return false;
+        }
+
+        if (lastChecked.Count >= MaxRemembered)
+        {
+            lastChecked.Clear();
+        }
+
+        lastChecked[run.RunId] = now;
+        return true;
     }
 
     /// <summary>
@@ -42,7 +70,14 @@ public sealed class RunReconciler(IRunStore runs, ITracePublisher publisher, Tim
             return null;
         }
 
-        var instance = await client.GetInstanceAsync(run.RunId, getInputsAndOutputs: true, cancellationToken);
+        // Inputs and outputs only for an orchestration that completed, whose output is the run's result: a running
+        // large run's input and history need not cross the wire to learn that it still runs.
+        var instance = await client.GetInstanceAsync(run.RunId, getInputsAndOutputs: false, cancellationToken);
+        if (instance?.RuntimeStatus == OrchestrationRuntimeStatus.Completed)
+        {
+            instance = await client.GetInstanceAsync(run.RunId, getInputsAndOutputs: true, cancellationToken) ?? instance;
+        }
+
         RunEventSpec end;
         switch (instance?.RuntimeStatus)
         {
