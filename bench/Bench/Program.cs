@@ -291,7 +291,10 @@ async Task ScaleDagsAsync(IsolatedLocalHost host, string backend)
         var ours = await scale.WideAsync(size);
         var direct = await scale.DirectAsync(size);
         timings[size] = ours;
-        Say($"scale {backend}: {size:N0} nodes in {ours.Milliseconds / 1000:N1} s = {ours.NodesPerSecond:N0} nodes/s (direct {direct.NodesPerSecond:N0} nodes/s)");
+        var trace = await scale.ReadTraceAsync(ours.RunId);
+        Say($"scale {backend}: {size:N0} nodes in {ours.Milliseconds / 1000:N1} s = {ours.NodesPerSecond:N0} nodes/s (direct {direct.NodesPerSecond:N0} nodes/s); final status {trace.FinalStatusAfterLastNode.TotalMilliseconds:N0} ms after the last node");
+        checks.That($"{backend}: the {size:N0}-node run's trace is exact and gapless", trace.IsExact(size), $"{trace.Started} started, {trace.Completed} completed, gapless {trace.Gapless}");
+        checks.Under($"{backend}: the {size:N0}-node run's final status within 2 s of its last node", trace.FinalStatusAfterLastNode.TotalMilliseconds, 2_000, "ms");
         figures.Add(Figure.Share($"{backend}: wide DAG of {size:N0} nodes (vs the component called directly)", "nodes/s", ours.NodesPerSecond, direct.NodesPerSecond));
     }
 

@@ -149,13 +149,49 @@ internal sealed class ScaleBench(IsolatedLocalHost host)
 
     /// <summary>The run's trace is gapless (sequences 1..n) and has each node's start and end exactly once.</summary>
     private async Task<bool> IsExactAsync(string runId, int nodes, CancellationToken cancellationToken)
+        => (await ReadTraceAsync(runId, cancellationToken)).IsExact(nodes);
+
+    /// <summary>What a finished run's whole trace says: whether it is exact, and how long after its last node's end its final status came.</summary>
+    public sealed record TraceCheck(bool Gapless, int Started, int Completed, TimeSpan FinalStatusAfterLastNode)
     {
-        var page = await host.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/workflows/runs/{runId}/trace?after=0&limit=5000", UriKind.Relative), cancellationToken);
-        var events = page.GetProperty("events").EnumerateArray().ToList();
-        var gapless = events.Select((e, i) => e.GetProperty("sequence").GetInt64() == i + 1).All(ok => ok);
-        var started = events.Count(e => e.GetProperty("type").GetString() == "NODE_STARTED");
-        var completed = events.Count(e => e.GetProperty("type").GetString() == "NODE_COMPLETED");
-        return gapless && started == nodes && completed == nodes;
+        public bool IsExact(int nodes) => Gapless && Started == nodes && Completed == nodes;
+    }
+
+    /// <summary>Reads the run's whole trace, a page of 5,000 at a time.</summary>
+    public async Task<TraceCheck> ReadTraceAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        long after = 0;
+        var (gapless, started, completed) = (true, 0, 0);
+        DateTimeOffset lastNodeEnd = default, finalStatus = default;
+        while (true)
+        {
+            var page = await host.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/workflows/runs/{runId}/trace?after={after}&limit=5000", UriKind.Relative), cancellationToken);
+            foreach (var e in page.GetProperty("events").EnumerateArray())
+            {
+                var sequence = e.GetProperty("sequence").GetInt64();
+                gapless &= sequence == after + 1;
+                after = sequence;
+                var at = e.GetProperty("timestamp").GetDateTimeOffset();
+                switch (e.GetProperty("type").GetString())
+                {
+                    case "NODE_STARTED":
+                        started++;
+                        break;
+                    case "NODE_COMPLETED":
+                        completed++;
+                        lastNodeEnd = at > lastNodeEnd ? at : lastNodeEnd;
+                        break;
+                    case "WORKFLOW_STATUS":
+                        finalStatus = at;
+                        break;
+                }
+            }
+
+            if (!page.GetProperty("hasMore").GetBoolean())
+            {
+                return new TraceCheck(gapless, started, completed, finalStatus - lastNodeEnd);
+            }
+        }
     }
 
     /// <summary>Ten levels of <c>nodes / 10</c> no-op nodes; each node after the first level waits for two of the level before.</summary>
