@@ -14,7 +14,7 @@ internal sealed class ScaleBench(IsolatedLocalHost host)
 {
     private const int Levels = 10;
 
-    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(30);
 
     /// <summary>A short poll keeps the measuring error small beside a run's time.</summary>
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(10);
