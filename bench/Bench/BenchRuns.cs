@@ -14,11 +14,7 @@ namespace ShipSec.Bench;
 /// </summary>
 internal sealed class BenchRuns(IsolatedLocalHost host)
 {
-    /// <summary>The no-op node of every bench DAG: <c>core.log</c> that writes nothing.</summary>
-    public static object NoopNode(string id, IReadOnlyList<string> dependsOn)
-        => new { id, component = "core.log", inputs = new { message = "noop", count = 0 }, dependsOn };
-
-    /// <summary>The host's own <c>core.log</c> instance and the inputs of <see cref="NoopNode"/>: the ceiling, called directly.</summary>
+    /// <summary>The host's own <c>core.log</c> instance and the inputs of <see cref="NoopWorkflows.Node"/>: the ceiling, called directly.</summary>
     public (IComponent Component, ComponentInputs Inputs) Noop()
     {
         var component = host.Services.GetServices<IComponent>().Single(c => c.Descriptor.Name == "core.log");

@@ -47,7 +47,7 @@ internal sealed class OrchestrationBench(IsolatedLocalHost host, int levels, int
             for (var i = 0; i < width; i++)
             {
                 var previous = level;
-                nodes.Add(BenchRuns.NoopNode($"l{level}n{i}", level == 0 ? [] : [.. Enumerable.Range(0, width).Select(j => $"l{previous - 1}n{j}")]));
+                nodes.Add(NoopWorkflows.Node($"l{level}n{i}", level == 0 ? [] : [.. Enumerable.Range(0, width).Select(j => $"l{previous - 1}n{j}")]));
             }
         }
 

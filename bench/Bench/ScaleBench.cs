@@ -12,8 +12,6 @@ namespace ShipSec.Bench;
 /// </summary>
 internal sealed class ScaleBench(IsolatedLocalHost host)
 {
-    private const int Levels = 10;
-
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(30);
 
     /// <summary>A short poll keeps the measuring error small beside a run's time.</summary>
@@ -41,7 +39,7 @@ internal sealed class ScaleBench(IsolatedLocalHost host)
     {
         if (!_wide.TryGetValue((nodes, maxParallelNodes), out var workflowId))
         {
-            workflowId = _wide[(nodes, maxParallelNodes)] = await _runs.RegisterAsync(WideDag(nodes, maxParallelNodes: maxParallelNodes), cancellationToken);
+            workflowId = _wide[(nodes, maxParallelNodes)] = await _runs.RegisterAsync(NoopWorkflows.Wide($"bench-wide-{nodes}-{Guid.NewGuid():N}", nodes, maxParallelNodes), cancellationToken);
         }
 
         return await RunAsync(workflowId, nodes, cancellationToken);
@@ -55,7 +53,7 @@ internal sealed class ScaleBench(IsolatedLocalHost host)
     {
         if (!_wide.TryGetValue((bigNodes, null), out var bigWorkflow))
         {
-            bigWorkflow = _wide[(bigNodes, null)] = await _runs.RegisterAsync(WideDag(bigNodes), cancellationToken);
+            bigWorkflow = _wide[(bigNodes, null)] = await _runs.RegisterAsync(NoopWorkflows.Wide($"bench-wide-{bigNodes}-{Guid.NewGuid():N}", bigNodes), cancellationToken);
         }
 
         var clock = Stopwatch.StartNew();
@@ -76,14 +74,14 @@ internal sealed class ScaleBench(IsolatedLocalHost host)
     /// <summary>One three-node run (a chain) on an otherwise idle host, or beside whatever else runs.</summary>
     public async Task<RunTiming> SmallAsync(CancellationToken cancellationToken = default)
     {
-        _small ??= await _runs.RegisterAsync(Chain("bench-small", 3), cancellationToken);
+        _small ??= await _runs.RegisterAsync(NoopWorkflows.Chain($"bench-small-{Guid.NewGuid():N}", 3), cancellationToken);
         return await RunAsync(_small, 3, cancellationToken);
     }
 
     /// <summary>Starts <paramref name="runs"/> runs of a ten-node workflow at once and waits for all: wall time and exactness.</summary>
     public async Task<(double Milliseconds, int Exact)> ManyAsync(int runs, CancellationToken cancellationToken = default)
     {
-        var workflowId = await _runs.RegisterAsync(WideDag(10, "bench-ten"), cancellationToken);
+        var workflowId = await _runs.RegisterAsync(NoopWorkflows.Wide($"bench-ten-{Guid.NewGuid():N}", 10), cancellationToken);
         var clock = Stopwatch.StartNew();
         using var gate = new SemaphoreSlim(16);
         var started = await Task.WhenAll(Enumerable.Range(0, runs).Select(async _ =>
@@ -193,32 +191,4 @@ internal sealed class ScaleBench(IsolatedLocalHost host)
             }
         }
     }
-
-    /// <summary>Ten levels of <c>nodes / 10</c> no-op nodes; each node after the first level waits for two of the level before.</summary>
-    public static object WideDag(int nodes, string? id = null, int? maxParallelNodes = null)
-    {
-        var width = Math.Max(1, nodes / Levels);
-        var levels = nodes / width;
-        var list = new List<object>(nodes);
-        for (var level = 0; level < levels; level++)
-        {
-            for (var i = 0; i < width; i++)
-            {
-                string[] dependsOn = level == 0 ? [] : [.. new[] { $"l{level - 1}n{i}", $"l{level - 1}n{(i + 1) % width}" }.Distinct()];
-                list.Add(BenchRuns.NoopNode($"l{level}n{i}", dependsOn));
-            }
-        }
-
-        id ??= $"bench-wide-{nodes}-{Guid.NewGuid():N}";
-        return maxParallelNodes is { } parallel
-            ? new { id, name = $"Bench wide DAG of {nodes}, {parallel} at once", nodes = list, maxParallelNodes = parallel }
-            : new { id, name = $"Bench wide DAG of {nodes}", nodes = list };
-    }
-
-    private static object Chain(string id, int nodes) => new
-    {
-        id = $"{id}-{Guid.NewGuid():N}",
-        name = $"Bench chain of {nodes}",
-        nodes = Enumerable.Range(0, nodes).Select(i => BenchRuns.NoopNode($"n{i}", i == 0 ? [] : [$"n{i - 1}"])).ToList(),
-    };
 }

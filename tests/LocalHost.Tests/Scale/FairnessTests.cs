@@ -19,11 +19,11 @@ public sealed class FairnessTests(InMemoryLocalHostFixture host, ITestOutputHelp
     [Fact]
     public async Task A_big_run_keeps_to_its_parallelism_small_runs_finish_while_it_runs_and_it_ends_as_soon_as_its_last_node_does()
     {
-        var bigRunId = await host.StartRunAsync(WideDag($"fair-big-{Guid.NewGuid():N}", BigNodes, MaxParallel));
+        var bigRunId = await host.StartRunAsync(JsonSerializer.Serialize(NoopWorkflows.Wide($"fair-big-{Guid.NewGuid():N}", BigNodes, MaxParallel)));
         // The small runs arrive once the big one is well under way, as a person's scan would beside a nightly sweep.
         await host.WaitForTraceAsync(bigRunId, trace => trace.Count(e => e.Type == TraceEventType.NodeCompleted) >= 20, TimeSpan.FromSeconds(60));
         var smallWorkflow = $"fair-small-{Guid.NewGuid():N}";
-        var smallRunIds = new List<string> { await host.StartRunAsync(Chain(smallWorkflow, 3)) };
+        var smallRunIds = new List<string> { await host.StartRunAsync(JsonSerializer.Serialize(NoopWorkflows.Chain(smallWorkflow, 3))) };
         for (var i = 1; i < SmallRuns; i++)
         {
             using var started = await host.Http.PostAsync(new Uri($"api/workflows/{smallWorkflow}/runs", UriKind.Relative), null);
@@ -65,36 +65,4 @@ public sealed class FairnessTests(InMemoryLocalHostFixture host, ITestOutputHelp
         output.WriteLine($"big run: {BigNodes} nodes in {(big.CompletedAt - big.CreatedAt)?.TotalSeconds:0.0} s, at most {most} at once; " +
             $"small runs: {string.Join(", ", small.Select(s => $"{(s.CompletedAt - s.CreatedAt)?.TotalMilliseconds:0} ms"))}; end {(end - lastNodeEnd).TotalMilliseconds:0} ms after the last node");
     }
-
-    /// <summary>Ten levels; each node after the first waits for two nodes of the level before.</summary>
-    internal static string WideDag(string id, int nodes, int? maxParallelNodes = null)
-    {
-        var width = nodes / 10;
-        var list = new List<object>();
-        for (var level = 0; level < 10; level++)
-        {
-            for (var i = 0; i < width; i++)
-            {
-                string[] dependsOn = level == 0 ? [] : [$"l{level - 1}n{i}", $"l{level - 1}n{(i + 1) % width}"];
-                list.Add(new { id = $"l{level}n{i}", component = "core.log", inputs = new { message = "noop", count = 0 }, dependsOn });
-            }
-        }
-
-        return maxParallelNodes is { } max
-            ? JsonSerializer.Serialize(new { id, name = id, maxParallelNodes = max, nodes = list })
-            : JsonSerializer.Serialize(new { id, name = id, nodes = list });
-    }
-
-    private static string Chain(string id, int nodes) => JsonSerializer.Serialize(new
-    {
-        id,
-        name = id,
-        nodes = Enumerable.Range(0, nodes).Select(i => new
-        {
-            id = $"n{i}",
-            component = "core.log",
-            inputs = new { message = "noop", count = 0 },
-            dependsOn = i == 0 ? Array.Empty<string>() : [$"n{i - 1}"],
-        }),
-    });
 }
