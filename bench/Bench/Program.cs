@@ -309,7 +309,7 @@ async Task ScaleDagsAsync(IsolatedLocalHost host, string backend)
     {
         // The deployment default of maxParallelNodes beside larger settings, on the same DAG in the same run.
         var middle = sizes[1];
-        foreach (var parallel in new[] { 32, 64 })
+        foreach (var parallel in new[] { WorkflowLimits.DefaultMaxParallelNodes / 2, WorkflowLimits.DefaultMaxParallelNodes * 2 })
         {
             var wider = await scale.WideAsync(middle, parallel);
             Say($"scale {backend}: {middle:N0} nodes at maxParallelNodes {parallel} in {wider.Milliseconds / 1000:N1} s = {wider.NodesPerSecond:N0} nodes/s");
