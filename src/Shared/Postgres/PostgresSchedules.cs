@@ -30,7 +30,7 @@ public sealed class PostgresSchedules(NpgsqlDataSource dataSource) : IScheduleSt
     private const string ClaimDue = """
         SELECT schedule_id, workflow_id, cron, time_zone, next_fire_at, inputs
         FROM workflow_schedules
-        WHERE next_fire_at <= $1
+        WHERE next_fire_at <= $1 AND schedule_id <> ALL($2)
         ORDER BY next_fire_at
         LIMIT 1
         FOR UPDATE SKIP LOCKED
@@ -102,6 +102,10 @@ public sealed class PostgresSchedules(NpgsqlDataSource dataSource) : IScheduleSt
     {
         ArgumentNullException.ThrowIfNull(start);
         var fired = 0;
+        // A fire whose start threw stays due (its claim rolls back) and is left alone for the rest of this pass, so one
+        // schedule that cannot start holds up no other; its failure is thrown once the others were taken.
+        var failed = new List<string>();
+        Exception? firstFailure = null;
         while (fired < limit)
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -110,17 +114,30 @@ public sealed class PostgresSchedules(NpgsqlDataSource dataSource) : IScheduleSt
             await using (var claim = new NpgsqlCommand(ClaimDue, connection, transaction))
             {
                 claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now.ToUniversalTime() });
+                claim.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. failed] });
                 await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
                 if (!await reader.ReadAsync(cancellationToken))
                 {
-                    return fired;
+                    break;
                 }
 
                 due = new DueFire(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
                     reader.GetFieldValue<DateTimeOffset>(4), ReadInputs(reader, 5));
             }
 
-            var outcome = await start(due, cancellationToken);
+            FireOutcome outcome;
+            try
+            {
+                outcome = await start(due, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                firstFailure ??= exception;
+                failed.Add(due.ScheduleId);
+                await transaction.RollbackAsync(cancellationToken);
+                continue;
+            }
+
             await using (var advance = new NpgsqlCommand(Advance, connection, transaction))
             {
                 advance.Parameters.Add(new NpgsqlParameter<string> { TypedValue = due.ScheduleId });
@@ -132,6 +149,11 @@ public sealed class PostgresSchedules(NpgsqlDataSource dataSource) : IScheduleSt
 
             await transaction.CommitAsync(cancellationToken);
             fired++;
+        }
+
+        if (firstFailure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(firstFailure);
         }
 
         return fired;

@@ -163,6 +163,35 @@ public sealed class ScheduleTests(InMemoryLocalHostFixture host) : IClassFixture
         }
     }
 
+    [Fact]
+    public async Task A_fire_whose_start_fails_stays_due_and_holds_up_no_other_schedule()
+    {
+        await RegisterAsync("sched-one-fails");
+        var (_, failing) = await CreateAsync("sched-one-fails", """{ "cron": "0 4 * * *", "inputs": { "label": "fails" } }""");
+        var (_, healthy) = await CreateAsync("sched-one-fails", """{ "cron": "1 4 * * *", "inputs": { "label": "fires" } }""");
+        var (failingId, healthyId) = (failing.GetProperty("scheduleId").GetString()!, healthy.GetProperty("scheduleId").GetString()!);
+        await using var first = DeletesAtEnd("sched-one-fails", failingId);
+        await using var second = DeletesAtEnd("sched-one-fails", healthyId);
+        // The failing schedule's fire (04:00) is due before the healthy one's (04:01), so it is claimed first.
+        var now = healthy.GetProperty("nextFireAt").GetDateTimeOffset().AddMinutes(1);
+        var store = host.Services.GetRequiredService<IScheduleStore>();
+        var started = new List<string>();
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => store.FireDueAsync(now, 10, (due, _) =>
+        {
+            started.Add(due.ScheduleId);
+            return due.ScheduleId == failingId
+                ? throw new InvalidOperationException("orchestration storage refused the start")
+                : Task.FromResult(new FireOutcome(null, now.AddDays(1)));
+        }));
+
+        Assert.Equal("orchestration storage refused the start", failure.Message);
+        Assert.Equal([failingId, healthyId], started);
+        var schedules = (await ListAsync("sched-one-fails")).EnumerateArray().ToDictionary(s => s.GetProperty("scheduleId").GetString()!);
+        Assert.True(schedules[failingId].GetProperty("nextFireAt").GetDateTimeOffset() <= now, "the failed fire is still due");
+        Assert.Equal(now.AddDays(1), schedules[healthyId].GetProperty("nextFireAt").GetDateTimeOffset());
+    }
+
     // The scheduler passes of these tests take every due schedule of the host's database: each test removes its own, so
     // a later test's fake "now" does not find them due.
     private Deletion DeletesAtEnd(string workflowId, string scheduleId) => new(host.Http, workflowId, scheduleId);

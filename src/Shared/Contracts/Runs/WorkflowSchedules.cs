@@ -85,7 +85,8 @@ public interface IScheduleStore
     /// Takes due schedules (next fire at or before <paramref name="now"/>) one at a time, each locked so that no other caller
     /// takes it, calls <paramref name="start"/> for its fire and records the outcome in the same transaction. A schedule
     /// locked by another caller is skipped. Stops after <paramref name="limit"/> fires; returns how many were taken.
-    /// An exception from <paramref name="start"/> leaves that fire due (the transaction rolls back) and is thrown.
+    /// An exception from <paramref name="start"/> leaves that fire due (the transaction rolls back) and that schedule alone
+    /// out of the rest of the pass: the other due fires are still taken, then the first such exception is thrown.
     /// </summary>
     Task<int> FireDueAsync(DateTimeOffset now, int limit, Func<DueFire, CancellationToken, Task<FireOutcome>> start, CancellationToken cancellationToken = default);
 
