@@ -129,6 +129,29 @@ public sealed class WorkflowRunOrchestratorTests(InMemoryLocalHostFixture host) 
     }
 
     [Fact]
+    public async Task Cancelling_a_run_large_enough_for_batches_ends_it_cancelled_and_starts_no_node_afterwards()
+    {
+        var nodes = string.Join(",\n", Enumerable.Range(0, WorkflowRunOrchestrator.InlineNodeLimit + 50).Select(i =>
+            $$"""{ "id": "sleep{{i}}", "component": "core.sleep", "inputs": { "milliseconds": 300 } }"""));
+        var runId = await host.StartRunAsync($$"""{ "id": "batched-cancel", "name": "batched cancel", "maxParallelNodes": 4, "nodes": [ {{nodes}} ] }""");
+        await host.WaitForTraceAsync(runId, trace => trace.Count(e => e.Type == TraceEventType.NodeCompleted) >= 4);
+
+        await host.CancelAsync(runId);
+        var accepted = DateTimeOffset.UtcNow;
+        var summary = await host.WaitForEndAsync(runId, TimeSpan.FromSeconds(30));
+        var trace = await host.GetTraceAsync(runId);
+
+        Assert.Equal(RunStatus.Cancelled, summary.Status);
+        // The queued nodes of the batches in flight ask before they start; a second allows for one that asked just before.
+        Assert.DoesNotContain(trace, e => e.Type == TraceEventType.NodeStarted && e.Timestamp > accepted.AddSeconds(1));
+        var ended = trace.Where(e => e.Type is TraceEventType.NodeCompleted or TraceEventType.NodeFailed or TraceEventType.NodeSkipped)
+            .Select(e => e.NodeId).Distinct().Count();
+        Assert.Equal(WorkflowRunOrchestrator.InlineNodeLimit + 50, ended);
+        Assert.True(trace.Count(e => e.Type == TraceEventType.NodeSkipped && e.Error?.Kind == "cancelled") >= 100, "most nodes never started");
+        Assert.Equal(Enumerable.Range(1, trace.Count).Select(i => (long)i), trace.Select(e => e.Sequence));
+    }
+
+    [Fact]
     public async Task Cancelling_stops_the_running_node_and_skips_the_rest()
     {
         var runId = await host.StartRunAsync(Workflow("long", """
