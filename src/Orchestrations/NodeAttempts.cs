@@ -57,6 +57,19 @@ internal static class NodeAttempts
         };
     }
 
+    /// <summary>About how many bytes the upstream outputs of <paramref name="attempt"/> add to its input (inline ones as JSON; a blob reference is small).</summary>
+    public static long UpstreamBytes(RunNodeInput attempt)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        long bytes = 0;
+        foreach (var outputs in attempt.Upstream.Values)
+        {
+            bytes += outputs.Inline?.Sum(pair => pair.Key.Length + pair.Value.GetRawText().Length) ?? 256;
+        }
+
+        return bytes;
+    }
+
     /// <summary>Runs attempts of one node until one succeeds, one says it cannot succeed, or the policy's attempts are used up.</summary>
     public static async Task<NodeAttemptResult> RunWithRetriesAsync(TaskOrchestrationContext context, RunScope run, RunNodeInput first)
         => await RetryAfterAsync(context, run, first, 1, await RunAttemptAsync(context, run, first));

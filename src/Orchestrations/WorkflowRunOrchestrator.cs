@@ -40,6 +40,12 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
     /// </summary>
     internal const int NodesPerBatchSlot = 16;
 
+    /// <summary>
+    /// A batch stops taking nodes once their upstream outputs (which travel in its input, and so in the run's history)
+    /// reach this size: 256 nodes each passed two 32 KiB outputs would otherwise make one 16 MiB history entry.
+    /// </summary>
+    internal const long MaxBatchUpstreamBytes = 1024 * 1024;
+
     /// <inheritdoc />
     public override async Task<WorkflowRunResult> RunAsync(TaskOrchestrationContext context, WorkflowRunInput input)
     {
@@ -107,11 +113,12 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
 
             while (!cancelled && readiness.Count > 0 && slotsInUse < maxParallel)
             {
-                var nodes = new List<NodeDefinition>();
+                var attempts = new List<RunNodeInput>();
                 // The run's slots this dispatch may hold, and the nodes it may take for them.
                 var share = window == 1 ? 1 : Math.Min(window, maxParallel - slotsInUse);
                 var limit = window == 1 ? 1 : share * NodesPerBatchSlot;
-                while (nodes.Count < limit && readiness.TryTake(out var nodeId))
+                long upstreamBytes = 0;
+                while (attempts.Count < limit && upstreamBytes < MaxBatchUpstreamBytes && readiness.TryTake(out var nodeId))
                 {
                     started.Add(nodeId);
                     var node = graph.Node(nodeId);
@@ -122,18 +129,19 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
                         continue;
                     }
 
-                    nodes.Add(node);
+                    var attempt = NodeAttempts.FirstAttempt(runId, run.TraceParent, node, workflow, input.Inputs, outputs);
+                    attempts.Add(attempt);
+                    upstreamBytes += NodeAttempts.UpstreamBytes(attempt);
                 }
 
-                if (nodes.Count == 0)
+                if (attempts.Count == 0)
                 {
                     continue;
                 }
 
-                var attempts = nodes.Select(node => NodeAttempts.FirstAttempt(runId, run.TraceParent, node, workflow, input.Inputs, outputs)).ToList();
-                var slots = Math.Min(nodes.Count, share);
+                var slots = Math.Min(attempts.Count, share);
                 var task = window == 1
-                    ? Single(nodes[0].Id, NodeAttempts.RunWithRetriesAsync(context, run, attempts[0]))
+                    ? Single(attempts[0].Node.Id, NodeAttempts.RunWithRetriesAsync(context, run, attempts[0]))
                     : NodeAttempts.RunBatchAsync(context, run, attempts, slots);
                 running.Add(task, new Dispatch(attempts, slots, Batch: window > 1));
                 slotsInUse += slots;
