@@ -79,7 +79,13 @@ public sealed class ReplayFunctions(
             return Problems.RunNotFound(runId);
         }
 
-        if (await replay.InspectNodeAsync(run, nodeId, cancellationToken) is not { } inspection)
+        // ?sequence= shows the node as it was after that event (a replay's moment); without it, as the trace ends.
+        if (!QueryParameters.TryReadLong(request, "sequence", long.MaxValue, 0, long.MaxValue, out var upTo, out var problem))
+        {
+            return problem!;
+        }
+
+        if (await replay.InspectNodeAsync(run, nodeId, upTo, cancellationToken) is not { } inspection)
         {
             return Problems.NodeNotFound(runId, nodeId);
         }

@@ -47,6 +47,35 @@ public sealed class NodeInspectorTests(InMemoryLocalHostFixture host) : IClassFi
     }
 
     [Fact]
+    public async Task At_a_replayed_moment_the_node_is_shown_as_it_was_then()
+    {
+        var runId = await host.StartRunAsync(Retried);
+        await host.WaitForEndAsync(runId);
+        var trace = await host.GetTraceAsync(runId);
+        var firstFailure = trace.Single(e => e is { NodeId: "flaky", Type: ShipSec.Shared.Trace.TraceEventType.NodeFailed, Attempt: 1 }).Sequence;
+
+        var then = await host.Http.GetFromJsonAsync<NodeInspection>($"api/workflows/runs/{runId}/nodes/flaky?sequence={firstFailure}", ShipSecJson.Options);
+        var end = await host.Http.GetFromJsonAsync<NodeInspection>($"api/workflows/runs/{runId}/nodes/flaky", ShipSecJson.Options);
+
+        Assert.Equal([1], then!.Attempts.Select(a => a.Attempt));
+        Assert.Equal(NodeStatus.Retrying, then.State.Status);
+        Assert.Equal([1, 2], end!.Attempts.Select(a => a.Attempt));
+        Assert.Equal(NodeStatus.Completed, end.State.Status);
+    }
+
+    [Fact]
+    public async Task A_malformed_sequence_is_a_400_naming_it()
+    {
+        var runId = await host.StartRunAsync(Retried);
+        await host.WaitForEndAsync(runId);
+
+        using var response = await host.Http.GetAsync(new Uri($"api/workflows/runs/{runId}/nodes/flaky?sequence=-1", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("?sequence", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_node_not_in_the_run_is_a_404_naming_it()
     {
         var runId = await host.StartRunAsync(Retried);

@@ -57,3 +57,12 @@ describe('baseline API calls', () => {
     expect(open.findings).toEqual([]);
   });
 });
+
+describe('node inspector call', () => {
+  it('asks for the node at the replayed moment with ?sequence=, and as the trace ends without it', async () => {
+    const sent = stubFetch(() => Response.json({}));
+    await api.inspectNode('r/1', 'scan', 17);
+    await api.inspectNode('r/1', 'scan');
+    expect(sent.map((s) => s.url)).toEqual(['api/workflows/runs/r%2F1/nodes/scan?sequence=17', 'api/workflows/runs/r%2F1/nodes/scan']);
+  });
+});

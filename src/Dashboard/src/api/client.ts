@@ -98,7 +98,9 @@ export const api = {
     request<WorkflowSchedule>(`api/workflows/${enc(workflowId)}/schedules`, { method: 'POST', body: JSON.stringify(body) }),
   deleteSchedule: (workflowId: string, scheduleId: string) =>
     request<void>(`api/workflows/${enc(workflowId)}/schedules/${enc(scheduleId)}`, { method: 'DELETE' }),
-  inspectNode: (runId: string, nodeId: string) => request<NodeInspection>(`api/workflows/runs/${enc(runId)}/nodes/${enc(nodeId)}`),
+  /** The node as the trace ends, or after the event at `sequence` (a replay's moment). */
+  inspectNode: (runId: string, nodeId: string, sequence?: number) =>
+    request<NodeInspection>(`api/workflows/runs/${enc(runId)}/nodes/${enc(nodeId)}${sequence === undefined ? '' : `?sequence=${sequence}`}`),
   search: (filters: {
     q: string;
     workflowId?: string | undefined;

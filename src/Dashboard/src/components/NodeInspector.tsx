@@ -16,6 +16,8 @@ interface NodeInspectorProps {
   /** Changes whenever the node's folded state does, so a live run's inspector refetches as the node moves. */
   version: string;
   live: boolean;
+  /** In a replay, the sequence of the replayed moment: the node is shown as it was after that event. */
+  sequence?: number | undefined;
   /** The run's events as the page shows them (for tabs that draw from the trace, such as the Terminal). */
   events: readonly TraceEvent[];
   tab: string | undefined;
@@ -24,10 +26,10 @@ interface NodeInspectorProps {
   onClose: () => void;
 }
 
-export function NodeInspector({ runId, nodeId, version, live, events, tab, onTab, onPreview, onClose }: NodeInspectorProps) {
+export function NodeInspector({ runId, nodeId, version, live, sequence, events, tab, onTab, onPreview, onClose }: NodeInspectorProps) {
   const query = useQuery({
     queryKey: ['node', runId, nodeId, version],
-    queryFn: () => api.inspectNode(runId, nodeId),
+    queryFn: () => api.inspectNode(runId, nodeId, sequence),
     // The previous answer stays on screen while the node's next state is fetched.
     placeholderData: (previous) => (previous?.nodeId === nodeId ? previous : undefined),
   });
@@ -69,9 +71,9 @@ export function NodeInspector({ runId, nodeId, version, live, events, tab, onTab
           <p className="muted">Loading…</p>
         ) : (
           <>
-            {!live && (
-              <p className="muted small" data-testid="inspector-as-stored">
-                As the stored trace ends; the canvas shows the replayed moment.
+            {!live && sequence !== undefined && (
+              <p className="muted small" data-testid="inspector-replayed">
+                As at event {sequence}, the replayed moment.
               </p>
             )}
             <Details runId={runId} inspection={inspection} onPreview={onPreview} />

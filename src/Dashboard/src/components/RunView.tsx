@@ -38,7 +38,7 @@ export function RunView({ runId, nodes, trace, runStatus, inspect }: RunViewProp
   const selectedState = nodeFilter ? trace.nodes[nodeFilter] : undefined;
   // Live: what the fold knows of the node; a new attempt, status, artifact or finding refetches the inspector.
   const version =
-    inspect === 'live' ? `${selectedState?.status ?? 'idle'}/${selectedState?.attempt ?? 0}/${selectedState?.artifacts.length ?? 0}/${selectedState?.findingCount ?? 0}` : 'stored';
+    inspect === 'live' ? `${selectedState?.status ?? 'idle'}/${selectedState?.attempt ?? 0}/${selectedState?.artifacts.length ?? 0}/${selectedState?.findingCount ?? 0}` : `at/${trace.cursor}`;
 
   return (
     <div className="run-view-frame">
@@ -72,6 +72,7 @@ export function RunView({ runId, nodes, trace, runStatus, inspect }: RunViewProp
           nodeId={nodeFilter}
           version={version}
           live={inspect === 'live'}
+          sequence={inspect === 'replay' ? trace.cursor : undefined}
           events={trace.events}
           tab={view.tab}
           onTab={(tab) => setView({ tab })}

@@ -102,7 +102,7 @@ describe('NodeInspector', () => {
     expect(html).toContain('&quot;openPorts&quot;');
     expect(html).toContain('nmap.xml');
     expect(html).toContain('Open port 22/tcp');
-    expect(html).not.toContain('inspector-as-stored');
+    expect(html).not.toContain('inspector-replayed');
   });
 
   it('reads what the C# records serialise to (the fixture of tests/LocalHost.Tests/Contracts)', () => {
@@ -111,7 +111,7 @@ describe('NodeInspector', () => {
     client.setQueryData(['node', fixture.runId, fixture.nodeId, 'v'], fixture);
     const html = renderToStaticMarkup(
       <QueryClientProvider client={client}>
-        <NodeInspector runId={fixture.runId} nodeId={fixture.nodeId} version="v" live={false} events={[]} tab={undefined} onTab={() => {}} onPreview={() => {}} onClose={() => {}} />
+        <NodeInspector runId={fixture.runId} nodeId={fixture.nodeId} version="v" live={false} sequence={42} events={[]} tab={undefined} onTab={() => {}} onPreview={() => {}} onClose={() => {}} />
       </QueryClientProvider>,
     );
     expect(html.match(/data-testid="inspector-attempt"/g)).toHaveLength(2);
@@ -119,7 +119,7 @@ describe('NodeInspector', () => {
     expect(html).toContain('delivery 2');
     expect(html).toContain('nmap.xml');
     expect(html).toContain('Open port 5433/tcp');
-    expect(html).toContain('inspector-as-stored');
+    expect(html).toContain('As at event 42, the replayed moment.');
   });
 
   it('shows a registered tab (the Terminal slot) when the address names it, with the node and the events on screen', () => {

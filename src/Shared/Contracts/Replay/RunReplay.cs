@@ -48,16 +48,17 @@ public sealed class RunReplay(IWorkflowStore workflows, IRunHistory history)
     }
 
     /// <summary>
-    /// One node of a run folded from the run's whole trace: its definition in the run's workflow version, its
+    /// One node of a run folded from the run's trace up to the event at <paramref name="upTo"/> (the whole trace when null:
+    /// a replay shows the node as it was at the replayed moment): its definition in the run's workflow version, its
     /// attempts, artifacts and findings. Null when the node is neither in that version nor in the trace.
     /// </summary>
-    public async Task<NodeInspection?> InspectNodeAsync(RunSummary run, string nodeId, CancellationToken cancellationToken = default)
+    public async Task<NodeInspection?> InspectNodeAsync(RunSummary run, string nodeId, long? upTo = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(nodeId);
         var stored = await workflows.GetAsync(run.WorkflowId, run.WorkflowVersion, cancellationToken);
         var folder = new RunStateFolder(run.RunId, run.WorkflowId, stored is null ? [] : stored.Definition.Nodes.Select(n => n.Id));
-        await foreach (var traceEvent in history.ReadAsync(run.RunId, 0, long.MaxValue, cancellationToken))
+        await foreach (var traceEvent in history.ReadAsync(run.RunId, 0, upTo ?? long.MaxValue, cancellationToken))
         {
             folder.Apply(traceEvent);
         }
