@@ -117,9 +117,10 @@ internal sealed class ShipSecApiClient(HttpClient http)
         return await ReadAsync<RunState>(response, cancellationToken);
     }
 
-    public async Task<NodeInspection> InspectNodeAsync(string runId, string nodeId, CancellationToken cancellationToken)
+    public async Task<NodeInspection> InspectNodeAsync(string runId, string nodeId, long? sequence, CancellationToken cancellationToken)
     {
-        using var response = await http.GetAsync(new Uri($"api/workflows/runs/{Uri.EscapeDataString(runId)}/nodes/{Uri.EscapeDataString(nodeId)}", UriKind.Relative), cancellationToken);
+        var query = sequence is { } s ? $"?sequence={s}" : string.Empty;
+        using var response = await http.GetAsync(new Uri($"api/workflows/runs/{Uri.EscapeDataString(runId)}/nodes/{Uri.EscapeDataString(nodeId)}{query}", UriKind.Relative), cancellationToken);
         return await ReadAsync<NodeInspection>(response, cancellationToken);
     }
 

@@ -144,7 +144,8 @@ internal static class ShipSecCommandLine
         var nodeId = new Argument<string>("nodeId") { Description = "The node id." };
         var json = new Option<bool>("--json") { Description = "Print the inspection as JSON." };
         var terminal = new Option<bool>("--terminal") { Description = "Print what the node's processes printed in its last attempt, as text." };
-        var command = new Command("node", "Inspect one node of a run: its definition, attempts, artifacts and findings.") { runId, nodeId, json, terminal };
+        var sequence = new Option<long?>("--sequence") { Description = "The node as it was after the event with this sequence number (as the trace ends without it)." };
+        var command = new Command("node", "Inspect one node of a run: its definition, attempts, artifacts and findings.") { runId, nodeId, json, terminal, sequence };
         command.SetAction((parse, cancellation) => WithApiAsync(parse, async (api, console) =>
         {
             if (parse.GetValue(terminal))
@@ -154,7 +155,7 @@ internal static class ShipSecCommandLine
                 return Success;
             }
 
-            var inspection = await api.InspectNodeAsync(parse.GetValue(runId)!, parse.GetValue(nodeId)!, cancellation);
+            var inspection = await api.InspectNodeAsync(parse.GetValue(runId)!, parse.GetValue(nodeId)!, parse.GetValue(sequence), cancellation);
             if (parse.GetValue(json))
             {
                 WriteJson(inspection);

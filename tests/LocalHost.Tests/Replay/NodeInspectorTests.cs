@@ -96,5 +96,15 @@ public sealed class NodeInspectorTests(InMemoryLocalHostFixture host) : IClassFi
         var inspection = JsonSerializer.Deserialize<NodeInspection>(output.ToString(), ShipSecJson.Options)!;
         Assert.Equal(runId, inspection.RunId);
         Assert.Equal([NodeStatus.Retrying, NodeStatus.Completed], inspection.Attempts.Select(a => a.Status));
+
+        // --sequence: as it was after its first failure.
+        var trace = await host.GetTraceAsync(runId);
+        var failedAt = trace.Single(e => e is { NodeId: "flaky", Type: ShipSec.Shared.Trace.TraceEventType.NodeFailed, Attempt: 1 }).Sequence;
+        using var then = new StringWriter();
+        Assert.Equal(ShipSecCommandLine.Success, await ShipSecCommandLine.InvokeAsync(
+            ["--url", host.BaseAddress.ToString(), "--api-key", host.ViewerKey, "node", runId, "flaky", "--json", "--sequence", $"{failedAt}"], then));
+        var earlier = JsonSerializer.Deserialize<NodeInspection>(then.ToString(), ShipSecJson.Options)!;
+        Assert.Equal([1], earlier.Attempts.Select(a => a.Attempt));
+        Assert.Equal(NodeStatus.Retrying, earlier.State.Status);
     }
 }
