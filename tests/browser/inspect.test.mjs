@@ -60,6 +60,13 @@ describe('inspecting a run', () => {
     const inputs = JSON.parse(await inspector.getByTestId('inspector-definition-inputs').getAttribute('data-json'));
     assert.equal(inputs.message, 'hello from greet');
     await inspector.getByTestId('inspector-attempt-outputs').getByText('"count"').waitFor();
+    // The canvas narrowed for the inspector and fitted the DAG again: both nodes are still in view.
+    const inView = async () => {
+      const canvas = await page.getByTestId('canvas').boundingBox();
+      const boxes = await Promise.all(['greet', 'after'].map((id) => page.getByTestId(`node-${id}`).boundingBox()));
+      return boxes.every((b) => b && b.x >= canvas.x && b.y >= canvas.y && b.x + b.width <= canvas.x + canvas.width && b.y + b.height <= canvas.y + canvas.height);
+    };
+    await waitFor(inView, 10_000, 'both nodes in view beside the inspector');
     await screenshot(page, '20-node-inspector');
 
     // The selection is in the address: pasted into another page, it opens the same inspector.

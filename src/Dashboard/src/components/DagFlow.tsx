@@ -1,8 +1,27 @@
 // The one React Flow canvas for a DAG (the run canvas and the diff view): read-only nodes, fitted to the
 // view, click to select, and each node's measured size kept across renders.
-import { Background, Controls, ReactFlow, type Edge, type Node, type NodeChange, type NodeTypes } from '@xyflow/react';
+import { Background, Controls, ReactFlow, useReactFlow, useStore, type Edge, type Node, type NodeChange, type NodeTypes } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useRef } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
+
+const fitOptions = { padding: 0.2, maxZoom: 1.2, minZoom: 0.05 };
+
+/**
+ * Fits the DAG again when the canvas changes size (the inspector opening beside it, a window resize), so no node ends
+ * up outside the narrower view. The first size is React Flow's own `fitView`.
+ */
+function RefitOnResize() {
+  const { fitView } = useReactFlow();
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
+  const seen = useRef<string | null>(null);
+  useEffect(() => {
+    const size = `${width}x${height}`;
+    if (seen.current !== null && seen.current !== size) void fitView(fitOptions);
+    if (width > 0 && height > 0) seen.current = size;
+  }, [width, height, fitView]);
+  return null;
+}
 
 interface DagFlowProps<N extends Node> {
   nodes: N[];
@@ -38,7 +57,7 @@ export function DagFlow<N extends Node>({ nodes, edges, nodeTypes, selected, onS
         fitView
         // A 1,000-node DAG fits the view only far below React Flow's default minimum zoom (0.5).
         minZoom={0.05}
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.2, minZoom: 0.05 }}
+        fitViewOptions={fitOptions}
         nodesConnectable={false}
         nodesDraggable={false}
         onNodeClick={(_, node) => onSelect(node.id === selected ? null : node.id)}
@@ -48,6 +67,7 @@ export function DagFlow<N extends Node>({ nodes, edges, nodeTypes, selected, onS
       >
         <Background />
         <Controls showInteractive={false} />
+        <RefitOnResize />
       </ReactFlow>
     </div>
   );
