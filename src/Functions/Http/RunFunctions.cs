@@ -84,26 +84,7 @@ public sealed class RunFunctions(RunLauncher launcher, RunReconciler reconciler,
                 }
             }
 
-            if (!root.TryGetProperty("inputs", out var inputs) || inputs.ValueKind == JsonValueKind.Null)
-            {
-                return (null, null);
-            }
-
-            if (inputs.ValueKind != JsonValueKind.Object)
-            {
-                return (null, Problems.InvalidBody("/inputs", "'inputs' must be an object of input values by name."));
-            }
-
-            var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-            foreach (var property in inputs.EnumerateObject())
-            {
-                if (!values.TryAdd(property.Name, property.Value.Clone()))
-                {
-                    return (null, Problems.InvalidBody($"/inputs/{property.Name}", $"Input '{property.Name}' is given twice."));
-                }
-            }
-
-            return (values, null);
+            return root.TryGetProperty("inputs", out var inputs) ? InputValues.Read(inputs) : (null, null);
         }
         catch (JsonException exception)
         {

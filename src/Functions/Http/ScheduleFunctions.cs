@@ -103,21 +103,14 @@ public sealed class ScheduleFunctions(WorkflowSchedules schedules, IScheduleWake
                         break;
                     case "timeZone":
                         return (null, Problems.InvalidBody("/timeZone", "'timeZone' must be a time zone id such as \"UTC\" or \"Europe/Paris\"."));
-                    case "inputs" when property.Value.ValueKind == JsonValueKind.Null:
-                        break;
-                    case "inputs" when property.Value.ValueKind == JsonValueKind.Object:
-                        inputs = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-                        foreach (var input in property.Value.EnumerateObject())
+                    case "inputs":
+                        (inputs, var problem) = InputValues.Read(property.Value);
+                        if (problem is not null)
                         {
-                            if (!inputs.TryAdd(input.Name, input.Value.Clone()))
-                            {
-                                return (null, Problems.InvalidBody($"/inputs/{input.Name}", $"Input '{input.Name}' is given twice."));
-                            }
+                            return (null, problem);
                         }
 
                         break;
-                    case "inputs":
-                        return (null, Problems.InvalidBody("/inputs", "'inputs' must be an object of input values by name."));
                     default:
                         return (null, Problems.InvalidBody($"/{property.Name}", $"Unknown property '{property.Name}'; a schedule has 'cron', 'timeZone' and 'inputs'."));
                 }
