@@ -64,7 +64,8 @@ internal static class NodeAttempts
         long bytes = 0;
         foreach (var outputs in attempt.Upstream.Values)
         {
-            bytes += outputs.Inline?.Sum(pair => pair.Key.Length + pair.Value.GetRawText().Length) ?? 256;
+            // The raw UTF-8 is measured where it lies: this runs on every replay of a large run's orchestrator.
+            bytes += outputs.Inline?.Sum(pair => pair.Key.Length + System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(pair.Value).Length) ?? 256;
         }
 
         return bytes;

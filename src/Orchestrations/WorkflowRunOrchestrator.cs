@@ -131,7 +131,8 @@ public sealed class WorkflowRunOrchestrator : TaskOrchestrator<WorkflowRunInput,
 
                     var attempt = NodeAttempts.FirstAttempt(runId, run.TraceParent, node, workflow, input.Inputs, outputs);
                     attempts.Add(attempt);
-                    upstreamBytes += NodeAttempts.UpstreamBytes(attempt);
+                    // Only a batch's input carries many nodes' upstream outputs; a node of its own takes one slot anyway.
+                    upstreamBytes += window == 1 ? 0 : NodeAttempts.UpstreamBytes(attempt);
                 }
 
                 if (attempts.Count == 0)
